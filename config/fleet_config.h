@@ -1,0 +1,125 @@
+// The validated, normalized fleet: what a fleet file means once defaults, templates
+// and port assignment have been applied. Plain data; produced by fleet_loader.h.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace jamfleet::config {
+
+inline constexpr std::uint16_t kDefaultBasePort = 22124;
+inline constexpr std::uint32_t kDefaultDnsTtl = 300;
+inline constexpr int kDefaultMaxClients = 10;
+inline constexpr int kDefaultQos = 128;
+inline constexpr int kDefaultMaxServers = 150;
+inline constexpr int kMaxNameUtf16 = 20; // Jamulus's limit for server names and cities
+
+// Where a value came from, for error messages (1-based line and column).
+struct SourceLocation {
+    int line = 0;
+    int column = 0;
+    std::string path; // JSON-pointer-like: /servers/2/port
+
+    bool operator==(const SourceLocation&) const = default;
+};
+
+// One error in a fleet file: `file:line:column: /path: message`.
+struct ConfigError {
+    std::string file;
+    int line = 0;
+    int column = 0;
+    std::string path;
+    std::string message;
+
+    std::string to_string() const;
+};
+
+// Options a mixer takes that the `defaults` block may set for every server.
+struct ServerOptions {
+    int max_clients = kDefaultMaxClients;
+    std::string welcome; // text, HTML or a file name (the mixer decides, like Jamulus -w)
+    bool fast_update = false;
+    bool delay_pan = false;
+    bool licence = false;
+    int qos = kDefaultQos;
+    std::string recording_dir;
+
+    bool operator==(const ServerOptions&) const = default;
+};
+
+struct ServerConfig {
+    std::string name; // unique in the fleet; also the child's label
+    std::string city;
+    std::string country;  // "" (unset), an upper-case ISO 3166 alpha-2 code, or a Qt5 number
+    std::string dns_name; // "" or a host name for the SRV record (no trailing dot)
+    std::uint16_t port = 0;
+    bool port_explicit = false;
+    ServerOptions options;
+    std::optional<std::uint16_t> jsonrpc_port;
+    std::string jsonrpc_secret_file;
+    std::string log_file;
+
+    // Not part of the server's identity: where it was written in the file.
+    SourceLocation where;
+    SourceLocation port_where;
+    SourceLocation name_where;
+    SourceLocation dns_where;
+    SourceLocation jsonrpc_where;
+
+    // Same mixer settings (source locations and dns_name, which only feeds the SRV
+    // records, ignored).
+    bool same_settings(const ServerConfig& other) const;
+};
+
+struct DirectoryConfig {
+    bool enabled = true;
+    std::uint16_t port = 0; // defaults to base_port - 1
+    bool port_explicit = false;
+    std::string name;
+    std::string city;
+    std::string country;
+    std::vector<std::string> whitelist; // IPv4, CIDR or host names
+    std::string min_version;            // "" or e.g. "3.8.0"
+    std::string database = "./var/directory.db";
+    int max_servers = kDefaultMaxServers;
+    std::optional<std::uint16_t> jsonrpc_port;
+    std::string jsonrpc_secret_file;
+    // Abuse limits; unset means the directory's own default.
+    std::optional<int> max_servers_per_ip;
+    std::optional<int> ping_rate;
+    std::optional<int> list_rate;
+    std::optional<int> register_rate;
+    std::optional<int> punch_budget;
+
+    SourceLocation port_where;
+    SourceLocation jsonrpc_where;
+
+    bool same_settings(const DirectoryConfig& other) const;
+};
+
+struct FleetSettings {
+    std::string name;
+    std::string bind = "0.0.0.0";
+    std::string public_host; // SRV target
+    std::string public_ip;   // "" or IPv4: --serverpublicip for every member
+    std::uint16_t base_port = kDefaultBasePort;
+    std::string run_dir = "./var/run";
+    std::uint32_t dns_ttl = kDefaultDnsTtl;
+    std::string directory_address; // external directory when the integrated one is disabled
+
+    bool operator==(const FleetSettings&) const = default;
+};
+
+struct FleetConfig {
+    std::string file; // the file it was read from (for messages)
+    FleetSettings fleet;
+    ServerOptions defaults;
+    DirectoryConfig directory;
+    std::vector<ServerConfig> servers;
+
+    const ServerConfig* find_server(std::string_view name) const;
+};
+
+} // namespace jamfleet::config

@@ -1,0 +1,21 @@
+// DNS SRV record suggestions: one `_jamulus._udp.<dns_name>` record per server that
+// has a DNS name (Jamulus clients use exactly one SRV record per name).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/fleet_config.h"
+
+namespace jamfleet::config {
+
+inline constexpr int kSrvPriority = 0;
+inline constexpr int kSrvWeight = 5;
+
+// Zone-file lines like `_jamulus._udp.rock.example.org. 300 IN SRV 0 5 22124 jam.example.org.`
+std::vector<std::string> srv_records(const FleetConfig& fleet);
+
+// All records as a file (one per line, with a comment header naming the fleet).
+std::string srv_zone_text(const FleetConfig& fleet);
+
+} // namespace jamfleet::config

@@ -1,0 +1,45 @@
+// JSON-RPC administration of the directory (jamfleetdir/*, plus jamulus/getMode
+// and getVersion): methods as plain handlers, installed on control's server.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "control/jsonrpc_dispatcher.h"
+#include "directory/directory_service.h"
+#include "directory/registry.h"
+#include "directory/store.h"
+
+namespace jamfleet::directory {
+
+inline constexpr std::string_view kDirectoryVersion = "0.1.0";
+
+using MethodSink = std::function<void(std::string name, control::RpcHandler handler)>;
+
+class AdminApi {
+public:
+    AdminApi(Registry& registry, DirectoryService& service, Store& store,
+             const base::Clock& clock, const base::Logger& log)
+        : registry_(registry), service_(service), store_(store), clock_(clock), log_(log) {}
+
+    // Registers every method with `add` (e.g. JsonRpcServer::add_method).
+    void install(const MethodSink& add);
+
+    nlohmann::json get_servers() const;
+    nlohmann::json get_stats() const;
+
+private:
+    base::Result<nlohmann::json, control::RpcError> evict(const nlohmann::json& params);
+    base::Result<nlohmann::json, control::RpcError> ban(const nlohmann::json& params);
+    base::Result<nlohmann::json, control::RpcError> unban(const nlohmann::json& params);
+
+    Registry& registry_;
+    DirectoryService& service_;
+    Store& store_;
+    const base::Clock& clock_;
+    const base::Logger& log_;
+};
+
+} // namespace jamfleet::directory

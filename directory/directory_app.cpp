@@ -1,0 +1,261 @@
+// Wiring of jamfleet-directory: start-up in a fixed order (options were checked
+// before), then an event loop that only moves datagrams and fires timers.
+#include "directory/directory_app.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <fstream>
+#include <sstream>
+
+#include "directory/directory_file.h"
+#include "proto/frame.h"
+
+namespace jamfleet::directory {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr auto kExpiryPoll = 1min;              // SERVLIST_POLL_TIME_MINUTES
+constexpr auto kKeepAliveInterval = 59s;        // SERVLIST_UPDATE_PING_SERVERS_MS
+constexpr auto kWhitelistResolveInterval = 5min;
+constexpr std::size_t kBatch = 16;
+
+// The host's own IPv4 address as routing would pick it towards a public address,
+// like Jamulus (a connected UDP socket sends nothing). 0 if there is no route.
+std::uint32_t detect_own_ip() {
+    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return 0;
+    }
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(53);
+    to.sin_addr.s_addr = htonl(0x01010101);
+    std::uint32_t ip = 0;
+    sockaddr_in local{};
+    socklen_t len = sizeof(local);
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof(to)) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) == 0) {
+        ip = ntohl(local.sin_addr.s_addr);
+    }
+    ::close(fd);
+    return ip;
+}
+
+Address from_io(io::SocketAddress a) { return {a.ip, a.port}; }
+io::SocketAddress to_io(Address a) { return {a.ip, a.port}; }
+
+} // namespace
+
+DirectoryApp::DirectoryApp(io::Loop& loop, Options options, const base::Logger& log)
+    : loop_(loop), options_(std::move(options)), log_(log), admission_(options_.list_filter),
+      expiry_timer_(loop), keepalive_timer_(loop), resolve_timer_(loop), resolver_(loop) {}
+
+DirectoryApp::~DirectoryApp() { shutdown(); }
+
+base::Result<std::unique_ptr<DirectoryApp>, StartError>
+DirectoryApp::start(io::Loop& loop, Options options, const base::Logger& log) {
+    std::unique_ptr<DirectoryApp> app(new DirectoryApp(loop, std::move(options), log));
+    if (auto error = app->init()) {
+        return base::Err{*error};
+    }
+    return app;
+}
+
+std::optional<StartError> DirectoryApp::init() {
+    auto store = Store::open(options_.db_path, system_wall_ms);
+    if (!store) {
+        return StartError{1, store.error()};
+    }
+    store_ = std::move(store.value());
+
+    RegistryLimits limits;
+    limits.max_servers = options_.max_servers;
+    limits.max_per_ip = options_.max_servers_per_ip;
+    limits.own_entry_bytes = full_list_entry_bytes(options_.self.name, options_.self.city);
+    registry_ = std::make_unique<Registry>(limits, *store_);
+    const auto now = clock_.now();
+    RestoreReport report;
+    registry_->restore(store_->load(now, kRefreshInterval, &report));
+    log_.info("restored list", {{"db", options_.db_path},
+                                {"entries", report.restored},
+                                {"given_grace", report.given_grace},
+                                {"already_expired", report.already_expired},
+                                {"downtime_s", report.downtime_ms / 1000}});
+
+    service_ = std::make_unique<DirectoryService>(*registry_, admission_, options_.self,
+                                                  options_.limits, log_);
+    for (const auto& ban : store_->bans()) {
+        service_->ban(ban.range);
+    }
+
+    if (options_.import_directory_file) {
+        const auto& file = *options_.import_directory_file;
+        std::ifstream in(file, std::ios::binary);
+        if (!in) {
+            return StartError{1, "import directory file " + file + ": cannot open for reading"};
+        }
+        std::stringstream text;
+        text << in.rdbuf();
+        const auto contents = parse_directory_file(text.str());
+        for (const auto& w : contents.warnings) {
+            log_.warn("import skipped line", {{"file", file}, {"detail", w}});
+        }
+        std::size_t imported = 0;
+        for (const auto& s : contents.servers) {
+            if (registry_->import_server(s.host, s.info, now)) {
+                ++imported;
+            } else if (registry_->find(s.host) == nullptr) {
+                log_.warn("import skipped server",
+                          {{"file", file}, {"host", to_string(s.host)}, {"reason", "full"}});
+            }
+        }
+        log_.info("imported directory file",
+                  {{"file", file}, {"imported", imported}, {"entries", registry_->entries().size()}});
+    }
+
+    auto socket = io::UdpSocket::bind({options_.bind_ip, options_.port});
+    if (!socket) {
+        return StartError{1, socket.error()};
+    }
+    socket_.emplace(std::move(socket.value()));
+    socket_->set_buffer_sizes(4 << 20, 4 << 20);
+
+    const std::uint32_t public_ip = options_.public_ip != 0 ? options_.public_ip : detect_own_ip();
+    service_->set_public_ip(public_ip);
+
+    if (options_.jsonrpc_port) {
+        auto secret = control::load_jsonrpc_secret(*options_.jsonrpc_secret_file);
+        if (!secret) {
+            return StartError{1, secret.error()};
+        }
+        auto rpc = control::JsonRpcServer::start(loop_, io::SocketAddress::loopback(*options_.jsonrpc_port),
+                                                 std::move(secret.value()));
+        if (!rpc) {
+            return StartError{1, rpc.error()};
+        }
+        rpc_ = std::move(rpc.value());
+        admin_ = std::make_unique<AdminApi>(*registry_, *service_, *store_, clock_, log_);
+        admin_->install([this](std::string name, control::RpcHandler handler) {
+            rpc_->add_method(std::move(name), std::move(handler));
+        });
+    }
+
+    buffers_.assign(kBatch, std::vector<std::uint8_t>(proto::kMaxDatagramBytes));
+    received_.resize(kBatch);
+    watcher_ = std::make_unique<io::FdWatcher>(loop_, socket_->fd(), [this] { on_readable(); });
+
+    expiry_timer_.start(kExpiryPoll, kExpiryPoll, [this] {
+        service_->expire(clock_.now());
+        if (!store_->heartbeat()) {
+            log_.error("store heartbeat failed", {{"error", store_->last_error()}});
+        }
+    });
+    keepalive_timer_.start(kKeepAliveInterval, kKeepAliveInterval, [this] {
+        std::vector<Outgoing> out;
+        service_->keep_alive(out);
+        flush(out);
+    });
+    if (!options_.list_filter.host_names.empty()) {
+        resolve_whitelist();
+        resolve_timer_.start(kWhitelistResolveInterval, kWhitelistResolveInterval,
+                             [this] { resolve_whitelist(); });
+    }
+    sigterm_ = std::make_unique<io::SignalWatcher>(loop_, SIGTERM, [this] {
+        log_.info("stopping", {{"signal", "SIGTERM"}});
+        shutdown();
+    });
+    sigint_ = std::make_unique<io::SignalWatcher>(loop_, SIGINT, [this] {
+        log_.info("stopping", {{"signal", "SIGINT"}});
+        shutdown();
+    });
+    // Entries restored past their lifetime go now, not a minute later.
+    service_->expire(now);
+    if (!store_->heartbeat()) {
+        return StartError{1, store_->last_error()};
+    }
+    log_.info("listening", {{"udp", socket_->local_address().to_string()},
+                            {"public_ip", ip_to_string(public_ip)},
+                            {"max_servers", options_.max_servers},
+                            {"entries", registry_->entries().size()},
+                            {"jsonrpc", rpc_ ? rpc_->local_address().to_string() : "off"}});
+    return std::nullopt;
+}
+
+void DirectoryApp::on_readable() {
+    std::vector<Outgoing> out;
+    // Bounded work per wake-up keeps timers and JSON-RPC responsive under a flood.
+    for (int round = 0; round < 8; ++round) {
+        for (std::size_t i = 0; i < kBatch; ++i) {
+            received_[i].buffer = buffers_[i];
+            received_[i].size = 0;
+            received_[i].truncated = false;
+        }
+        const std::size_t n = socket_->receive_batch(received_);
+        const auto now = clock_.now();
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto& d = received_[i];
+            // A truncated datagram cannot be a valid frame; the service counts it.
+            service_->on_datagram(from_io(d.from), d.data(), now, out);
+        }
+        flush(out);
+        if (n < kBatch) {
+            break;
+        }
+    }
+}
+
+void DirectoryApp::flush(std::vector<Outgoing>& out) {
+    std::vector<io::OutgoingDatagram> batch;
+    batch.reserve(out.size());
+    for (const auto& o : out) {
+        batch.push_back({to_io(o.to), o.bytes});
+    }
+    std::span<const io::OutgoingDatagram> rest(batch);
+    while (!rest.empty()) {
+        const std::size_t sent = socket_->send_batch(rest);
+        if (sent == 0) {
+            break; // send buffer full: UDP may drop, the peers retry
+        }
+        rest = rest.subspan(sent);
+    }
+    out.clear();
+}
+
+void DirectoryApp::resolve_whitelist() {
+    for (const auto& host : options_.list_filter.host_names) {
+        resolver_.resolve(host, [this, host](auto result) {
+            if (!result) {
+                // Keep the previous addresses: a DNS hiccup must not unlist anyone.
+                log_.warn("whitelist host not resolved", {{"host", host}, {"error", result.error()}});
+                return;
+            }
+            resolved_[host] = result.value();
+            std::vector<std::uint32_t> all;
+            for (const auto& [name, ips] : resolved_) {
+                all.insert(all.end(), ips.begin(), ips.end());
+            }
+            admission_.set_resolved_hosts(std::move(all));
+            log_.debug("whitelist host resolved", {{"host", host}, {"addresses", result.value().size()}});
+        });
+    }
+}
+
+void DirectoryApp::shutdown() {
+    // Stopping every handle lets Loop::run() return; the store closes with the app.
+    watcher_.reset();
+    expiry_timer_.stop();
+    keepalive_timer_.stop();
+    resolve_timer_.stop();
+    sigterm_.reset();
+    sigint_.reset();
+    rpc_.reset();
+    loop_.stop();
+}
+
+} // namespace jamfleet::directory

@@ -1,0 +1,322 @@
+// Datagram dispatch of the directory (jamulus-protocol.md §4.7, §6.3, §6.4, §6.7).
+#include "directory/directory_service.h"
+
+#include <algorithm>
+
+#include "directory/list_plan.h"
+#include "proto/clm_messages.h"
+#include "proto/frame.h"
+#include "proto/message_id.h"
+
+namespace jamfleet::directory {
+
+namespace {
+
+using proto::MessageId;
+
+// Reported in CLM_VERSION_AND_OS; the Jamulus release whose wire behaviour we follow.
+constexpr std::string_view kCompatibleVersion = "3.9.1";
+constexpr std::uint8_t kOsLinux = 2;
+
+void send_clm(std::vector<Outgoing>& out, Address to, MessageId id, const proto::Bytes& payload) {
+    out.push_back({to, proto::make_clm_frame(id, payload)});
+}
+
+const char* refusal_name(Refusal r) {
+    switch (r) {
+    case Refusal::None:
+        return "none";
+    case Refusal::VersionTooOld:
+        return "version_too_old";
+    case Refusal::NotWhitelisted:
+        return "not_whitelisted";
+    case Refusal::ListFull:
+        return "list_full";
+    case Refusal::PerIpLimit:
+        return "per_ip_limit";
+    case Refusal::ListBytes:
+        return "list_bytes";
+    case Refusal::StoreFailed:
+        return "store_failed";
+    }
+    return "unknown";
+}
+
+} // namespace
+
+DirectoryService::DirectoryService(Registry& registry, Admission& admission, SelfInfo self,
+                                   AbuseLimits limits, const base::Logger& log)
+    : registry_(registry), admission_(admission), self_(std::move(self)), log_(log),
+      pings_(limits.pings_per_ip, limits.max_tracked_sources),
+      lists_(limits.lists_per_ip, limits.max_tracked_sources),
+      registrations_(limits.registrations_per_ip, limits.max_tracked_sources),
+      list_interval_(limits.list_interval_per_source, limits.max_tracked_sources),
+      punch_budget_(limits.punch_budget, base::TimePoint{}) {}
+
+bool DirectoryService::is_banned(std::uint32_t ip) const {
+    return std::any_of(bans_.begin(), bans_.end(), [ip](const Cidr& c) { return c.contains(ip); });
+}
+
+void DirectoryService::ban(const Cidr& range) {
+    if (std::find(bans_.begin(), bans_.end(), range) == bans_.end()) {
+        bans_.push_back(range);
+    }
+    std::vector<Address> victims;
+    for (const auto& e : registry_.entries()) {
+        if (range.contains(e.host.ip)) {
+            victims.push_back(e.host);
+        }
+    }
+    for (const auto& host : victims) {
+        if (registry_.evict(host)) {
+            ++stats_.evicted;
+            log_.info("evicted banned server", {{"host", to_string(host)}});
+        } else {
+            ++stats_.store_failures;
+        }
+    }
+}
+
+bool DirectoryService::evict(Address host) {
+    if (registry_.find(host) == nullptr) {
+        return false;
+    }
+    if (!registry_.evict(host)) {
+        ++stats_.store_failures;
+        return false;
+    }
+    ++stats_.evicted;
+    return true;
+}
+
+void DirectoryService::unban(const Cidr& range) { std::erase(bans_, range); }
+
+bool DirectoryService::allow_query(Address from, base::TimePoint now) {
+    if (!pings_.allow(from.ip, now)) {
+        ++stats_.rate_limited_queries;
+        return false;
+    }
+    return true;
+}
+
+void DirectoryService::on_datagram(Address from, std::span<const std::uint8_t> datagram,
+                                   base::TimePoint now, std::vector<Outgoing>& out) {
+    ++stats_.datagrams;
+    if (is_banned(from.ip)) {
+        ++stats_.banned;
+        return;
+    }
+    const auto frame = proto::parse_frame(datagram);
+    if (!frame) {
+        ++stats_.not_protocol;
+        return;
+    }
+    if (!proto::is_connectionless(frame->id)) {
+        ++stats_.connection_based;
+        return;
+    }
+    const auto payload = frame->payload;
+    switch (static_cast<MessageId>(frame->id)) {
+    case MessageId::ClmPingMs: {
+        const auto ping = proto::decode_clm_ping_ms(payload);
+        if (!ping) {
+            ++stats_.malformed;
+        } else if (allow_query(from, now)) {
+            ++stats_.pings_answered;
+            send_clm(out, from, MessageId::ClmPingMs, proto::encode_payload(*ping));
+        }
+        return;
+    }
+    case MessageId::ClmReqVersionAndOs:
+        if (!payload.empty()) {
+            ++stats_.malformed;
+        } else if (allow_query(from, now)) {
+            ++stats_.queries_answered;
+            send_clm(out, from, MessageId::ClmVersionAndOs,
+                     proto::encode_payload(
+                         proto::VersionAndOs{kOsLinux, std::string(kCompatibleVersion)}));
+        }
+        return;
+    case MessageId::ClmReqConnClientsList:
+        if (!payload.empty()) {
+            ++stats_.malformed;
+        } else if (allow_query(from, now)) {
+            // A directory has no channels: the list is empty.
+            ++stats_.queries_answered;
+            send_clm(out, from, MessageId::ClmConnClientsList,
+                     proto::encode_payload(proto::ConnClientsList{}));
+        }
+        return;
+    case MessageId::ClmRegisterServer:
+    case MessageId::ClmRegisterServerEx:
+        handle_register(from, frame->id, payload, now, out);
+        return;
+    case MessageId::ClmUnregisterServer:
+        if (!payload.empty()) {
+            ++stats_.malformed;
+        } else if (!registrations_.allow(from.ip, now)) {
+            ++stats_.rate_limited_registrations;
+        } else {
+            handle_unregister(from);
+        }
+        return;
+    case MessageId::ClmReqServerList:
+        if (!payload.empty()) {
+            ++stats_.malformed;
+        } else {
+            handle_list_request(from, now, out);
+        }
+        return;
+    default:
+        // Includes CLM_PING_MS_WITHNUMCLIENTS: left unanswered so that the
+        // connect dialog keeps entry 0 (this directory, not a mixer) hidden;
+        // see docs/adr/0004-directory-entry-zero.md.
+        ++stats_.ignored;
+        return;
+    }
+}
+
+void DirectoryService::handle_register(Address from, std::uint16_t id,
+                                       std::span<const std::uint8_t> payload,
+                                       base::TimePoint now, std::vector<Outgoing>& out) {
+    if (!registrations_.allow(from.ip, now)) {
+        ++stats_.rate_limited_registrations;
+        return;
+    }
+    const auto decoded = id == proto::to_wire(MessageId::ClmRegisterServer)
+                             ? proto::decode_register_server(payload)
+                             : proto::decode_register_server_ex(payload);
+    if (!decoded) {
+        ++stats_.malformed;
+        return;
+    }
+    const auto internal = internal_address_from(decoded->internal_address, decoded->port);
+    if (!internal) {
+        ++stats_.malformed;
+        return;
+    }
+    ServerInfo info;
+    info.country = decoded->country;
+    info.max_clients = decoded->max_clients;
+    info.permanent = decoded->permanent;
+    info.name = decoded->name;
+    info.city = decoded->city;
+    info.internal = *internal;
+    info.os = decoded->os;
+    info.version = decoded->version;
+
+    const auto outcome = registry_.register_server(from, info, admission_, now);
+    switch (outcome.refusal) {
+    case Refusal::None:
+        if (outcome.created) {
+            ++stats_.registrations_new;
+            log_.info("registered", {{"host", to_string(from)},
+                                     {"name", info.name},
+                                     {"entries", registry_.entries().size()}});
+        } else {
+            ++stats_.registrations_refreshed;
+            log_.debug("refreshed", {{"host", to_string(from)}, {"name", info.name}});
+        }
+        break;
+    case Refusal::VersionTooOld:
+        ++stats_.refused_version;
+        break;
+    case Refusal::NotWhitelisted:
+        ++stats_.refused_whitelist;
+        break;
+    case Refusal::ListFull:
+        ++stats_.refused_full;
+        break;
+    case Refusal::PerIpLimit:
+        ++stats_.refused_per_ip;
+        break;
+    case Refusal::ListBytes:
+        ++stats_.refused_list_bytes;
+        break;
+    case Refusal::StoreFailed:
+        ++stats_.store_failures;
+        break;
+    }
+    if (outcome.refusal != Refusal::None) {
+        std::uint64_t suppressed = 0;
+        if (drop_log_limit_.allow(now, suppressed)) {
+            log_.warn("registration refused", {{"host", to_string(from)},
+                                               {"reason", refusal_name(outcome.refusal)},
+                                               {"suppressed", suppressed}});
+        }
+    }
+    if (outcome.reply) {
+        send_clm(out, from, MessageId::ClmRegisterServerResp,
+                 proto::encode_payload(
+                     proto::RegisterServerResp{static_cast<std::uint8_t>(*outcome.reply)}));
+    }
+}
+
+void DirectoryService::handle_unregister(Address from) {
+    if (registry_.find(from) == nullptr) {
+        ++stats_.unregister_unknown;
+        return;
+    }
+    if (!registry_.unregister(from)) {
+        ++stats_.store_failures;
+        return;
+    }
+    ++stats_.unregistrations;
+    log_.info("unregistered",
+              {{"host", to_string(from)}, {"entries", registry_.entries().size()}});
+}
+
+void DirectoryService::handle_list_request(Address from, base::TimePoint now,
+                                           std::vector<Outgoing>& out) {
+    if (!lists_.allow(from.ip, now)) {
+        ++stats_.rate_limited_lists;
+        return;
+    }
+    if (!list_interval_.allow(from, now)) {
+        ++stats_.list_interval_suppressed;
+        return;
+    }
+    const auto plan = plan_list_reply(registry_.entries(), from, public_ip_);
+    proto::RedServerList reduced;
+    proto::ServerList full;
+    reduced.entries.reserve(plan.servers.size() + 1);
+    full.entries.reserve(plan.servers.size() + 1);
+    // Entry 0 is this directory at 0.0.0.0:0; clients substitute the list's source.
+    reduced.entries.push_back({0, 0, self_.name});
+    full.entries.push_back({0, 0, self_.country, 0, true, self_.name, "", self_.city});
+    for (const auto& s : plan.servers) {
+        const auto& info = s.entry->info;
+        reduced.entries.push_back({s.address.ip, s.address.port, info.name});
+        full.entries.push_back({s.address.ip, s.address.port, info.country, info.max_clients,
+                                info.permanent, info.name, "", info.city});
+    }
+    ++stats_.lists_sent;
+    send_clm(out, from, MessageId::ClmRedServerList, proto::encode_payload(reduced));
+    send_clm(out, from, MessageId::ClmServerList, proto::encode_payload(full));
+    for (const auto& punch : plan.punches) {
+        if (!punch_budget_.take(now)) {
+            ++stats_.punches_over_budget;
+            continue;
+        }
+        ++stats_.punches_sent;
+        send_clm(out, punch.send_to, MessageId::ClmSendEmptyMessage,
+                 proto::encode_payload(proto::ClmSendEmptyMessage{punch.target.ip, punch.target.port}));
+    }
+}
+
+void DirectoryService::expire(base::TimePoint now) {
+    for (const auto& e : registry_.expire(now)) {
+        ++stats_.expired;
+        log_.info("expired", {{"host", to_string(e.host)},
+                              {"name", e.info.name},
+                              {"entries", registry_.entries().size()}});
+    }
+}
+
+void DirectoryService::keep_alive(std::vector<Outgoing>& out) const {
+    for (const auto& e : registry_.entries()) {
+        send_clm(out, e.host, MessageId::ClmEmptyMessage, {});
+    }
+}
+
+} // namespace jamfleet::directory

@@ -1,0 +1,92 @@
+// The directory's datagram handling, sans-I/O: classifies each datagram, applies
+// bans and rate limits, drives the registry and produces the datagrams to send
+// (registration replies, lists, hole punches, answers about itself).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "directory/directory_stats.h"
+#include "directory/list_filter.h"
+#include "directory/rate_limiter.h"
+#include "directory/registry.h"
+
+namespace jamfleet::directory {
+
+// The directory's own list entry (entry 0), from -o/--serverinfo.
+struct SelfInfo {
+    std::string name;
+    std::string city;
+    std::uint16_t country = 0;
+};
+
+struct AbuseLimits {
+    BucketParams pings_per_ip{20, 60};       // pings, version and client-list queries
+    BucketParams lists_per_ip{2, 6};         // list requests
+    BucketParams registrations_per_ip{10, 200};
+    base::Duration list_interval_per_source = std::chrono::seconds(1);
+    BucketParams punch_budget{2000, 4000}; // hole-punch requests, all clients together
+    std::size_t max_tracked_sources = 65536;
+};
+
+struct Outgoing {
+    Address to;
+    std::vector<std::uint8_t> bytes;
+};
+
+class DirectoryService {
+public:
+    DirectoryService(Registry& registry, Admission& admission, SelfInfo self, AbuseLimits limits,
+                     const base::Logger& log);
+
+    // Handles one received datagram; appends what to send to `out`.
+    void on_datagram(Address from, std::span<const std::uint8_t> datagram, base::TimePoint now,
+                     std::vector<Outgoing>& out);
+    // Expiry poll (every minute): drops entries past their lifetime.
+    void expire(base::TimePoint now);
+    // Keep-alive CLM_EMPTY_MESSAGE to every registered server (every 59 s).
+    void keep_alive(std::vector<Outgoing>& out) const;
+
+    // The directory's public IP used as hole-punch target for private clients.
+    void set_public_ip(std::uint32_t ip) { public_ip_ = ip; }
+    std::uint32_t public_ip() const { return public_ip_; }
+
+    // Removes a server on the operator's request; false when absent or not stored.
+    bool evict(Address host);
+
+    // Bans drop every datagram from the range and evict its entries.
+    void ban(const Cidr& range);
+    void unban(const Cidr& range);
+    bool is_banned(std::uint32_t ip) const;
+    const std::vector<Cidr>& bans() const { return bans_; }
+
+    const DirectoryStats& stats() const { return stats_; }
+    const SelfInfo& self() const { return self_; }
+
+private:
+    void handle_register(Address from, std::uint16_t id, std::span<const std::uint8_t> payload,
+                         base::TimePoint now, std::vector<Outgoing>& out);
+    void handle_unregister(Address from);
+    void handle_list_request(Address from, base::TimePoint now, std::vector<Outgoing>& out);
+    bool allow_query(Address from, base::TimePoint now);
+
+    Registry& registry_;
+    Admission& admission_;
+    SelfInfo self_;
+    const base::Logger& log_;
+    std::uint32_t public_ip_ = 0;
+    std::vector<Cidr> bans_;
+    PerIpLimiter pings_;
+    PerIpLimiter lists_;
+    PerIpLimiter registrations_;
+    PerSourceInterval list_interval_;
+    TokenBucket punch_budget_;
+    base::RateLimit drop_log_limit_{std::chrono::seconds(10)};
+    DirectoryStats stats_;
+};
+
+} // namespace jamfleet::directory

@@ -1,0 +1,210 @@
+// LineServer: a libuv listener (TCP or pipe) handing each accepted connection to a
+// detail::LineStream; connections are identified by ids so users never hold handles.
+#include "io/line_server.h"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include <cstring>
+
+#include "io/detail/callback_guard.h"
+#include "io/detail/line_stream.h"
+
+namespace jamfleet::io {
+
+struct LineServer::Listener {
+    detail::LineStream::Kind kind;
+    union {
+        uv_tcp_t tcp;
+        uv_pipe_t pipe;
+    };
+    LineServer* owner = nullptr;
+
+    uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&tcp); }
+    uv_handle_t* handle() { return reinterpret_cast<uv_handle_t*>(&tcp); }
+};
+
+namespace {
+
+// True when something accepts connections on `path` (a live server, not a stale file).
+bool unix_socket_is_live(const std::string& path) {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return false;
+    }
+    sockaddr_un sa{};
+    sa.sun_family = AF_UNIX;
+    std::strncpy(sa.sun_path, path.c_str(), sizeof sa.sun_path - 1);
+    const bool live = ::connect(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof sa) == 0;
+    ::close(fd);
+    return live;
+}
+
+std::string peer_of(uv_tcp_t* tcp) {
+    sockaddr_storage ss{};
+    int len = sizeof ss;
+    if (uv_tcp_getpeername(tcp, reinterpret_cast<sockaddr*>(&ss), &len) != 0 ||
+        ss.ss_family != AF_INET) {
+        return "";
+    }
+    const auto* sin = reinterpret_cast<const sockaddr_in*>(&ss);
+    return SocketAddress{ntohl(sin->sin_addr.s_addr), ntohs(sin->sin_port)}.to_string();
+}
+
+} // namespace
+
+LineServer::LineServer(Loop& loop, LineServerOptions options)
+    : loop_(loop), options_(options), alive_(std::make_shared<bool>(true)) {}
+
+base::Result<std::unique_ptr<LineServer>, std::string>
+LineServer::listen_tcp(Loop& loop, SocketAddress address, LineServerOptions options) {
+    const std::string what = "listen tcp " + address.to_string() + ": ";
+    std::unique_ptr<LineServer> server(new LineServer(loop, options));
+    auto* l = new Listener{detail::LineStream::Kind::Tcp, {}, server.get()};
+    uv_tcp_init(loop.raw(), &l->tcp);
+    l->handle()->data = l;
+    server->listener_ = l;
+    sockaddr_in sa{};
+    uv_ip4_addr(address.ip_string().c_str(), address.port, &sa);
+    int rc = uv_tcp_bind(&l->tcp, reinterpret_cast<const sockaddr*>(&sa), 0);
+    if (rc == 0) {
+        rc = uv_listen(l->stream(), 64, [](uv_stream_t* s, int status) {
+            auto* listener = static_cast<Listener*>(s->data);
+            if (status == 0 && listener->owner != nullptr) {
+                listener->owner->on_connection();
+            }
+        });
+    }
+    if (rc != 0) {
+        return base::Err{what + uv_strerror(rc)};
+    }
+    sockaddr_in bound{};
+    int len = sizeof bound;
+    uv_tcp_getsockname(&l->tcp, reinterpret_cast<sockaddr*>(&bound), &len);
+    server->local_ = SocketAddress{ntohl(bound.sin_addr.s_addr), ntohs(bound.sin_port)};
+    return server;
+}
+
+base::Result<std::unique_ptr<LineServer>, std::string>
+LineServer::listen_unix(Loop& loop, const std::string& path, LineServerOptions options) {
+    const std::string what = "listen unix " + path + ": ";
+    if (path.size() >= sizeof(sockaddr_un{}.sun_path)) {
+        return base::Err{what + "path too long"};
+    }
+    std::unique_ptr<LineServer> server(new LineServer(loop, options));
+    auto* l = new Listener{detail::LineStream::Kind::Pipe, {}, server.get()};
+    uv_pipe_init(loop.raw(), &l->pipe, 0);
+    l->handle()->data = l;
+    server->listener_ = l;
+    int rc = uv_pipe_bind(&l->pipe, path.c_str());
+    if (rc == UV_EADDRINUSE) {
+        if (unix_socket_is_live(path)) {
+            return base::Err{what + "address already in use (another process is listening)"};
+        }
+        ::unlink(path.c_str()); // left behind by a process that died
+        rc = uv_pipe_bind(&l->pipe, path.c_str());
+    }
+    if (rc == 0) {
+        server->path_ = path;
+        rc = uv_listen(l->stream(), 16, [](uv_stream_t* s, int status) {
+            auto* listener = static_cast<Listener*>(s->data);
+            if (status == 0 && listener->owner != nullptr) {
+                listener->owner->on_connection();
+            }
+        });
+    }
+    if (rc != 0) {
+        server->path_.clear(); // not ours to remove
+        return base::Err{what + uv_strerror(rc)};
+    }
+    return server;
+}
+
+LineServer::~LineServer() {
+    *alive_ = false;
+    if (listener_ != nullptr) {
+        listener_->owner = nullptr;
+        uv_close(listener_->handle(),
+                 [](uv_handle_t* closed) { delete static_cast<Listener*>(closed->data); });
+    }
+    for (auto& [id, conn] : connections_) {
+        conn.stream->detach();
+    }
+    if (!path_.empty()) {
+        ::unlink(path_.c_str());
+    }
+}
+
+void LineServer::on_connection() {
+    auto* stream =
+        detail::LineStream::create(loop_.raw(), listener_->kind, options_.max_line_bytes, {});
+    if (uv_accept(listener_->stream(), stream->handle()) != 0) {
+        stream->detach();
+        return;
+    }
+    const ConnectionId id = next_id_++;
+    std::string peer = listener_->kind == detail::LineStream::Kind::Tcp
+                           ? peer_of(reinterpret_cast<uv_tcp_t*>(stream->handle()))
+                           : "unix";
+    connections_.emplace(id, Connection{stream, std::move(peer)});
+    // Callbacks hold a weak flag, not `this` alone, because the stream may outlive us.
+    std::weak_ptr<bool> alive = alive_;
+    detail::LineStream::Callbacks callbacks;
+    callbacks.on_line = [this, id, alive](std::string_view line) {
+        if (alive.expired()) {
+            return;
+        }
+        if (auto fn = on_line_; fn && *fn) {
+            (*fn)(id, line);
+        }
+    };
+    callbacks.on_closed = [this, id, alive] {
+        if (alive.expired()) {
+            return;
+        }
+        connections_.erase(id);
+        if (auto fn = on_closed_; fn && *fn) {
+            (*fn)(id);
+        }
+    };
+    // Set before reading starts so no line can arrive without its callback.
+    stream->set_callbacks(std::move(callbacks));
+    stream->start_reading();
+    if (auto fn = on_connected_; fn && *fn) {
+        detail::guarded_call("connected", [&] { (*fn)(id); });
+    }
+}
+
+bool LineServer::send(ConnectionId id, std::string line) {
+    const auto it = connections_.find(id);
+    if (it == connections_.end()) {
+        return false;
+    }
+    return it->second.stream->write(std::move(line));
+}
+
+void LineServer::close(ConnectionId id) {
+    const auto it = connections_.find(id);
+    if (it != connections_.end()) {
+        it->second.stream->close();
+    }
+}
+
+std::vector<ConnectionId> LineServer::connections() const {
+    std::vector<ConnectionId> ids;
+    for (const auto& [id, conn] : connections_) {
+        if (!conn.stream->closing()) {
+            ids.push_back(id);
+        }
+    }
+    return ids;
+}
+
+std::string LineServer::peer(ConnectionId id) const {
+    const auto it = connections_.find(id);
+    return it == connections_.end() ? std::string() : it->second.peer;
+}
+
+} // namespace jamfleet::io

@@ -1,0 +1,88 @@
+// Text form of IPv4 socket addresses; strict parsing (no octal, no shorthand forms).
+#include "io/socket_address.h"
+
+#include <charconv>
+
+namespace jamfleet::io {
+namespace {
+
+std::optional<std::uint32_t> parse_number(std::string_view text, std::uint32_t max) {
+    if (text.empty() || text.size() > 5) {
+        return std::nullopt;
+    }
+    std::uint32_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size() || value > max) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+} // namespace
+
+std::string SocketAddress::ip_string() const {
+    std::string out;
+    for (int shift = 24; shift >= 0; shift -= 8) {
+        out += std::to_string((ip >> shift) & 0xffu);
+        if (shift != 0) {
+            out += '.';
+        }
+    }
+    return out;
+}
+
+std::string SocketAddress::to_string() const {
+    return ip_string() + ":" + std::to_string(port);
+}
+
+std::optional<std::uint32_t> SocketAddress::parse_ip(std::string_view text) {
+    std::uint32_t ip = 0;
+    for (int i = 0; i < 4; ++i) {
+        const auto dot = text.find('.');
+        const bool last = i == 3;
+        if (last != (dot == std::string_view::npos)) {
+            return std::nullopt;
+        }
+        const auto part = last ? text : text.substr(0, dot);
+        // A leading zero would be octal to inet_aton; refuse the ambiguity.
+        if (part.size() > 3 || (part.size() > 1 && part[0] == '0')) {
+            return std::nullopt;
+        }
+        const auto octet = parse_number(part, 255);
+        if (!octet) {
+            return std::nullopt;
+        }
+        ip = (ip << 8) | *octet;
+        if (!last) {
+            text.remove_prefix(dot + 1);
+        }
+    }
+    return ip;
+}
+
+std::optional<SocketAddress> SocketAddress::parse(std::string_view text,
+                                                  std::uint16_t default_port) {
+    const auto colon = text.rfind(':');
+    std::uint16_t port = default_port;
+    if (colon != std::string_view::npos) {
+        const auto p = parse_number(text.substr(colon + 1), 65535);
+        if (!p) {
+            return std::nullopt;
+        }
+        port = static_cast<std::uint16_t>(*p);
+        text = text.substr(0, colon);
+    }
+    const auto ip = parse_ip(text);
+    if (!ip) {
+        return std::nullopt;
+    }
+    return SocketAddress{*ip, port};
+}
+
+bool SocketAddress::is_private() const {
+    const std::uint32_t a = ip >> 24;
+    const std::uint32_t b = (ip >> 16) & 0xffu;
+    return a == 10 || a == 127 || (a == 172 && b >= 16 && b <= 31) || (a == 192 && b == 168);
+}
+
+} // namespace jamfleet::io

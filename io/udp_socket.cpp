@@ -1,0 +1,177 @@
+// UdpSocket: plain POSIX sockets with recvmmsg/sendmmsg, batched through
+// fixed-size stack arrays so the hot path allocates nothing.
+#include "io/udp_socket.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+
+namespace jamfleet::io {
+namespace {
+
+// Datagrams per system call; larger batches are processed in chunks.
+constexpr std::size_t kChunk = 64;
+
+sockaddr_in to_sockaddr(SocketAddress a) {
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(a.ip);
+    sa.sin_port = htons(a.port);
+    return sa;
+}
+
+SocketAddress from_sockaddr(const sockaddr_in& sa) {
+    return SocketAddress{ntohl(sa.sin_addr.s_addr), ntohs(sa.sin_port)};
+}
+
+} // namespace
+
+std::string errno_text(int err) {
+    std::string text = std::strerror(err);
+    if (!text.empty()) {
+        text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+    }
+    return text;
+}
+
+base::Result<UdpSocket, std::string> UdpSocket::bind(SocketAddress address, int tos) {
+    const std::string what = "bind udp " + address.to_string() + ": ";
+    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return base::Err{what + errno_text(errno)};
+    }
+    if (tos != 0 && ::setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos) != 0) {
+        const int err = errno;
+        ::close(fd);
+        return base::Err{what + "set IP_TOS " + std::to_string(tos) + ": " + errno_text(err)};
+    }
+    const sockaddr_in sa = to_sockaddr(address);
+    if (::bind(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof sa) != 0) {
+        const int err = errno;
+        ::close(fd);
+        return base::Err{what + errno_text(err)};
+    }
+    sockaddr_in bound{};
+    socklen_t len = sizeof bound;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len);
+    return UdpSocket(fd, from_sockaddr(bound));
+}
+
+UdpSocket::UdpSocket(UdpSocket&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), local_(other.local_), send_errors_(other.send_errors_) {}
+
+UdpSocket& UdpSocket::operator=(UdpSocket&& other) noexcept {
+    if (this != &other) {
+        if (fd_ >= 0) {
+            ::close(fd_);
+        }
+        fd_ = std::exchange(other.fd_, -1);
+        local_ = other.local_;
+        send_errors_ = other.send_errors_;
+    }
+    return *this;
+}
+
+UdpSocket::~UdpSocket() {
+    if (fd_ >= 0) {
+        ::close(fd_);
+    }
+}
+
+std::size_t UdpSocket::receive_batch(std::span<ReceivedDatagram> datagrams) {
+    std::size_t total = 0;
+    while (total < datagrams.size()) {
+        const std::size_t n = std::min(kChunk, datagrams.size() - total);
+        mmsghdr msgs[kChunk];
+        iovec iovs[kChunk];
+        sockaddr_in addrs[kChunk];
+        for (std::size_t i = 0; i < n; ++i) {
+            auto& d = datagrams[total + i];
+            iovs[i] = iovec{d.buffer.data(), d.buffer.size()};
+            msgs[i] = mmsghdr{};
+            msgs[i].msg_hdr.msg_name = &addrs[i];
+            msgs[i].msg_hdr.msg_namelen = sizeof addrs[i];
+            msgs[i].msg_hdr.msg_iov = &iovs[i];
+            msgs[i].msg_hdr.msg_iovlen = 1;
+        }
+        const int got = ::recvmmsg(fd_, msgs, static_cast<unsigned>(n), MSG_DONTWAIT, nullptr);
+        if (got <= 0) {
+            break; // EAGAIN (nothing ready) or a transient error: try again on the next wake-up
+        }
+        for (int i = 0; i < got; ++i) {
+            auto& d = datagrams[total + static_cast<std::size_t>(i)];
+            d.from = from_sockaddr(addrs[i]);
+            d.size = msgs[i].msg_len;
+            d.truncated = (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
+        }
+        total += static_cast<std::size_t>(got);
+        if (static_cast<std::size_t>(got) < n) {
+            break;
+        }
+    }
+    return total;
+}
+
+std::size_t UdpSocket::send_batch(std::span<const OutgoingDatagram> datagrams) {
+    std::size_t done = 0;
+    std::size_t sent = 0;
+    while (done < datagrams.size()) {
+        const std::size_t n = std::min(kChunk, datagrams.size() - done);
+        mmsghdr msgs[kChunk];
+        iovec iovs[kChunk];
+        sockaddr_in addrs[kChunk];
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto& d = datagrams[done + i];
+            addrs[i] = to_sockaddr(d.to);
+            // sendmsg does not write through iov_base; the cast only satisfies the C type.
+            iovs[i] = iovec{const_cast<std::uint8_t*>(d.data.data()), d.data.size()};
+            msgs[i] = mmsghdr{};
+            msgs[i].msg_hdr.msg_name = &addrs[i];
+            msgs[i].msg_hdr.msg_namelen = sizeof addrs[i];
+            msgs[i].msg_hdr.msg_iov = &iovs[i];
+            msgs[i].msg_hdr.msg_iovlen = 1;
+        }
+        const int got = ::sendmmsg(fd_, msgs, static_cast<unsigned>(n), MSG_DONTWAIT);
+        if (got < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                break; // kernel buffer full: the caller's audio is late anyway, drop the rest
+            }
+            // The first datagram of the chunk failed (e.g. ECONNREFUSED from an ICMP
+            // error); skip it so one bad peer cannot block everyone else.
+            ++send_errors_;
+            ++done;
+            continue;
+        }
+        sent += static_cast<std::size_t>(got);
+        done += static_cast<std::size_t>(got);
+        if (got == 0) {
+            break;
+        }
+    }
+    return sent;
+}
+
+bool UdpSocket::send_to(SocketAddress to, std::span<const std::uint8_t> data) {
+    const sockaddr_in sa = to_sockaddr(to);
+    const ssize_t n = ::sendto(fd_, data.data(), data.size(), MSG_DONTWAIT,
+                               reinterpret_cast<const sockaddr*>(&sa), sizeof sa);
+    if (n < 0) {
+        ++send_errors_;
+        return false;
+    }
+    return true;
+}
+
+void UdpSocket::set_buffer_sizes(int receive_bytes, int send_bytes) {
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_bytes, sizeof receive_bytes);
+    ::setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &send_bytes, sizeof send_bytes);
+}
+
+} // namespace jamfleet::io

@@ -1,0 +1,68 @@
+// Non-blocking IPv4 UDP socket for the hot path: batches of datagrams per system
+// call (recvmmsg/sendmmsg), no libuv inside; watch fd() with io::FdWatcher.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "base/result.h"
+#include "io/socket_address.h"
+
+namespace jamfleet::io {
+
+struct ReceivedDatagram {
+    SocketAddress from;
+    std::span<std::uint8_t> buffer; // caller-owned storage for one datagram
+    std::size_t size = 0;           // bytes received into buffer
+    bool truncated = false;         // the datagram was larger than buffer
+    std::span<const std::uint8_t> data() const { return buffer.first(size); }
+};
+
+struct OutgoingDatagram {
+    SocketAddress to;
+    std::span<const std::uint8_t> data;
+};
+
+class UdpSocket {
+public:
+    // Binds without SO_REUSEADDR, so a port in use fails with
+    // "bind udp 127.0.0.1:22124: address already in use". `tos` (IP_TOS, e.g.
+    // 128 as Jamulus uses) is applied when non-zero.
+    static base::Result<UdpSocket, std::string> bind(SocketAddress address, int tos = 0);
+
+    UdpSocket(UdpSocket&& other) noexcept;
+    UdpSocket& operator=(UdpSocket&& other) noexcept;
+    UdpSocket(const UdpSocket&) = delete;
+    UdpSocket& operator=(const UdpSocket&) = delete;
+    ~UdpSocket();
+
+    // Fills as many entries as datagrams are ready (0 when none); never blocks.
+    std::size_t receive_batch(std::span<ReceivedDatagram> datagrams);
+    // Returns how many datagrams were sent. One the kernel refuses (e.g. after an
+    // ICMP unreachable) is skipped and counted in send_errors(); a full send
+    // buffer ends the batch early.
+    std::size_t send_batch(std::span<const OutgoingDatagram> datagrams);
+    bool send_to(SocketAddress to, std::span<const std::uint8_t> data);
+
+    SocketAddress local_address() const { return local_; }
+    int fd() const { return fd_; }
+    std::uint64_t send_errors() const { return send_errors_; }
+
+    // Larger kernel buffers absorb bursts (many clients); best effort.
+    void set_buffer_sizes(int receive_bytes, int send_bytes);
+
+private:
+    UdpSocket(int fd, SocketAddress local) : fd_(fd), local_(local) {}
+
+    int fd_ = -1;
+    SocketAddress local_;
+    std::uint64_t send_errors_ = 0;
+};
+
+// "address already in use" rather than strerror's "Address already in use", so
+// it reads naturally after a colon.
+std::string errno_text(int err);
+
+} // namespace jamfleet::io

@@ -1,0 +1,103 @@
+// The real-time path of the mixer: per channel jitter buffer → decode → personal
+// mixes → encode → packetise, once per server tick. Everything a tick touches is
+// allocated when a channel's format is set, never per frame.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "io/socket_address.h"
+#include "io/udp_socket.h"
+#include "mixer-worker/jitter_buffer.h"
+#include "mixer-worker/mix_engine.h"
+#include "mixer-worker/opus_codec.h"
+#include "proto/audio_format.h"
+
+namespace jamfleet::mixer {
+
+inline constexpr int kMaxChannels = 150;
+
+struct AudioEngineSettings {
+    int server_frame_samples = 128; // 64 with -F
+    bool delay_pan = false;
+    int max_channels = 10;
+};
+
+// Counters the tick path keeps (read by stats/JSON-RPC).
+struct AudioStats {
+    std::uint64_t ticks = 0;
+    std::uint64_t frames_decoded = 0;
+    std::uint64_t frames_concealed = 0;
+    std::uint64_t frames_encoded = 0;
+    std::uint64_t packets_sent = 0;
+    std::uint64_t jitter_put_drops = 0;
+    std::uint64_t wrong_size_packets = 0;
+    std::uint64_t codec_errors = 0;
+};
+
+class AudioEngine {
+public:
+    explicit AudioEngine(AudioEngineSettings settings);
+    ~AudioEngine();
+    AudioEngine(const AudioEngine&) = delete;
+    AudioEngine& operator=(const AudioEngine&) = delete;
+
+    // --- control path (may allocate) ---
+    // A new occupant of `id`: default gains 1 / pans 0.5 both ways, fade restarts,
+    // no format until set_format. The jitter-buffer request survives (as Jamulus).
+    void connect(int id, io::SocketAddress address);
+    void disconnect(int id);
+    // Sets up codec, jitter buffer and buffers for the client's format. Returns
+    // false when the format cannot be served (it is then ignored).
+    bool set_format(int id, const proto::AudioFormat& format);
+    void set_identified(int id);
+    void set_gain(int listener, int source, float gain);
+    void set_pan(int listener, int source, float pan);
+    float gain(int listener, int source) const;
+    void set_jitter_request(int id, int value);
+    // Auto jitter-buffer size of `id` if it changed since the last call.
+    std::optional<int> take_jitter_change(int id);
+    int jitter_size(int id) const;
+    bool jitter_auto(int id) const;
+    bool has_format(int id) const;
+    const proto::AudioFormat* format(int id) const;
+    // Level 0…9 of each connected channel's latest frame (§5.9), smoothed.
+    std::uint8_t update_level(int id);
+
+    // --- real-time path (no allocation) ---
+    // An audio datagram from channel `id`; returns false when its size does not
+    // match the channel's format (it is then not decoded).
+    bool on_audio(int id, std::span<const std::uint8_t> datagram);
+    // Runs one server frame for every connected channel and returns the audio
+    // datagrams to send (views into engine buffers, valid until the next tick).
+    std::span<const io::OutgoingDatagram> tick();
+
+    const AudioStats& stats() const { return stats_; }
+    int server_frame_samples() const { return settings_.server_frame_samples; }
+
+private:
+    struct Channel;
+
+    bool decode_tick(Channel& ch);
+    void mix_and_send(Channel& listener, int listener_id, std::size_t input_count);
+    void emit_frame(Channel& ch, std::span<const float> frame);
+
+    AudioEngineSettings settings_;
+    std::optional<OpusMode> mode64_;
+    std::optional<OpusMode> mode128_;
+    std::vector<Channel> channels_;
+    // Per-tick scratch, sized once in the constructor.
+    std::vector<MixInput> inputs_;
+    std::vector<int> input_ids_;
+    std::vector<float> gains_scratch_;
+    std::vector<float> pans_scratch_;
+    std::vector<float> mix_scratch_;
+    std::vector<io::OutgoingDatagram> outgoing_;
+    AudioStats stats_;
+};
+
+} // namespace jamfleet::mixer

@@ -1,0 +1,254 @@
+// MixerServer: wiring of socket, tick, session, registration and signals.
+#include "mixer-worker/mixer_server.h"
+
+#include <algorithm>
+#include <arpa/inet.h>
+#include <csignal>
+#include <ctime>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "proto/clm_messages.h"
+
+namespace jamfleet::mixer {
+
+using base::Err;
+
+namespace {
+
+// 48000 Hz / 128 = 375 ticks/s; Jamulus sleeps to absolute deadlines of the same period.
+base::Duration tick_period(int frame_samples) {
+    return std::chrono::nanoseconds(frame_samples == 64 ? 1333333 : 2666666);
+}
+
+std::string timestamp() {
+    const std::time_t t = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&t, &local);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &local);
+    return buf;
+}
+
+} // namespace
+
+base::Result<std::unique_ptr<MixerServer>, std::string>
+MixerServer::create(io::Loop& loop, MixerOptions options, base::Logger log) {
+    auto socket =
+        io::UdpSocket::bind(io::SocketAddress{options.bind_ip, options.port}, options.qos);
+    if (!socket.ok()) {
+        return Err{socket.error()};
+    }
+    std::unique_ptr<MixerServer> server(
+        new MixerServer(loop, std::move(options), std::move(log), std::move(socket).value()));
+    if (server->options_.jsonrpc_port) {
+        auto secret = control::load_jsonrpc_secret(server->options_.jsonrpc_secret_file);
+        if (!secret.ok()) {
+            return Err{secret.error()};
+        }
+        auto rpc = control::JsonRpcServer::start(
+            loop, io::SocketAddress::loopback(*server->options_.jsonrpc_port), *secret);
+        if (!rpc.ok()) {
+            return Err{rpc.error()};
+        }
+        server->rpc_ = std::move(rpc).value();
+        server->register_rpc_methods();
+    }
+    if (!server->options_.log_file.empty()) {
+        server->connection_log_.open(server->options_.log_file, std::ios::app);
+        if (!server->connection_log_) {
+            return Err{"open log file " + server->options_.log_file + ": cannot write"};
+        }
+    }
+    server->start_registration();
+    return server;
+}
+
+MixerServer::MixerServer(io::Loop& loop, MixerOptions options, base::Logger log,
+                         io::UdpSocket socket)
+    : loop_(loop), options_(std::move(options)), log_(std::move(log)), socket_(std::move(socket)),
+      engine_(AudioEngineSettings{options_.fast_update ? 64 : 128, options_.delay_pan,
+                                  options_.max_channels}) {
+    SessionSettings s;
+    s.max_channels = options_.max_channels;
+    s.server_frame_samples = options_.fast_update ? 64 : 128;
+    s.welcome_message = options_.welcome_message;
+    s.licence_required = options_.licence;
+    session_ = std::make_unique<Session>(std::move(s), engine_, log_);
+    info_ = options_.server_info.value_or(ServerInfo{});
+    socket_.set_buffer_sizes(1 << 20, 1 << 20);
+
+    receive_storage_.resize(kBatch * proto::kMaxDatagramBytes);
+    for (std::size_t i = 0; i < kBatch; ++i) {
+        received_[i].buffer = std::span<std::uint8_t>(receive_storage_)
+                                  .subspan(i * proto::kMaxDatagramBytes, proto::kMaxDatagramBytes);
+    }
+    session_->on_other_clm = [this](io::SocketAddress, std::uint16_t id,
+                                    std::span<const std::uint8_t> payload) {
+        if (id == proto::to_wire(proto::MessageId::ClmRegisterServerResp) && registration_) {
+            if (auto m = proto::decode_register_server_resp(payload); m.ok()) {
+                registration_->on_response(m->result);
+                log_.info("directory answered", {{"status", to_string(registration_->status())}});
+            }
+        }
+    };
+    session_->on_connection_event = [this](int, io::SocketAddress address, bool connected) {
+        if (connection_log_.is_open()) {
+            connection_log_ << timestamp() << ", " << address.ip_string() << ", "
+                            << (connected ? "connected" : "disconnected") << std::endl;
+        }
+    };
+    watcher_ = std::make_unique<io::FdWatcher>(loop_, socket_.fd(), [this] { on_readable(); });
+    tick_ = std::make_unique<io::TickSource>(
+        loop_, tick_period(options_.fast_update ? 64 : 128),
+        [this](std::uint64_t expirations) { on_tick(expirations); });
+    housekeeping_ = std::make_unique<io::Timer>(loop_);
+    housekeeping_->start(std::chrono::milliseconds(100), std::chrono::milliseconds(100),
+                         [this] { on_housekeeping(); });
+    sigterm_ = std::make_unique<io::SignalWatcher>(loop_, SIGTERM, [this] { shutdown(); });
+    sigint_ = std::make_unique<io::SignalWatcher>(loop_, SIGINT, [this] { shutdown(); });
+    resolver_ = std::make_unique<io::Resolver>(loop_);
+    log_.info("listening", {{"address", socket_.local_address().to_string()},
+                            {"frame_samples", options_.fast_update ? 64 : 128},
+                            {"max_clients", options_.max_channels}});
+}
+
+MixerServer::~MixerServer() = default;
+
+void MixerServer::on_readable() {
+    const auto now = clock_.now();
+    while (true) {
+        const std::size_t n = socket_.receive_batch(received_);
+        for (std::size_t i = 0; i < n; ++i) {
+            session_->on_datagram(received_[i].from, received_[i].data(), now,
+                                  received_[i].truncated);
+        }
+        if (n < kBatch) {
+            break;
+        }
+    }
+    flush();
+    if (!ticking_ && session_->connected_count() > 0 && !shutting_down_) {
+        tick_->start();
+        ticking_ = true;
+    }
+}
+
+void MixerServer::on_tick(std::uint64_t expirations) {
+    const auto now = clock_.now();
+    // Catch up a few missed frames so clients keep receiving their packet rate.
+    const auto frames = std::min<std::uint64_t>(expirations, 4);
+    for (std::uint64_t f = 0; f < frames; ++f) {
+        const auto out = engine_.tick();
+        std::size_t sent = 0;
+        while (sent < out.size()) {
+            const std::size_t k = socket_.send_batch(out.subspan(sent));
+            if (k == 0) {
+                break;
+            }
+            sent += k;
+        }
+        session_->on_tick(now);
+    }
+    flush();
+    if (session_->connected_count() == 0) {
+        tick_->stop();
+        ticking_ = false;
+    }
+}
+
+void MixerServer::flush() {
+    for (const auto& o : session_->take_outgoing()) {
+        (void)socket_.send_to(o.to, o.bytes);
+    }
+    if (registration_ && registration_->directory()) {
+        for (const auto& d : registration_->take_outgoing()) {
+            (void)socket_.send_to(*registration_->directory(), d);
+        }
+    }
+}
+
+void MixerServer::on_housekeeping() {
+    if (registration_) {
+        registration_->poll(clock_.now());
+    }
+    flush();
+}
+
+std::string MixerServer::own_address_text() const {
+    if (options_.server_public_ip) {
+        return io::SocketAddress{*options_.server_public_ip, 0}.ip_string();
+    }
+    // As Jamulus: the address routing picks towards 1.1.1.1 (no packet is sent).
+    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    std::string text = "127.0.0.1";
+    if (fd >= 0) {
+        sockaddr_in to{};
+        to.sin_family = AF_INET;
+        to.sin_port = htons(53);
+        to.sin_addr.s_addr = htonl(0x01010101);
+        sockaddr_in local{};
+        socklen_t len = sizeof local;
+        if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0 &&
+            ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) == 0) {
+            text = io::SocketAddress{ntohl(local.sin_addr.s_addr), 0}.ip_string();
+        }
+        ::close(fd);
+    }
+    return text;
+}
+
+void MixerServer::start_registration() {
+    if (options_.directory.empty()) {
+        return;
+    }
+    directory_text_ = options_.directory;
+    RegistrationSettings rs;
+    rs.info = info_;
+    rs.port = socket_.local_address().port;
+    rs.max_clients = static_cast<std::uint8_t>(options_.max_channels);
+    rs.internal_address = own_address_text();
+    rs.version = std::string(kServerVersion);
+    rs.os = kServerOs;
+    registration_.emplace(std::move(rs));
+    // host[:port]; the port defaults to 22124.
+    std::string host = directory_text_;
+    std::uint16_t port = 22124;
+    if (const auto colon = host.rfind(':'); colon != std::string::npos) {
+        const auto p = io::SocketAddress::parse("0.0.0.0" + host.substr(colon), 22124);
+        if (p) {
+            port = p->port;
+        }
+        host = host.substr(0, colon);
+    }
+    resolver_->resolve(host, [this, port](base::Result<std::vector<std::uint32_t>, std::string> r) {
+        std::optional<io::SocketAddress> address;
+        if (r.ok() && !r->empty()) {
+            address = io::SocketAddress{r->front(), port};
+        } else {
+            log_.warn("directory address", {{"directory", directory_text_},
+                                            {"error", r.ok() ? "no address" : r.error()}});
+        }
+        registration_->start(address, clock_.now());
+        flush();
+    });
+}
+
+void MixerServer::shutdown() {
+    if (shutting_down_) {
+        return;
+    }
+    shutting_down_ = true;
+    log_.info("shutting down", {{"clients", session_->connected_count()}});
+    session_->disconnect_all();
+    if (registration_) {
+        registration_->unregister();
+    }
+    flush();
+    tick_->stop();
+    ticking_ = false;
+    loop_.stop();
+}
+
+} // namespace jamfleet::mixer

@@ -1,0 +1,84 @@
+// jamfleet-mixer's I/O shell: one UDP socket drained in batches, a timerfd tick
+// driving the AudioEngine, the Session for everything else, directory
+// registration, JSON-RPC and orderly shutdown on SIGTERM/SIGINT. One thread.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/result.h"
+#include "control/jsonrpc_server.h"
+#include "io/fd_watcher.h"
+#include "io/loop.h"
+#include "io/resolver.h"
+#include "io/signal_watcher.h"
+#include "io/tick_source.h"
+#include "io/timer.h"
+#include "io/udp_socket.h"
+#include "mixer-worker/audio_engine.h"
+#include "mixer-worker/options.h"
+#include "mixer-worker/registration.h"
+#include "mixer-worker/session.h"
+
+namespace jamfleet::mixer {
+
+class MixerServer {
+public:
+    // Binds, starts JSON-RPC and registration. Errors are start-up errors (one line each).
+    static base::Result<std::unique_ptr<MixerServer>, std::string>
+    create(io::Loop& loop, MixerOptions options, base::Logger log);
+    ~MixerServer();
+    MixerServer(const MixerServer&) = delete;
+    MixerServer& operator=(const MixerServer&) = delete;
+
+    // Tells clients and the directory we leave, then stops the loop.
+    void shutdown();
+    std::uint16_t port() const { return socket_.local_address().port; }
+    const Session& session() const { return *session_; }
+
+private:
+    MixerServer(io::Loop& loop, MixerOptions options, base::Logger log, io::UdpSocket socket);
+
+    void on_readable();
+    void on_tick(std::uint64_t expirations);
+    void on_housekeeping();
+    void flush();
+    void register_rpc_methods();
+    void start_registration();
+    std::string own_address_text() const;
+
+    io::Loop& loop_;
+    MixerOptions options_;
+    base::Logger log_;
+    base::SteadyClock clock_;
+    io::UdpSocket socket_;
+    AudioEngine engine_;
+    std::unique_ptr<Session> session_;
+    std::optional<Registration> registration_;
+    std::string directory_text_;
+    ServerInfo info_;
+
+    static constexpr std::size_t kBatch = 64;
+    std::vector<std::uint8_t> receive_storage_;
+    std::array<io::ReceivedDatagram, kBatch> received_{};
+
+    std::unique_ptr<io::FdWatcher> watcher_;
+    std::unique_ptr<io::TickSource> tick_;
+    bool ticking_ = false;
+    std::unique_ptr<io::Timer> housekeeping_;
+    std::unique_ptr<io::SignalWatcher> sigterm_;
+    std::unique_ptr<io::SignalWatcher> sigint_;
+    std::unique_ptr<io::Resolver> resolver_;
+    std::unique_ptr<control::JsonRpcServer> rpc_;
+    std::ofstream connection_log_;
+    bool shutting_down_ = false;
+};
+
+} // namespace jamfleet::mixer

@@ -1,0 +1,192 @@
+// Command-line parsing for jamfleet-mixer.
+#include "mixer-worker/options.h"
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include "io/socket_address.h"
+
+namespace jamfleet::mixer {
+
+using base::Err;
+
+namespace {
+
+std::optional<long> parse_int(const std::string& s) {
+    long v = 0;
+    const auto* end = s.data() + s.size();
+    auto [p, ec] = std::from_chars(s.data(), end, v);
+    if (ec != std::errc() || p != end || s.empty()) {
+        return std::nullopt;
+    }
+    return v;
+}
+
+bool is(const std::string& arg, const char* short_name, const char* long_name) {
+    return (short_name != nullptr && arg == short_name) || arg == long_name;
+}
+
+} // namespace
+
+std::string usage_text() {
+    return R"(Usage: jamfleet-mixer [options]
+A Jamulus-compatible server (drop-in for a headless `Jamulus -s -n`).
+
+  -p, --port N                UDP port (default 22124)
+      --serverbindip IP       bind to this IPv4 address only
+  -u, --numchannels N         maximum clients, 1…150 (default 10)
+  -w, --welcomemessage TEXT   welcome message (HTML allowed), or a file name
+  -e, --directoryserver ADDR  register with the directory at host[:port]
+      --directoryaddress ADDR (same as -e)
+  -o, --serverinfo INFO       "name;city;country", country as two-letter code or number
+      --serverpublicip IP     address to announce to the directory
+  -P, --delaypan              delay panning for stereo clients
+  -F, --fastupdate            64-sample server frames (1.33 ms)
+  -L, --licence               ask clients to accept a licence
+  -Q, --qos N                 IP TOS byte 0…255 (default 128)
+      --jsonrpcport N         JSON-RPC on 127.0.0.1:N (needs --jsonrpcsecretfile)
+      --jsonrpcsecretfile F   first line: the JSON-RPC secret (16+ characters)
+  -l, --log FILE              append connection events to FILE
+      --control-socket PATH   supervisor control socket (used by jamfleet)
+  -s, --server, -n, --nogui   accepted and ignored (always a headless server)
+  -d, --discononquit, -T, --multithreading
+                              accepted and ignored (clients are always told on quit)
+  -h, --help                  this text
+)";
+}
+
+base::Result<MixerOptions, std::string> parse_options(const std::vector<std::string>& args) {
+    MixerOptions o;
+    std::string welcome_arg;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto value = [&](std::string& out) -> bool {
+            if (i + 1 >= args.size()) {
+                return false;
+            }
+            out = args[++i];
+            return true;
+        };
+        auto number = [&](long lo, long hi, long& out) -> std::optional<std::string> {
+            std::string v;
+            if (!value(v)) {
+                return a + ": missing value";
+            }
+            auto n = parse_int(v);
+            if (!n || *n < lo || *n > hi) {
+                return a + ": \"" + v + "\" is not a number in " + std::to_string(lo) + "…" +
+                       std::to_string(hi);
+            }
+            out = *n;
+            return std::nullopt;
+        };
+        auto ip = [&](std::uint32_t& out) -> std::optional<std::string> {
+            std::string v;
+            if (!value(v)) {
+                return a + ": missing value";
+            }
+            auto parsed = io::SocketAddress::parse_ip(v);
+            if (!parsed) {
+                return a + ": \"" + v + "\" is not an IPv4 address";
+            }
+            out = *parsed;
+            return std::nullopt;
+        };
+        std::optional<std::string> error;
+        long n = 0;
+        if (is(a, "-h", "--help") || a == "-?") {
+            o.help = true;
+        } else if (is(a, "-s", "--server") || is(a, "-n", "--nogui") ||
+                   is(a, "-d", "--discononquit") || is(a, "-T", "--multithreading")) {
+            // Accepted for drop-in compatibility.
+        } else if (is(a, "-p", "--port")) {
+            if (!(error = number(0, 65535, n))) {
+                o.port = static_cast<std::uint16_t>(n);
+            }
+        } else if (a == "--serverbindip") {
+            error = ip(o.bind_ip);
+        } else if (is(a, "-u", "--numchannels")) {
+            if (!(error = number(1, 150, n))) {
+                o.max_channels = static_cast<int>(n);
+            }
+        } else if (is(a, "-w", "--welcomemessage")) {
+            if (!value(welcome_arg)) {
+                error = a + ": missing value";
+            }
+        } else if (is(a, "-e", "--directoryserver") || a == "--directoryaddress" ||
+                   a == "--centralserver") {
+            if (!value(o.directory)) {
+                error = a + ": missing value";
+            } else if (o.directory == "localhost" || o.directory == "127.0.0.1") {
+                error = a + " " + o.directory +
+                        " would make this server a directory; run jamfleet-directory for that";
+            }
+        } else if (is(a, "-o", "--serverinfo")) {
+            std::string v;
+            if (!value(v)) {
+                error = a + ": missing value";
+            } else if (auto info = parse_server_info(v); info.ok()) {
+                o.server_info = *info;
+            } else {
+                error = info.error();
+            }
+        } else if (a == "--serverpublicip") {
+            std::uint32_t v = 0;
+            if (!(error = ip(v))) {
+                o.server_public_ip = v;
+            }
+        } else if (is(a, "-P", "--delaypan")) {
+            o.delay_pan = true;
+        } else if (is(a, "-F", "--fastupdate")) {
+            o.fast_update = true;
+        } else if (is(a, "-L", "--licence")) {
+            o.licence = true;
+        } else if (is(a, "-Q", "--qos")) {
+            if (!(error = number(0, 255, n))) {
+                o.qos = static_cast<int>(n);
+            }
+        } else if (a == "--jsonrpcport") {
+            if (!(error = number(0, 65535, n))) {
+                o.jsonrpc_port = static_cast<std::uint16_t>(n);
+            }
+        } else if (a == "--jsonrpcsecretfile") {
+            if (!value(o.jsonrpc_secret_file)) {
+                error = a + ": missing value";
+            }
+        } else if (is(a, "-l", "--log")) {
+            if (!value(o.log_file)) {
+                error = a + ": missing value";
+            }
+        } else if (a == "--control-socket") {
+            if (!value(o.control_socket)) {
+                error = a + ": missing value";
+            }
+        } else {
+            error = "unknown option " + a;
+        }
+        if (error) {
+            return Err{*error};
+        }
+    }
+    if (o.jsonrpc_port && o.jsonrpc_secret_file.empty()) {
+        return Err{std::string("--jsonrpcport needs --jsonrpcsecretfile")};
+    }
+    if (o.server_public_ip && o.directory.empty()) {
+        o.warnings.push_back("--serverpublicip is ignored without -e/--directoryserver");
+    }
+    if (!welcome_arg.empty()) {
+        // As Jamulus: an argument naming a readable file means its content.
+        std::ifstream file(welcome_arg);
+        if (file) {
+            std::stringstream ss;
+            ss << file.rdbuf();
+            o.welcome_message = ss.str();
+        } else {
+            o.welcome_message = welcome_arg;
+        }
+    }
+    return o;
+}
+
+} // namespace jamfleet::mixer

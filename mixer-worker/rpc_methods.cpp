@@ -1,0 +1,127 @@
+// JSON-RPC methods of jamfleet-mixer: Jamulus's server methods (3.11 shapes,
+// jamulus-protocol.md §8.4) plus jamfleet/getStats.
+#include <nlohmann/json.hpp>
+
+#include "mixer-worker/mixer_server.h"
+#include "proto/country.h"
+#include "proto/text.h"
+
+namespace jamfleet::mixer {
+
+using base::Err;
+using control::RpcError;
+using nlohmann::json;
+
+namespace {
+
+base::Result<json, RpcError> ok_string() {
+    return json("ok");
+}
+
+} // namespace
+
+void MixerServer::register_rpc_methods() {
+    rpc_->add_method("jamulus/getMode", [](const json&) -> base::Result<json, RpcError> {
+        return json{{"mode", "server"}};
+    });
+    rpc_->add_method("jamulus/getVersion", [](const json&) -> base::Result<json, RpcError> {
+        return json{{"version", std::string(kServerVersion)}};
+    });
+    rpc_->add_method(
+        "jamulusserver/getClients", [this](const json&) -> base::Result<json, RpcError> {
+            json clients = json::array();
+            for (const auto& c : session_->clients()) {
+                clients.push_back(json{
+                    {"id", c.id},
+                    {"address", c.address.to_string()},
+                    {"name", c.profile.name},
+                    {"jitterBufferSize", c.jitter_size},
+                    {"channels", c.channels},
+                    {"instrumentCode", c.profile.instrument},
+                    {"city", c.profile.city},
+                    // Jamulus gives Qt's English country name; we give the ISO code
+                    // (empty for "none"), which tools can map themselves.
+                    {"countryName", std::string(proto::iso_from_country(c.profile.country))},
+                    {"skillLevelCode", c.profile.skill},
+                });
+            }
+            const auto count = clients.size();
+            return json{{"clients", std::move(clients)}, {"connections", count}};
+        });
+    rpc_->add_method("jamulusserver/getServerProfile",
+                     [this](const json&) -> base::Result<json, RpcError> {
+                         const auto status = registration_ ? registration_->status()
+                                                           : RegistrationStatus::NotRegistered;
+                         const ServerInfo& info = registration_ ? registration_->info() : info_;
+                         // 3.9.1 calls the key directoryServer, 3.10+ directory: give both.
+                         return json{{"name", info.name},
+                                     {"city", info.city},
+                                     {"countryId", info.country},
+                                     {"welcomeMessage", session_->welcome_message()},
+                                     {"directoryServer", directory_text_},
+                                     {"directory", directory_text_},
+                                     {"registrationStatus", std::string(to_string(status))}};
+                     });
+    rpc_->add_method("jamulusserver/getRecorderStatus",
+                     [](const json&) -> base::Result<json, RpcError> {
+                         return json{{"initialised", false},
+                                     {"errorMessage", ""},
+                                     {"enabled", false},
+                                     {"recordingDirectory", ""}};
+                     });
+    rpc_->add_method("jamulusserver/setServerName",
+                     [this](const json& params) -> base::Result<json, RpcError> {
+                         const auto it = params.find("serverName");
+                         if (it == params.end() || !it->is_string()) {
+                             return Err{control::rpc_param_not_string("serverName")};
+                         }
+                         // Not truncated, as Jamulus (directories reject names over 20).
+                         info_.name = it->get<std::string>();
+                         if (registration_) {
+                             ServerInfo info = registration_->info();
+                             info.name = info_.name;
+                             registration_->set_info(std::move(info), clock_.now());
+                             flush();
+                         }
+                         return ok_string();
+                     });
+    rpc_->add_method("jamulusserver/setWelcomeMessage",
+                     [this](const json& params) -> base::Result<json, RpcError> {
+                         const auto it = params.find("welcomeMessage");
+                         if (it == params.end() || !it->is_string()) {
+                             return Err{control::rpc_param_not_string("welcomeMessage")};
+                         }
+                         session_->set_welcome_message(proto::truncate_utf16(
+                             it->get<std::string>(), proto::kMaxChatUserUnits));
+                         return ok_string();
+                     });
+    rpc_->add_method("jamfleet/getStats", [this](const json&) -> base::Result<json, RpcError> {
+        json drops = json::object();
+        for (std::size_t r = 0; r < static_cast<std::size_t>(DropReason::kCount); ++r) {
+            const auto reason = static_cast<DropReason>(r);
+            drops[std::string(to_string(reason))] = session_->drops(reason);
+        }
+        json jitter = json::array();
+        for (const auto& c : session_->clients()) {
+            jitter.push_back(json{{"id", c.id},
+                                  {"size", engine_.jitter_size(c.id)},
+                                  {"auto", engine_.jitter_auto(c.id)}});
+        }
+        const AudioStats& a = engine_.stats();
+        return json{{"clients", session_->connected_count()},
+                    {"drops", std::move(drops)},
+                    {"ticks", tick_->ticks()},
+                    {"tickOverruns", tick_->overruns()},
+                    {"missedTicks", tick_->missed_ticks()},
+                    {"framesDecoded", a.frames_decoded},
+                    {"framesConcealed", a.frames_concealed},
+                    {"framesEncoded", a.frames_encoded},
+                    {"packetsSent", a.packets_sent},
+                    {"jitterPutDrops", a.jitter_put_drops},
+                    {"wrongSizePackets", a.wrong_size_packets},
+                    {"sendErrors", socket_.send_errors()},
+                    {"jitterBuffers", std::move(jitter)}};
+    });
+}
+
+} // namespace jamfleet::mixer

@@ -1,0 +1,148 @@
+// The mixer's control state, sans-I/O (jamulus-protocol.md §4): classifies every
+// datagram, owns the channel table and each channel's reliable link, runs the
+// new-connection sequence and every connection and connection-less message, and
+// hands audio to the AudioEngine. Time comes in as arguments; datagrams to send
+// come out of take_outgoing().
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <ctime>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "io/socket_address.h"
+#include "mixer-worker/audio_engine.h"
+#include "proto/conn_messages.h"
+#include "proto/frame.h"
+#include "proto/reliable_link.h"
+
+namespace jamfleet::mixer {
+
+// Version we announce in VERSION_AND_OS, CLM_VERSION_AND_OS, registrations and
+// jamulus/getVersion. It parses (Qt QVersionNumber) as 3.9.1 ≥ 3.6.0, so clients
+// switch on sequence numbers, and the suffix tells people what they talk to.
+inline constexpr std::string_view kServerVersion = "3.9.1-jamfleet";
+inline constexpr std::uint8_t kServerOs = 2; // Linux
+
+inline constexpr base::Duration kChannelTimeout = std::chrono::seconds(30);
+
+struct SessionSettings {
+    int max_channels = 10;
+    int server_frame_samples = 128;
+    std::string welcome_message; // raw (HTML allowed); empty = none
+    bool licence_required = false;
+    std::string version = std::string(kServerVersion);
+    // Local wall-clock time for chat stamps (tests inject a fixed one).
+    std::function<std::tm()> local_time;
+};
+
+enum class DropReason : std::uint8_t {
+    JunkFromUnknown, // non-protocol datagram of no valid audio size from an unknown address
+    ServerFull,      // a would-be new client while all channels are used
+    ConnFromUnknown, // connection-based message from an address without a channel
+    BadPayload,      // a message whose payload did not decode (still ACKed)
+    WrongAudioSize,  // audio of a size that does not match the channel's format
+    UnknownClm,      // a connection-less ID we do not handle
+    Truncated,       // a datagram longer than the receive buffer
+    kCount
+};
+std::string_view to_string(DropReason reason);
+
+struct Outgoing {
+    io::SocketAddress to;
+    std::vector<std::uint8_t> bytes;
+};
+
+// What JSON-RPC and the control socket report about one client.
+struct ClientInfo {
+    int id = 0;
+    io::SocketAddress address;
+    proto::ChannelInfos profile;
+    int jitter_size = 0;
+    int channels = 1;
+};
+
+class Session {
+public:
+    Session(SessionSettings settings, AudioEngine& engine, base::Logger logger);
+
+    // Every received datagram (protocol or audio) goes here.
+    void on_datagram(io::SocketAddress from, std::span<const std::uint8_t> data,
+                     base::TimePoint now, bool truncated = false);
+    // After each audio tick: frees timed-out/disconnected channels, sends level
+    // lists and jitter-size changes, resends unacknowledged messages.
+    void on_tick(base::TimePoint now);
+    // Protocol resends when no tick runs (no channel connected → nothing to do).
+    std::optional<base::TimePoint> next_deadline() const;
+
+    std::vector<Outgoing> take_outgoing();
+
+    // CLM_DISCONNECTION to every connected client (shutdown).
+    void disconnect_all();
+
+    int connected_count() const;
+    std::vector<ClientInfo> clients() const;
+    void set_welcome_message(std::string message) {
+        settings_.welcome_message = std::move(message);
+    }
+    const std::string& welcome_message() const { return settings_.welcome_message; }
+    std::uint64_t drops(DropReason reason) const {
+        return drops_[static_cast<std::size_t>(reason)];
+    }
+    std::uint64_t ticks_between_levels() const { return level_interval_ticks_; }
+
+    // Connection-less messages that concern other parts (registration responses).
+    std::function<void(io::SocketAddress from, std::uint16_t id,
+                       std::span<const std::uint8_t> payload)>
+        on_other_clm;
+    // A client took or left a channel (for the -l connection log).
+    std::function<void(int id, io::SocketAddress address, bool connected)> on_connection_event;
+
+private:
+    struct Channel {
+        bool connected = false;
+        io::SocketAddress address;
+        proto::ReliableLink link;
+        proto::ChannelInfos profile;
+        bool identified = false;
+        bool disconnect_pending = false;
+        base::TimePoint last_audio{};
+    };
+
+    int find_channel(io::SocketAddress address) const;
+    int free_channel_id() const;
+    void drop(DropReason reason, io::SocketAddress from, base::TimePoint now);
+    void on_audio(io::SocketAddress from, std::span<const std::uint8_t> data, base::TimePoint now);
+    void on_clm(io::SocketAddress from, const proto::FrameView& frame, base::TimePoint now);
+    void on_connection_message(int id, std::uint16_t msg_id, std::span<const std::uint8_t> payload,
+                               base::TimePoint now);
+    void open_channel(int id, io::SocketAddress from, base::TimePoint now);
+    void free_channel(int id, base::TimePoint now);
+    void send(int id, proto::MessageId msg, const std::vector<std::uint8_t>& payload,
+              base::TimePoint now);
+    void flush_link(int id);
+    void send_clm(io::SocketAddress to, proto::MessageId msg,
+                  const std::vector<std::uint8_t>& payload);
+    proto::ConnClientsList client_list() const;
+    void broadcast_client_list(base::TimePoint now);
+    void broadcast_chat(int from_id, const std::string& text, base::TimePoint now);
+    void send_level_list();
+
+    SessionSettings settings_;
+    AudioEngine& engine_;
+    base::Logger log_;
+    std::vector<Channel> channels_;
+    std::vector<Outgoing> outgoing_;
+    std::array<std::uint64_t, static_cast<std::size_t>(DropReason::kCount)> drops_{};
+    base::RateLimit drop_log_limit_{std::chrono::seconds(10)};
+    std::uint64_t level_interval_ticks_ = 101;
+    std::uint64_t ticks_until_levels_ = 101;
+};
+
+} // namespace jamfleet::mixer

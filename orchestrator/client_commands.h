@@ -1,0 +1,28 @@
+// `jamfleet status|reload|restart|stop`: talk to a running supervisor over its
+// control socket in the run directory and print the answer.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace jamfleet::orchestrator {
+
+// The run directory of the supervisor to talk to: `--run-dir DIR`, else the
+// run_dir of a fleet FILE, else the default ./var/run.
+std::string resolve_run_dir(const std::string& run_dir_flag, const std::string& fleet_file,
+                            std::string& error);
+
+// Human-readable status table from the supervisor's status document.
+std::string format_status(const nlohmann::json& status);
+// Summary of a reload reply; every error on its own line.
+std::string format_reload(const nlohmann::json& reply);
+
+int command_status(const std::string& run_dir, bool json, std::ostream& out, std::ostream& err);
+int command_reload(const std::string& run_dir, std::ostream& out, std::ostream& err);
+int command_restart(const std::string& run_dir, const std::string& name, std::ostream& out,
+                    std::ostream& err);
+int command_stop(const std::string& run_dir, std::ostream& out, std::ostream& err);
+
+} // namespace jamfleet::orchestrator

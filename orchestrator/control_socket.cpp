@@ -1,0 +1,65 @@
+// Supervisor side of `jamfleet status|reload|restart|stop` (see control_socket.h).
+#include "orchestrator/control_socket.h"
+
+namespace jamfleet::orchestrator {
+
+nlohmann::json reload_report_json(const ReloadReport& report) {
+    return nlohmann::json{{"ok", report.ok},
+                          {"errors", report.errors},
+                          {"added", report.added},
+                          {"removed", report.removed},
+                          {"changed", report.changed},
+                          {"unchanged", report.unchanged},
+                          {"directory_restarted", report.directory_restarted},
+                          {"notes", report.notes}};
+}
+
+base::Result<std::unique_ptr<ControlSocket>, std::string>
+ControlSocket::listen(io::Loop& loop, const std::string& path, Supervisor& supervisor,
+                      std::function<void()> on_stop_requested) {
+    std::unique_ptr<ControlSocket> socket(
+        new ControlSocket(supervisor, std::move(on_stop_requested)));
+    auto server = io::LineServer::listen_unix(loop, path);
+    if (!server.ok()) {
+        return base::Err{"control socket: " + server.error()};
+    }
+    socket->server_ = std::move(server).value();
+    ControlSocket* self = socket.get();
+    socket->server_->set_on_line(
+        [self](io::ConnectionId id, std::string_view line) { self->on_line(id, line); });
+    return socket;
+}
+
+void ControlSocket::on_line(io::ConnectionId id, std::string_view line) {
+    const auto request = nlohmann::json::parse(line, nullptr, false);
+    if (request.is_discarded() || !request.is_object() || !request.contains("command") ||
+        !request["command"].is_string()) {
+        server_->send(id, nlohmann::json{{"ok", false}, {"error", "bad request"}}.dump());
+        return;
+    }
+    const std::string command = request["command"];
+    if (command == "status") {
+        server_->send(id, supervisor_.status().dump());
+    } else if (command == "reload") {
+        server_->send(id, reload_report_json(supervisor_.reload()).dump());
+    } else if (command == "restart") {
+        std::string error;
+        const std::string name = request.value("name", "");
+        const bool ok = supervisor_.restart(name, error);
+        nlohmann::json reply = {{"ok", ok}};
+        if (!ok) {
+            reply["error"] = error;
+        }
+        server_->send(id, reply.dump());
+    } else if (command == "stop") {
+        server_->send(id, nlohmann::json{{"ok", true}}.dump());
+        if (on_stop_requested_) {
+            on_stop_requested_();
+        }
+    } else {
+        server_->send(
+            id, nlohmann::json{{"ok", false}, {"error", "unknown command " + command}}.dump());
+    }
+}
+
+} // namespace jamfleet::orchestrator

@@ -1,0 +1,115 @@
+// `jamfleet`: runs and controls a fleet of jamfleet-mixer servers and a directory
+// described by one YAML file. This file only dispatches the sub-commands.
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "orchestrator/client_commands.h"
+#include "orchestrator/offline_commands.h"
+#include "orchestrator/run_command.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: jamfleet COMMAND [ARGS]
+  check FILE             validate FILE and print the normalized fleet (exit 0, or 2 on errors)
+  srv FILE               print DNS SRV records, one per dns_name
+  run FILE [--bin-dir DIR]
+                         run the fleet in the foreground (SIGHUP reloads, SIGTERM/SIGINT stop)
+  status [--json] [--run-dir DIR | FILE]
+                         show every child of the running supervisor
+  reload [--run-dir DIR | FILE]
+                         re-read the fleet file of the running supervisor
+  restart NAME [--run-dir DIR | FILE]
+                         restart one server (or "directory"), also one marked failed
+  stop [--run-dir DIR | FILE]
+                         stop the running supervisor and all its children
+)";
+
+struct Arguments {
+    std::vector<std::string> positional;
+    std::string run_dir;
+    std::string bin_dir;
+    bool json = false;
+    std::string error;
+};
+
+Arguments parse(const std::vector<std::string>& args) {
+    Arguments parsed;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (arg == "--json") {
+            parsed.json = true;
+        } else if (arg == "--run-dir" || arg == "--bin-dir") {
+            if (i + 1 >= args.size()) {
+                parsed.error = arg + " needs a value";
+                return parsed;
+            }
+            (arg == "--run-dir" ? parsed.run_dir : parsed.bin_dir) = args[++i];
+        } else if (arg.starts_with("--")) {
+            parsed.error = "unknown option " + arg;
+            return parsed;
+        } else {
+            parsed.positional.push_back(arg);
+        }
+    }
+    return parsed;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    using namespace jamfleet::orchestrator;
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        (args.empty() ? std::cerr : std::cout) << kUsage;
+        return args.empty() ? kExitUsage : kExitOk;
+    }
+    const std::string& command = args[0];
+    const Arguments a = parse(args);
+    const auto usage_error = [&](const std::string& why) {
+        std::cerr << "jamfleet " << command << ": " << why << "\n" << kUsage;
+        return kExitUsage;
+    };
+    if (!a.error.empty()) {
+        return usage_error(a.error);
+    }
+    const std::size_t n = a.positional.size();
+    if (command == "check" || command == "srv") {
+        if (n != 1) {
+            return usage_error("expects exactly one FILE");
+        }
+        return command == "check" ? command_check(a.positional[0], std::cout, std::cerr)
+                                  : command_srv(a.positional[0], std::cout, std::cerr);
+    }
+    if (command == "run") {
+        if (n != 1) {
+            return usage_error("expects exactly one FILE");
+        }
+        return command_run(a.positional[0], a.bin_dir);
+    }
+    const std::size_t names = command == "restart" ? 1 : 0;
+    if (command != "status" && command != "reload" && command != "restart" && command != "stop") {
+        return usage_error("unknown command");
+    }
+    if (n < names || n > names + 1) {
+        return usage_error(names ? "expects NAME and optionally FILE" : "expects at most one FILE");
+    }
+    std::string error;
+    const std::string run_dir =
+        resolve_run_dir(a.run_dir, n > names ? a.positional[names] : "", error);
+    if (run_dir.empty()) {
+        std::cerr << error;
+        return kExitUsage;
+    }
+    if (command == "status") {
+        return command_status(run_dir, a.json, std::cout, std::cerr);
+    }
+    if (command == "reload") {
+        return command_reload(run_dir, std::cout, std::cerr);
+    }
+    if (command == "restart") {
+        return command_restart(run_dir, a.positional[0], std::cout, std::cerr);
+    }
+    return command_stop(run_dir, std::cout, std::cerr);
+}

@@ -1,0 +1,151 @@
+// The foreground supervisor process: load, start, wait for signals and control
+// requests, stop in order, exit 0.
+#include "orchestrator/run_command.h"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "base/log.h"
+#include "config/fleet_loader.h"
+#include "io/loop.h"
+#include "io/signal_watcher.h"
+#include "orchestrator/control_socket.h"
+#include "orchestrator/offline_commands.h"
+#include "orchestrator/supervisor.h"
+
+namespace jamfleet::orchestrator {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool executable(const fs::path& path) {
+    return ::access(path.c_str(), X_OK) == 0;
+}
+
+// Finds `name` in one directory, in either layout.
+std::optional<std::string> find_in(const fs::path& dir, const std::string& name,
+                                   const std::string& build_folder) {
+    for (const fs::path& candidate :
+         {dir / name, dir / build_folder / name, dir.parent_path() / build_folder / name}) {
+        if (executable(candidate)) {
+            return fs::absolute(candidate).lexically_normal().string();
+        }
+    }
+    return std::nullopt;
+}
+
+// The program's --help text (empty when it cannot be run).
+std::string help_text(const std::string& program) {
+    const std::string command = "timeout 5 '" + program + "' --help 2>&1";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) {
+        return false;
+    }
+    std::string output;
+    char buffer[4096];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
+        output.append(buffer, n);
+    }
+    ::pclose(pipe);
+    return output;
+}
+
+} // namespace
+
+std::optional<BinPaths> find_binaries(const std::string& bin_dir, std::string& error) {
+    std::vector<fs::path> dirs;
+    if (!bin_dir.empty()) {
+        dirs.emplace_back(bin_dir);
+    } else if (const char* env = std::getenv("JAMFLEET_BIN_DIR"); env != nullptr && *env) {
+        dirs.emplace_back(env);
+    } else {
+        std::error_code ec;
+        const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+        if (!ec) {
+            dirs.push_back(self.parent_path());
+        }
+    }
+    for (const auto& dir : dirs) {
+        auto mixer = find_in(dir, "jamfleet-mixer", "mixer-worker");
+        auto directory = find_in(dir, "jamfleet-directory", "directory");
+        if (mixer && directory) {
+            BinPaths bins{*mixer, *directory};
+            const std::string mixer_help = help_text(*mixer);
+            bins.mixer_control = mixer_help.find("--control-socket") != std::string::npos;
+            bins.mixer_recording = mixer_help.find("--recording") != std::string::npos;
+            bins.directory_control =
+                help_text(*directory).find("--control-socket") != std::string::npos;
+            return bins;
+        }
+        error = "cannot find " + std::string(!mixer ? "jamfleet-mixer" : "jamfleet-directory") +
+                " in " + dir.string() + " (use --bin-dir DIR or JAMFLEET_BIN_DIR)";
+    }
+    if (dirs.empty()) {
+        error = "cannot locate the jamfleet binary's directory (use --bin-dir DIR)";
+    }
+    return std::nullopt;
+}
+
+int command_run(const std::string& file, const std::string& bin_dir) {
+    auto loaded = config::load_fleet_file(file);
+    if (!loaded.ok()) {
+        for (const auto& error : loaded.error()) {
+            std::cerr << error.to_string() << "\n";
+        }
+        std::cerr << loaded.error().size() << " error(s); nothing started\n";
+        return kExitUsage;
+    }
+    std::string error;
+    auto bins = find_binaries(bin_dir, error);
+    if (!bins) {
+        std::cerr << "jamfleet: " << error << "\n";
+        return kExitFailure;
+    }
+    const std::string run_dir = loaded->fleet.run_dir;
+    std::error_code ec;
+    fs::create_directories(run_dir, ec);
+    if (ec) {
+        std::cerr << "jamfleet: create run directory " << run_dir << ": " << ec.message() << "\n";
+        return kExitFailure;
+    }
+
+    base::Logger log("jamfleet");
+    base::SteadyClock clock;
+    io::Loop loop;
+    SupervisorOptions options;
+    options.fleet_file = file;
+    options.bins = *bins;
+    Supervisor supervisor(loop, options, std::move(loaded).value(), clock, log);
+    auto shutdown = [&] { supervisor.stop([&loop] { loop.stop(); }); };
+    auto control =
+        ControlSocket::listen(loop, supervisor_socket_path(run_dir), supervisor, shutdown);
+    if (!control.ok()) {
+        std::cerr << "jamfleet: " << control.error() << " (is another jamfleet running?)\n";
+        return kExitFailure;
+    }
+    io::SignalWatcher on_term(loop, SIGTERM, shutdown);
+    io::SignalWatcher on_int(loop, SIGINT, shutdown);
+    io::SignalWatcher on_hup(loop, SIGHUP, [&] { supervisor.reload(); });
+    log.info("fleet starting", {{"file", file},
+                                {"servers", supervisor.fleet().servers.size()},
+                                {"mixer", bins->mixer},
+                                {"directory", bins->directory}});
+    if (!bins->mixer_control || !bins->directory_control) {
+        log.warn("a child program has no --control-socket; its status details are unavailable");
+    }
+    if (!bins->mixer_recording) {
+        log.warn("jamfleet-mixer has no jam recorder (-R); recording_dir is ignored");
+    }
+    supervisor.start();
+    loop.run();
+    log.info("exiting");
+    return kExitOk;
+}
+
+} // namespace jamfleet::orchestrator

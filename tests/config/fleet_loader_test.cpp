@@ -1,0 +1,181 @@
+// The fleet loader: examples load, defaults and templates expand, ports are
+// assigned in order around explicit ones, and every error is collected.
+#include "config/fleet_loader.h"
+
+#include <gtest/gtest.h>
+
+namespace jamfleet::config {
+namespace {
+
+FleetConfig load_ok(const std::string& yaml) {
+    auto result = parse_fleet(yaml, "test.yaml");
+    if (!result.ok()) {
+        for (const auto& error : result.error()) {
+            ADD_FAILURE() << error.to_string();
+        }
+        return {};
+    }
+    return std::move(result).value();
+}
+
+std::vector<std::string> error_lines(const std::string& yaml) {
+    std::vector<std::string> lines;
+    auto result = parse_fleet(yaml, "test.yaml");
+    EXPECT_FALSE(result.ok());
+    if (!result.ok()) {
+        for (const auto& error : result.error()) {
+            lines.push_back(error.to_string());
+        }
+    }
+    return lines;
+}
+
+std::string example(const std::string& name) {
+    return std::string(JAMFLEET_SOURCE_DIR) + "/examples/" + name;
+}
+
+TEST(FleetExamples, FleetYamlHasADirectoryAndThreeRoomsOnLoopback) {
+    const auto fleet = load_fleet_file(example("fleet.yaml"));
+    ASSERT_TRUE(fleet.ok());
+    EXPECT_EQ(fleet->fleet.bind, "127.0.0.1");
+    EXPECT_TRUE(fleet->directory.enabled);
+    EXPECT_EQ(fleet->directory.port, 22123);
+    EXPECT_EQ(fleet->directory.database.rfind("./var/", 0), 0u);
+    ASSERT_EQ(fleet->servers.size(), 3u);
+    EXPECT_EQ(fleet->servers[0].name, "Rock Room");
+    EXPECT_EQ(fleet->servers[0].port, 22124);
+    EXPECT_EQ(fleet->servers[1].port, 22125);
+    EXPECT_EQ(fleet->servers[2].port, 22126);
+    EXPECT_EQ(fleet->servers[2].options.max_clients, 4);
+}
+
+TEST(FleetExamples, SchoolYamlLoadsWithItsWhitelistAndPracticeRooms) {
+    const auto fleet = load_fleet_file(example("school.yaml"));
+    ASSERT_TRUE(fleet.ok());
+    EXPECT_EQ(fleet->directory.whitelist.size(), 2u);
+    ASSERT_NE(fleet->find_server("Practice 08"), nullptr);
+    EXPECT_EQ(fleet->find_server("Staff Room")->country, "GB");
+}
+
+TEST(FleetExamples, EventYamlStampsOutMoreThanTwentyRooms) {
+    const auto fleet = load_fleet_file(example("event.yaml"));
+    ASSERT_TRUE(fleet.ok());
+    EXPECT_GE(fleet->servers.size(), 20u);
+    EXPECT_NE(fleet->find_server("Jam Room 20"), nullptr);
+    EXPECT_EQ(fleet->directory.port, 22999);
+}
+
+TEST(FleetLoader, MissingFileIsOneErrorNamingTheFile) {
+    const auto fleet = load_fleet_file("/nonexistent/fleet.yaml");
+    ASSERT_FALSE(fleet.ok());
+    ASSERT_EQ(fleet.error().size(), 1u);
+    EXPECT_EQ(fleet.error()[0].to_string(),
+              "/nonexistent/fleet.yaml: cannot read fleet file: No such file or directory");
+}
+
+TEST(FleetLoader, EmptyFileIsAnEmptyFleetWithDefaults) {
+    const auto fleet = load_ok("");
+    EXPECT_EQ(fleet.fleet.base_port, kDefaultBasePort);
+    EXPECT_EQ(fleet.directory.port, kDefaultBasePort - 1);
+    EXPECT_TRUE(fleet.servers.empty());
+}
+
+TEST(FleetLoader, ServersInheritDefaultsAndMayOverrideThem) {
+    const auto fleet = load_ok(R"(
+defaults: {max_clients: 7, fast_update: yes, welcome: hi}
+servers:
+  - name: A
+  - name: B
+    max_clients: 3
+    welcome: ""
+)");
+    ASSERT_EQ(fleet.servers.size(), 2u);
+    EXPECT_EQ(fleet.servers[0].options.max_clients, 7);
+    EXPECT_TRUE(fleet.servers[0].options.fast_update);
+    EXPECT_EQ(fleet.servers[0].options.welcome, "hi");
+    EXPECT_EQ(fleet.servers[1].options.max_clients, 3);
+    EXPECT_TRUE(fleet.servers[1].options.fast_update);
+    EXPECT_EQ(fleet.servers[1].options.welcome, "");
+}
+
+TEST(FleetLoader, AssignsPortsInOrderSkippingExplicitAndDirectoryPorts) {
+    const auto fleet = load_ok(R"(
+fleet: {base_port: 30000}
+directory: {port: 30001}
+servers:
+  - name: A
+  - name: B
+  - name: C
+    port: 30002
+  - name: D
+)");
+    ASSERT_EQ(fleet.servers.size(), 4u);
+    EXPECT_EQ(fleet.servers[0].port, 30000);
+    EXPECT_EQ(fleet.servers[1].port, 30003);
+    EXPECT_EQ(fleet.servers[2].port, 30002);
+    EXPECT_EQ(fleet.servers[3].port, 30004);
+}
+
+TEST(FleetLoader, DisabledDirectoryTakesNoPort) {
+    const auto fleet = load_ok("fleet: {base_port: 30000}\ndirectory: {enabled: false}\n"
+                               "servers: [{name: A, port: 29999}]\n");
+    EXPECT_EQ(fleet.servers[0].port, 29999);
+}
+
+TEST(FleetLoader, TemplatesNumberNamesPortsAndDnsNames) {
+    const auto fleet = load_ok(R"(
+fleet: {public_host: jam.example.org}
+servers:
+  - name: Practice {n:02}
+    count: 3
+    first: 9
+    port: 40000
+    dns_name: p{n}.example.org
+    city: Floor {n}
+)");
+    ASSERT_EQ(fleet.servers.size(), 3u);
+    EXPECT_EQ(fleet.servers[0].name, "Practice 09");
+    EXPECT_EQ(fleet.servers[2].name, "Practice 11");
+    EXPECT_EQ(fleet.servers[1].port, 40001);
+    EXPECT_EQ(fleet.servers[2].dns_name, "p11.example.org");
+    EXPECT_EQ(fleet.servers[0].city, "Floor 9");
+}
+
+TEST(FleetLoader, NormalizesCountryAndDnsName) {
+    const auto fleet = load_ok("fleet: {public_host: jam.example.org.}\n"
+                               "servers: [{name: A, country: fr, dns_name: Rock.Example.ORG.}]\n");
+    EXPECT_EQ(fleet.servers[0].country, "FR");
+    EXPECT_EQ(fleet.servers[0].dns_name, "rock.example.org");
+    EXPECT_EQ(fleet.fleet.public_host, "jam.example.org");
+}
+
+TEST(FleetLoader, ReportsDuplicateKeys) {
+    const auto lines = error_lines("fleet:\n  name: a\n  name: b\n");
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_EQ(lines[0], "test.yaml:3:3: /fleet/name: duplicate key 'name'");
+}
+
+TEST(FleetLoader, CollectsErrorsFromEverySectionAtOnce) {
+    const auto lines = error_lines(R"(
+fleet: {base_port: 0}
+defaults: {qos: 300}
+directory: {max_servers: 0}
+servers:
+  - {name: A, port: 22124}
+  - {name: B, port: 22124}
+)");
+    ASSERT_EQ(lines.size(), 4u);
+    EXPECT_EQ(lines[0], "test.yaml:2:20: /fleet/base_port: must be between 1 and 65535, got 0");
+    EXPECT_EQ(lines[1], "test.yaml:3:17: /defaults/qos: must be between 0 and 255, got 300");
+    EXPECT_EQ(lines[2], "test.yaml:4:26: /directory/max_servers: must be between 1 and 150, got 0");
+    EXPECT_EQ(lines[3], "test.yaml:7:21: /servers/1/port: 22124 already used by /servers/0");
+}
+
+TEST(FleetLoader, ServersMustBeAList) {
+    const auto lines = error_lines("servers: {name: A}\n");
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_EQ(lines[0], "test.yaml:1:10: /servers: expected a list of servers");
+}
+
+} // namespace
+} // namespace jamfleet::config

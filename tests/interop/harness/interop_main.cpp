@@ -1,0 +1,21 @@
+// main() of every interop test executable: enter a private network namespace, then run gtest.
+#include <cstdio>
+#include <gtest/gtest.h>
+
+#include "tests/interop/harness/netns.h"
+
+int main(int argc, char** argv) {
+    ::testing::InitGoogleTest(&argc, argv);
+    if (!jamfleet::interop::shared_network_namespace_requested()) {
+        // Before any thread exists: unshare(CLONE_NEWNET) applies to the calling thread only,
+        // and every child process then inherits the namespace.
+        if (auto error = jamfleet::interop::enter_private_network_namespace(); !error.empty()) {
+            std::fprintf(stderr,
+                         "interop: cannot create a private network namespace (%s); run as root, "
+                         "or set JAMFLEET_INTEROP_SHARED_NETNS=1 to share the machine's\n",
+                         error.c_str());
+            return 77; // meson: skipped
+        }
+    }
+    return RUN_ALL_TESTS();
+}

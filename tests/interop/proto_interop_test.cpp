@@ -1,0 +1,123 @@
+// proto/ against real Jamulus 3.9.1: our encoder builds connection-less requests, a real server
+// answers, and our decoder reads the replies (version, client count, client names).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "proto/clm_messages.h"
+#include "proto/conn_messages.h"
+#include "proto/frame.h"
+#include "proto/message_id.h"
+#include "tests/interop/harness/jack_server.h"
+#include "tests/interop/harness/jamulus.h"
+#include "tests/interop/harness/net.h"
+#include "tests/interop/harness/temp_dir.h"
+
+namespace jamfleet::interop {
+namespace {
+
+using namespace std::chrono_literals;
+using proto::MessageId;
+
+class ProtoAgainstRealServer : public ::testing::Test {
+protected:
+    // Sends a connection-less request and returns the payload of the first reply with `reply`.
+    std::optional<std::vector<std::uint8_t>> ask(MessageId request, const proto::Bytes& payload,
+                                                 MessageId reply) {
+        const auto frame = proto::make_clm_frame(request, payload);
+        probe_.send_to(server_.port(), frame);
+        const auto answer = probe_.receive_until(
+            [&](const Datagram& d) {
+                const auto parsed = proto::parse_frame(d.bytes);
+                return parsed.ok() && parsed->id == proto::to_wire(reply) &&
+                       d.from_port == server_.port();
+            },
+            3s);
+        if (!answer) {
+            return std::nullopt;
+        }
+        const auto parsed = proto::parse_frame(answer->bytes);
+        return std::vector<std::uint8_t>(parsed->payload.begin(), parsed->payload.end());
+    }
+
+    TempDir dir_{"proto"};
+    JackServer jack_{dir_.path(), 128};
+    JamulusServer server_{dir_.path(), real_jamulus_kind(), {}};
+    UdpProbe probe_;
+};
+
+TEST_F(ProtoAgainstRealServer, PingWithNumClientsEchoesTimeAndCountsClients) {
+    const auto empty = ask(MessageId::ClmPingMsWithNumClients,
+                           proto::encode_payload(proto::ClmPingMsWithNumClients{4242, 0}),
+                           MessageId::ClmPingMsWithNumClients);
+    ASSERT_TRUE(empty);
+    const auto before = proto::decode_clm_ping_ms_with_num_clients(*empty);
+    ASSERT_TRUE(before.ok());
+    EXPECT_EQ(before->time_ms, 4242u);
+    EXPECT_EQ(before->num_clients, 0);
+
+    JamulusClient alice(dir_.path(), jack_, "alice", {.name = "Alice"}, server_.address());
+    ASSERT_TRUE(alice.wait_connected());
+    const auto one = ask(MessageId::ClmPingMsWithNumClients,
+                         proto::encode_payload(proto::ClmPingMsWithNumClients{123456789, 0}),
+                         MessageId::ClmPingMsWithNumClients);
+    ASSERT_TRUE(one);
+    const auto after = proto::decode_clm_ping_ms_with_num_clients(*one);
+    ASSERT_TRUE(after.ok());
+    EXPECT_EQ(after->time_ms, 123456789u);
+    EXPECT_EQ(after->num_clients, 1);
+}
+
+TEST_F(ProtoAgainstRealServer, PingIsEchoedUnchanged) {
+    const auto reply = ask(MessageId::ClmPingMs, proto::encode_payload(proto::ClmPingMs{1000}),
+                           MessageId::ClmPingMs);
+    ASSERT_TRUE(reply);
+    const auto ping = proto::decode_clm_ping_ms(*reply);
+    ASSERT_TRUE(ping.ok());
+    EXPECT_EQ(ping->time_ms, 1000u);
+}
+
+TEST_F(ProtoAgainstRealServer, VersionRequestIsAnsweredWith391OnLinux) {
+    const auto reply = ask(MessageId::ClmReqVersionAndOs, proto::encode_payload(proto::Empty{}),
+                           MessageId::ClmVersionAndOs);
+    ASSERT_TRUE(reply);
+    const auto version = proto::decode_version_and_os(*reply);
+    ASSERT_TRUE(version.ok());
+    EXPECT_EQ(version->version, "3.9.1");
+    EXPECT_EQ(version->os, static_cast<std::uint8_t>(proto::OsType::Linux));
+}
+
+TEST_F(ProtoAgainstRealServer, ClientListRequestNamesConnectedClients) {
+    JamulusClient alice(
+        dir_.path(), jack_, "alice",
+        {.name = "Zoë Ångström", .country = 82, .city = "Köln", .instrument = 20, .skill = 2},
+        server_.address());
+    JamulusClient bob(dir_.path(), jack_, "bob", {.name = "Bob 日本", .city = "São Paulo"},
+                      server_.address());
+    ASSERT_TRUE(bob.wait_for_client_list([](const auto& c) { return c.size() == 2; }));
+
+    const auto reply = ask(MessageId::ClmReqConnClientsList, proto::encode_payload(proto::Empty{}),
+                           MessageId::ClmConnClientsList);
+    ASSERT_TRUE(reply);
+    const auto list = proto::decode_conn_clients_list(*reply);
+    ASSERT_TRUE(list.ok()) << proto::to_string(list.error());
+    ASSERT_EQ(list->entries.size(), 2u);
+    std::vector<std::string> names;
+    for (const auto& entry : list->entries) {
+        names.push_back(entry.name);
+        if (entry.name == "Zoë Ångström") {
+            EXPECT_EQ(entry.city, "Köln");
+            EXPECT_EQ(entry.country, 82);
+            EXPECT_EQ(entry.instrument, 20u);
+            EXPECT_EQ(entry.skill, 2);
+        }
+    }
+    std::sort(names.begin(), names.end());
+    EXPECT_EQ(names, (std::vector<std::string>{"Bob 日本", "Zoë Ångström"}));
+}
+
+} // namespace
+} // namespace jamfleet::interop

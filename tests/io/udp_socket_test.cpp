@@ -1,0 +1,111 @@
+// UDP socket: batch send/receive over loopback, busy-port error text, loop wake-up.
+#include "io/udp_socket.h"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <chrono>
+#include <vector>
+
+#include "io/fd_watcher.h"
+#include "io/loop.h"
+
+namespace jamfleet::io {
+namespace {
+
+using namespace std::chrono_literals;
+
+UdpSocket bind_loopback() {
+    auto s = UdpSocket::bind(SocketAddress::loopback(0), 0);
+    EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error());
+    return std::move(s).value();
+}
+
+TEST(UdpSocket, BindsAnEphemeralPortOnLoopback) {
+    auto s = bind_loopback();
+    EXPECT_NE(s.local_address().port, 0);
+    EXPECT_EQ(s.local_address().ip, 0x7f000001u);
+    EXPECT_GE(s.fd(), 0);
+}
+
+TEST(UdpSocket, BusyPortFailsWithOperationAddressAndCause) {
+    auto first = bind_loopback();
+    const auto port = first.local_address().port;
+    auto second = UdpSocket::bind(SocketAddress::loopback(port), 0);
+    ASSERT_FALSE(second.ok());
+    EXPECT_EQ(second.error(),
+              "bind udp 127.0.0.1:" + std::to_string(port) + ": address already in use");
+}
+
+TEST(UdpSocket, AppliesTypeOfService) {
+    auto s = UdpSocket::bind(SocketAddress::loopback(0), 128);
+    ASSERT_TRUE(s.ok());
+}
+
+TEST(UdpSocket, SendsAndReceivesABatch) {
+    auto a = bind_loopback();
+    auto b = bind_loopback();
+    std::vector<std::vector<std::uint8_t>> payloads;
+    std::vector<OutgoingDatagram> out;
+    for (std::uint8_t i = 0; i < 100; ++i) { // more than one recvmmsg chunk
+        payloads.push_back(std::vector<std::uint8_t>(1u + i, i));
+    }
+    for (const auto& p : payloads) {
+        out.push_back({b.local_address(), p});
+    }
+    EXPECT_EQ(a.send_batch(out), 100u);
+
+    std::vector<std::array<std::uint8_t, 2048>> storage(128);
+    std::vector<ReceivedDatagram> in(128);
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        in[i].buffer = storage[i];
+    }
+    std::size_t got = 0;
+    Loop loop;
+    FdWatcher watcher(loop, b.fd(), [&] { got += b.receive_batch(std::span(in).subspan(got)); });
+    ASSERT_TRUE(loop.run_until([&] { return got >= 100; }, 5s));
+    ASSERT_EQ(got, 100u);
+    for (std::size_t i = 0; i < got; ++i) {
+        EXPECT_EQ(in[i].from, a.local_address());
+        ASSERT_EQ(in[i].size, i + 1);
+        EXPECT_FALSE(in[i].truncated);
+        EXPECT_EQ(in[i].data()[0], static_cast<std::uint8_t>(i));
+    }
+}
+
+TEST(UdpSocket, ReceiveReturnsZeroWhenNothingIsReady) {
+    auto s = bind_loopback();
+    std::array<std::uint8_t, 64> buf{};
+    std::array<ReceivedDatagram, 1> in{};
+    in[0].buffer = buf;
+    EXPECT_EQ(s.receive_batch(in), 0u);
+}
+
+TEST(UdpSocket, ReportsTruncatedDatagrams) {
+    auto a = bind_loopback();
+    auto b = bind_loopback();
+    const std::vector<std::uint8_t> big(100, 7);
+    ASSERT_TRUE(a.send_to(b.local_address(), big));
+    std::array<std::uint8_t, 10> buf{};
+    std::array<ReceivedDatagram, 1> in{};
+    in[0].buffer = buf;
+    Loop loop;
+    std::size_t got = 0;
+    FdWatcher watcher(loop, b.fd(), [&] { got += b.receive_batch(in); });
+    ASSERT_TRUE(loop.run_until([&] { return got == 1; }, 5s));
+    EXPECT_TRUE(in[0].truncated);
+    EXPECT_EQ(in[0].size, 10u);
+}
+
+TEST(UdpSocket, MovedSocketKeepsItsPort) {
+    auto a = bind_loopback();
+    const auto addr = a.local_address();
+    UdpSocket b = std::move(a);
+    EXPECT_EQ(b.local_address(), addr);
+    EXPECT_EQ(a.fd(), -1);
+    auto again = UdpSocket::bind(addr, 0);
+    EXPECT_FALSE(again.ok()); // still bound through b
+}
+
+} // namespace
+} // namespace jamfleet::io

@@ -1,0 +1,103 @@
+// jamfleet-mixer's command line: Jamulus spellings, ranges, errors.
+#include "mixer-worker/options.h"
+
+#include <cstdio>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+namespace jamfleet::mixer {
+namespace {
+
+TEST(Options, DefaultsAreJamulusDefaults) {
+    auto o = parse_options({});
+    ASSERT_TRUE(o.ok());
+    EXPECT_EQ(o->port, 22124);
+    EXPECT_EQ(o->max_channels, 10);
+    EXPECT_EQ(o->qos, 128);
+    EXPECT_FALSE(o->fast_update);
+    EXPECT_TRUE(o->directory.empty());
+}
+
+TEST(Options, AcceptsShortAndLongJamulusSpellings) {
+    auto o = parse_options({"-s",
+                            "-n",
+                            "-p",
+                            "22300",
+                            "--serverbindip",
+                            "127.0.0.1",
+                            "-u",
+                            "3",
+                            "-F",
+                            "-P",
+                            "-L",
+                            "-Q",
+                            "0",
+                            "-e",
+                            "dir.example:22000",
+                            "-o",
+                            "Jam;Berlin;de",
+                            "--serverpublicip",
+                            "192.0.2.1",
+                            "--jsonrpcport",
+                            "8765",
+                            "--jsonrpcsecretfile",
+                            "/tmp/s",
+                            "-l",
+                            "/tmp/log"});
+    ASSERT_TRUE(o.ok()) << o.error();
+    EXPECT_EQ(o->port, 22300);
+    EXPECT_EQ(o->bind_ip, 0x7f000001u);
+    EXPECT_EQ(o->max_channels, 3);
+    EXPECT_TRUE(o->fast_update && o->delay_pan && o->licence);
+    EXPECT_EQ(o->qos, 0);
+    EXPECT_EQ(o->directory, "dir.example:22000");
+    ASSERT_TRUE(o->server_info);
+    EXPECT_EQ(o->server_info->country, 82);
+    EXPECT_EQ(o->server_public_ip, 0xc0000201u);
+    EXPECT_EQ(o->jsonrpc_port, 8765);
+    EXPECT_EQ(o->log_file, "/tmp/log");
+    auto l = parse_options({"--port", "1", "--numchannels", "150", "--fastupdate",
+                            "--directoryaddress", "x", "--welcomemessage", "hi"});
+    ASSERT_TRUE(l.ok()) << l.error();
+    EXPECT_EQ(l->welcome_message, "hi");
+}
+
+TEST(Options, WelcomeMessageNamingAFileUsesItsContent) {
+    const std::string path = ::testing::TempDir() + "/welcome.html";
+    std::ofstream(path) << "<b>from file</b>";
+    auto o = parse_options({"-w", path});
+    ASSERT_TRUE(o.ok());
+    EXPECT_EQ(o->welcome_message, "<b>from file</b>");
+    std::remove(path.c_str());
+}
+
+TEST(Options, RejectsUnknownOptionsAndBadValuesWithAClearMessage) {
+    auto a = parse_options({"--frobnicate"});
+    ASSERT_FALSE(a.ok());
+    EXPECT_EQ(a.error(), "unknown option --frobnicate");
+    auto b = parse_options({"-u", "151"});
+    ASSERT_FALSE(b.ok());
+    EXPECT_EQ(b.error(), "-u: \"151\" is not a number in 1…150");
+    EXPECT_FALSE(parse_options({"-p"}).ok());
+    EXPECT_FALSE(parse_options({"--serverbindip", "localhost"}).ok());
+    EXPECT_FALSE(parse_options({"-o", "Jam;Berlin;zz"}).ok());
+    EXPECT_FALSE(parse_options({"--jsonrpcport", "8000"}).ok()); // needs a secret file
+    EXPECT_FALSE(parse_options({"-e", "localhost"}).ok());       // would be a directory
+}
+
+TEST(Options, HelpListsEveryOption) {
+    auto o = parse_options({"--help"});
+    ASSERT_TRUE(o.ok());
+    EXPECT_TRUE(o->help);
+    const std::string text = usage_text();
+    for (const char* opt : {"--port", "--serverbindip", "--numchannels", "--welcomemessage",
+                            "--directoryserver", "--directoryaddress", "--serverinfo",
+                            "--serverpublicip", "--delaypan", "--fastupdate", "--licence", "--qos",
+                            "--jsonrpcport", "--jsonrpcsecretfile", "--log", "--control-socket"}) {
+        EXPECT_NE(text.find(opt), std::string::npos) << opt;
+    }
+}
+
+} // namespace
+} // namespace jamfleet::mixer

@@ -1,0 +1,113 @@
+// Child command lines built from a fleet: options, registration target, filter.
+#include "orchestrator/launch_spec.h"
+
+#include <gtest/gtest.h>
+
+#include "config/fleet_loader.h"
+
+namespace jamfleet::orchestrator {
+namespace {
+
+using Args = std::vector<std::string>;
+
+config::FleetConfig load(const std::string& yaml) {
+    auto result = config::parse_fleet(yaml, "t.yaml");
+    EXPECT_TRUE(result.ok());
+    return result.ok() ? std::move(result).value() : config::FleetConfig{};
+}
+
+const BinPaths kBins{"/bin/jamfleet-mixer", "/bin/jamfleet-directory"};
+
+TEST(LaunchSpec, MixerGetsEveryOptionAndRegistersWithTheIntegratedDirectory) {
+    const auto fleet = load(R"(
+fleet: {bind: 127.0.0.1, public_ip: 192.0.2.9, run_dir: /run/jf}
+servers:
+  - {name: Rock, city: Berlin, country: DE, max_clients: 4, welcome: hi, fast_update: true,
+     delay_pan: true, licence: true, qos: 0, recording_dir: /rec, log_file: /log,
+     jsonrpc_port: 8000, jsonrpc_secret_file: /s}
+)");
+    const LaunchSpec spec = server_launch(fleet, fleet.servers[0], kBins);
+    EXPECT_EQ(spec.program, "/bin/jamfleet-mixer");
+    EXPECT_EQ(spec.port, 22124);
+    EXPECT_EQ(spec.control_socket, "/run/jf/server-22124.sock");
+    EXPECT_EQ(spec.args, (Args{"-p",
+                               "22124",
+                               "--serverbindip",
+                               "127.0.0.1",
+                               "-u",
+                               "4",
+                               "-o",
+                               "Rock;Berlin;de",
+                               "-e",
+                               "127.0.0.1:22123",
+                               "--serverpublicip",
+                               "192.0.2.9",
+                               "-w",
+                               "hi",
+                               "-F",
+                               "-P",
+                               "-L",
+                               "-Q",
+                               "0",
+                               "-R",
+                               "/rec",
+                               "-l",
+                               "/log",
+                               "--jsonrpcport",
+                               "8000",
+                               "--jsonrpcsecretfile",
+                               "/s",
+                               "--control-socket",
+                               "/run/jf/server-22124.sock"}));
+}
+
+TEST(LaunchSpec, MinimalMixerUsesDefaultsAndLoopbackRegistrationWhenBindingAll) {
+    const auto fleet = load("servers: [{name: A}]\n");
+    const LaunchSpec spec = server_launch(fleet, fleet.servers[0], kBins);
+    EXPECT_EQ(spec.args, (Args{"-p", "22124", "--serverbindip", "0.0.0.0", "-u", "10", "-o", "A;;0",
+                               "-e", "127.0.0.1:22123", "-Q", "128", "--control-socket",
+                               "./var/run/server-22124.sock"}));
+}
+
+TEST(LaunchSpec, ExternalDirectoryOrNoneWhenTheIntegratedOneIsDisabled) {
+    const auto external =
+        load("fleet: {directory_address: dir.example.org:22224}\ndirectory: {enabled: false}\n"
+             "servers: [{name: A}]\n");
+    EXPECT_EQ(registration_target(external), "dir.example.org:22224");
+    EXPECT_FALSE(directory_launch(external, kBins).has_value());
+    const auto none = load("directory: {enabled: false}\nservers: [{name: A}]\n");
+    const LaunchSpec spec = server_launch(none, none.servers[0], kBins);
+    EXPECT_EQ(std::find(spec.args.begin(), spec.args.end(), "-e"), spec.args.end());
+}
+
+TEST(LaunchSpec, DirectoryGetsItsOptionsAndWhitelistIncludingFleetMembers) {
+    const auto fleet = load(R"(
+fleet: {bind: 10.0.0.5, public_ip: 192.0.2.9, run_dir: /run/jf}
+directory:
+  port: 22100
+  name: Dir
+  city: Leeds
+  country: GB
+  whitelist: [203.0.113.0/24, partner.example.org]
+  min_version: 3.8.0
+  database: /db
+  max_servers: 40
+)");
+    const auto spec = directory_launch(fleet, kBins);
+    ASSERT_TRUE(spec.has_value());
+    EXPECT_EQ(spec->name, "directory");
+    EXPECT_EQ(spec->args, (Args{"-p", "22100", "--serverbindip", "10.0.0.5", "-o", "Dir;Leeds;gb",
+                                "-f", "[3.8.0];203.0.113.0/24;partner.example.org;10.0.0.5",
+                                "--serverpublicip", "192.0.2.9", "--maxservers", "40", "--db",
+                                "/db", "--control-socket", "/run/jf/directory.sock"}));
+}
+
+TEST(LaunchSpec, OpenDirectoryHasNoFilter) {
+    const auto fleet = load("directory: {name: D}\n");
+    EXPECT_EQ(directory_list_filter(fleet), "");
+    const auto versioned = load("directory: {min_version: 3.9.0}\n");
+    EXPECT_EQ(directory_list_filter(versioned), "[3.9.0]");
+}
+
+} // namespace
+} // namespace jamfleet::orchestrator

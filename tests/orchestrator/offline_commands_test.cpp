@@ -1,0 +1,75 @@
+// `jamfleet check` and `jamfleet srv`: exit codes, error output and SRV golden files.
+#include "orchestrator/offline_commands.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace jamfleet::orchestrator {
+namespace {
+
+const std::string kRoot = JAMFLEET_SOURCE_DIR;
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+class ExampleFile : public testing::TestWithParam<const char*> {};
+
+TEST_P(ExampleFile, PassesCheck) {
+    std::ostringstream out;
+    std::ostringstream err;
+    const std::string file = kRoot + "/examples/" + GetParam() + ".yaml";
+    EXPECT_EQ(command_check(file, out, err), kExitOk) << err.str();
+    EXPECT_EQ(err.str(), "");
+    EXPECT_NE(out.str().find(file + ": ok\n"), std::string::npos);
+}
+
+TEST_P(ExampleFile, SrvOutputMatchesGoldenFile) {
+    std::ostringstream out;
+    std::ostringstream err;
+    const std::string name = GetParam();
+    ASSERT_EQ(command_srv(kRoot + "/examples/" + name + ".yaml", out, err), kExitOk) << err.str();
+    const std::string golden = read_text(kRoot + "/tests/orchestrator/golden/" + name + ".srv");
+    ASSERT_FALSE(golden.empty());
+    EXPECT_EQ(out.str(), golden);
+}
+
+INSTANTIATE_TEST_SUITE_P(Examples, ExampleFile, testing::Values("fleet", "school", "event"));
+
+TEST(CheckCommand, BadFilePrintsEveryErrorAndExitsTwo) {
+    std::ostringstream out;
+    std::ostringstream err;
+    const std::string file = kRoot + "/tests/config/bad/duplicate_port.yaml";
+    EXPECT_EQ(command_check(file, out, err), kExitUsage);
+    EXPECT_EQ(out.str(), "");
+    EXPECT_EQ(err.str(), file + ":10:11: /servers/1/port: 22300 already used by /servers/0\n" +
+                             file + ":12:11: /servers/2/port: 22200 already used by /directory\n" +
+                             "2 errors; nothing started\n");
+}
+
+TEST(CheckCommand, PrintsAssignedPortsAndSrvRecords) {
+    std::ostringstream out;
+    std::ostringstream err;
+    ASSERT_EQ(command_check(kRoot + "/examples/fleet.yaml", out, err), kExitOk);
+    EXPECT_NE(out.str().find("\"Jazz Room\" port 22125"), std::string::npos) << out.str();
+    EXPECT_NE(out.str().find("directory port 22123"), std::string::npos);
+    EXPECT_NE(out.str().find("srv _jamulus._udp.folk.example.org. 300 IN SRV 0 5 22126 "
+                             "jam.example.org."),
+              std::string::npos);
+}
+
+TEST(SrvCommand, BadFileExitsTwoAndPrintsNoRecords) {
+    std::ostringstream out;
+    std::ostringstream err;
+    EXPECT_EQ(command_srv(kRoot + "/tests/config/bad/bad_dns.yaml", out, err), kExitUsage);
+    EXPECT_EQ(out.str(), "");
+    EXPECT_NE(err.str().find("5 errors"), std::string::npos);
+}
+
+} // namespace
+} // namespace jamfleet::orchestrator
