@@ -53,8 +53,7 @@ public:
     static std::vector<std::uint8_t> disconnection_datagram();
 
 private:
-    void on_message(std::uint16_t id, std::span<const std::uint8_t> payload,
-                    base::TimePoint now);
+    void on_message(std::uint16_t id, std::span<const std::uint8_t> payload, base::TimePoint now);
     void send_transport_props(base::TimePoint now);
     void send_channel_infos(base::TimePoint now);
 

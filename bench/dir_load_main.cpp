@@ -14,8 +14,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -39,8 +41,8 @@ struct DirOptions {
     std::uint16_t port = 22124;
     std::size_t servers = 149;
     double list_seconds = 5.0;
-    std::size_t list_rate = 25000;  // requests per second offered
-    std::size_t sources = 0;        // distinct source IPs; 0 = one per request per second
+    std::size_t list_rate = 25000; // requests per second offered
+    std::size_t sources = 0;       // distinct source IPs; 0 = 1.25 × list_rate
     std::optional<int> server_pid;
 };
 
@@ -115,8 +117,9 @@ public:
         std::vector<std::uint8_t> payload; // kept only when asked for
     };
 
-    // One datagram (waits at most 2 ms); nullopt when none or not a frame.
-    std::optional<Received> receive(bool keep_payload) {
+    // One datagram (waits at most 2 ms unless `wait` is false); nullopt when none
+    // or not a frame.
+    std::optional<Received> receive(bool keep_payload, bool wait = true) {
         iovec iov{buffer_.data(), buffer_.size()};
         std::array<char, CMSG_SPACE(sizeof(in_pktinfo))> control{};
         msghdr msg{};
@@ -124,7 +127,7 @@ public:
         msg.msg_iovlen = 1;
         msg.msg_control = control.data();
         msg.msg_controllen = control.size();
-        const ssize_t n = ::recvmsg(fd_, &msg, 0);
+        const ssize_t n = ::recvmsg(fd_, &msg, wait ? 0 : MSG_DONTWAIT);
         if (n <= 0) {
             return std::nullopt;
         }
@@ -136,8 +139,8 @@ public:
                 r.to_ip = ntohl(info.ipi_addr.s_addr);
             }
         }
-        const auto frame =
-            proto::parse_frame(std::span<const std::uint8_t>(buffer_.data(), static_cast<std::size_t>(n)));
+        const auto frame = proto::parse_frame(
+            std::span<const std::uint8_t>(buffer_.data(), static_cast<std::size_t>(n)));
         if (!frame) {
             return std::nullopt;
         }
@@ -153,6 +156,29 @@ private:
     int fd_;
     std::array<std::uint8_t, 65536> buffer_{};
 };
+
+// UDP RcvbufErrors of this network namespace (/proc/net/snmp): datagrams the kernel
+// dropped because a receiver's buffer was full, on either side.
+std::optional<long long> udp_rcvbuf_errors() {
+    std::ifstream snmp("/proc/net/snmp");
+    std::string header;
+    std::string values;
+    while (std::getline(snmp, header) && std::getline(snmp, values)) {
+        if (header.rfind("Udp:", 0) != 0) {
+            continue;
+        }
+        std::istringstream names(header);
+        std::istringstream numbers(values);
+        std::string name;
+        std::string number;
+        while (names >> name && numbers >> number) {
+            if (name == "RcvbufErrors") {
+                return std::stoll(number);
+            }
+        }
+    }
+    return std::nullopt;
+}
 
 double ms_since(Clock::time_point t) {
     return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
@@ -171,8 +197,8 @@ nlohmann::json run_registrations(DirSocket& sock, const DirOptions& o) {
         reg.city = "loopback";
         reg.os = 2;
         reg.version = "3.9.1";
-        frames.push_back(proto::make_clm_frame(MessageId::ClmRegisterServerEx,
-                                               proto::encode_payload(reg)));
+        frames.push_back(
+            proto::make_clm_frame(MessageId::ClmRegisterServerEx, proto::encode_payload(reg)));
     }
     const auto start = Clock::now();
     std::size_t sends = 0;
@@ -235,12 +261,14 @@ nlohmann::json check_list(DirSocket& sock, const DirOptions& o) {
 
 nlohmann::json run_list_load(DirSocket& sock, const DirOptions& o) {
     const auto request = proto::make_clm_frame(MessageId::ClmReqServerList, {});
-    const std::size_t sources = o.sources ? o.sources : o.list_rate;
+    // Each source asks about every 1.25 s: inside a one-list-per-second-per-source limit.
+    const std::size_t sources = o.sources ? o.sources : o.list_rate * 5 / 4;
     std::optional<ProcessSample> before;
     std::optional<ProcessSample> after;
     if (o.server_pid) {
         before = sample_process(*o.server_pid);
     }
+    const auto drops_before = udp_rcvbuf_errors();
     const auto start = Clock::now();
     const auto send_end = start + std::chrono::duration_cast<Clock::duration>(
                                       std::chrono::duration<double>(o.list_seconds));
@@ -267,8 +295,9 @@ nlohmann::json run_list_load(DirSocket& sock, const DirOptions& o) {
         } else if (o.server_pid && !after) {
             after = sample_process(*o.server_pid);
         }
-        for (int k = 0; k < 64; ++k) {
-            const auto r = sock.receive(false);
+        int got = 0;
+        for (; got < 256; ++got) {
+            const auto r = sock.receive(false, false);
             if (!r) {
                 break;
             }
@@ -278,6 +307,10 @@ nlohmann::json run_list_load(DirSocket& sock, const DirOptions& o) {
             } else if (r->id == proto::to_wire(MessageId::ClmRedServerList)) {
                 ++reduced;
             }
+        }
+        if (got == 0) {
+            // Nothing to read: yield the core to the directory instead of spinning.
+            std::this_thread::sleep_for(std::chrono::microseconds(200));
         }
     }
     nlohmann::json out = {{"seconds", o.list_seconds},
@@ -289,6 +322,10 @@ nlohmann::json run_list_load(DirSocket& sock, const DirOptions& o) {
                           {"reduced_lists_received", reduced},
                           {"lists_per_s", static_cast<double>(lists) / o.list_seconds},
                           {"mean_list_bytes", lists ? list_bytes / lists : 0}};
+    const auto drops_after = udp_rcvbuf_errors();
+    if (drops_before && drops_after) {
+        out["udp_rcvbuf_errors"] = *drops_after - *drops_before;
+    }
     if (before && after) {
         out["server_cpu_percent"] = 100.0 * (after->cpu_s - before->cpu_s) / o.list_seconds;
         out["server_rss_kb"] = after->rss_kb;
@@ -314,8 +351,8 @@ int main(int argc, char** argv) {
         bool ok = true;
         if (a == "--directory") {
             const auto colon = v.rfind(':');
-            const auto ip = colon == std::string_view::npos ? std::nullopt
-                                                             : parse_ipv4(v.substr(0, colon));
+            const auto ip =
+                colon == std::string_view::npos ? std::nullopt : parse_ipv4(v.substr(0, colon));
             ok = ip && number(v.substr(colon + 1), o.port);
             if (ip) {
                 o.ip = *ip;
@@ -326,7 +363,7 @@ int main(int argc, char** argv) {
             o.list_seconds = std::atof(std::string(v).c_str());
             ok = o.list_seconds > 0;
         } else if (a == "--list-rate") {
-            ok = number(v, o.list_rate) && o.list_rate > 0;
+            ok = number(v, o.list_rate) && o.list_rate > 0 && o.list_rate <= 50000;
         } else if (a == "--sources") {
             ok = number(v, o.sources) && o.sources <= 60000;
         } else if (a == "--server-pid") {
@@ -334,10 +371,9 @@ int main(int argc, char** argv) {
             ok = number(v, pid) && pid > 0;
             o.server_pid = pid;
         } else {
-            std::fprintf(stderr,
-                         "usage: jamfleet-dirload --directory IP:PORT [--servers 149] "
-                         "[--list-seconds 5] [--list-rate 25000] [--sources N] "
-                         "[--server-pid PID]\n");
+            std::fprintf(stderr, "usage: jamfleet-dirload --directory IP:PORT [--servers 149] "
+                                 "[--list-seconds 5] [--list-rate 25000] [--sources N] "
+                                 "[--server-pid PID]\n");
             return a == "--help" || a == "-h" ? 0 : 2;
         }
         if (!ok) {

@@ -137,7 +137,7 @@ std::variant<LoadOptions, HelpRequested, std::string> parse_load_options(int arg
                 return bad("quality (low, normal, high)");
             }
         } else if (arg == "--warmup" || arg == "--duration" || arg == "--check") {
-            double& target = arg == "--warmup" ? o.warmup_s
+            double& target = arg == "--warmup"     ? o.warmup_s
                              : arg == "--duration" ? o.duration_s
                                                    : o.check_s;
             const auto v = value();

@@ -19,9 +19,9 @@ struct LoadOptions {
     int frame_samples = 128; // 64 = OPUS64 (a -F server), 128 = OPUS
     int channels = 2;
     proto::AudioQuality quality = proto::AudioQuality::High;
-    double warmup_s = 4.0;   // connection and Jamulus's ~3 s fade-in, not measured
-    double duration_s = 10.0; // the measurement window
-    double check_s = 1.0;     // how much of client 0's mix is decoded and checked
+    double warmup_s = 4.0;         // connection and Jamulus's ~3 s fade-in, not measured
+    double duration_s = 10.0;      // the measurement window
+    double check_s = 1.0;          // how much of client 0's mix is decoded and checked
     std::optional<int> server_pid; // sample its CPU and RSS over the window
     std::uint16_t jitter_blocks = 21;
 };

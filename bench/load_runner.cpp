@@ -106,22 +106,19 @@ nlohmann::json summarize(std::vector<double> values) {
         return nullptr;
     }
     std::sort(values.begin(), values.end());
-    return {{"min", values.front()},
-            {"median", values[values.size() / 2]},
-            {"max", values.back()}};
+    return {{"min", values.front()}, {"median", values[values.size() / 2]}, {"max", values.back()}};
 }
 
 } // namespace
 
 std::variant<nlohmann::json, std::string> run_load(const LoadOptions& options) {
-    const auto codec = options.frame_samples == 64 ? proto::AudioCodingType::Opus64
-                                                   : proto::AudioCodingType::Opus;
+    const auto codec =
+        options.frame_samples == 64 ? proto::AudioCodingType::Opus64 : proto::AudioCodingType::Opus;
     proto::AudioFormat format;
     format.codec = codec;
     format.frame_samples = static_cast<std::uint16_t>(options.frame_samples);
     format.channels = static_cast<std::uint8_t>(options.channels);
-    format.coded_bytes =
-        proto::coded_bytes_for(codec, format.channels, options.quality);
+    format.coded_bytes = proto::coded_bytes_for(codec, format.channels, options.quality);
     format.block_factor = 1;
     format.with_sequence = false;
     const Duration period = std::chrono::nanoseconds(
@@ -222,7 +219,8 @@ std::variant<nlohmann::json, std::string> run_load(const LoadOptions& options) {
     const auto disconnect = ClientProtocol::disconnection_datagram();
 
     while (true) {
-        const int ready = ::epoll_wait(epoll.get(), events.data(), static_cast<int>(events.size()), 100);
+        const int ready =
+            ::epoll_wait(epoll.get(), events.data(), static_cast<int>(events.size()), 100);
         if (ready < 0 && errno != EINTR) {
             return std::string("epoll_wait: ") + std::strerror(errno);
         }
@@ -257,8 +255,8 @@ std::variant<nlohmann::json, std::string> run_load(const LoadOptions& options) {
                 tick_overruns += expirations > 1 ? expirations - 1 : 0;
                 if (window_done) {
                     // Leave like a real client: audio stops, then CLM_DISCONNECTION (3×).
-                    if (disconnect_sends < 3 && now >= window_end + std::chrono::milliseconds(
-                                                                      20 * disconnect_sends)) {
+                    if (disconnect_sends < 3 &&
+                        now >= window_end + std::chrono::milliseconds(20 * disconnect_sends)) {
                         ++disconnect_sends;
                         for (auto& c : clients) {
                             ::send(c->fd.get(), disconnect.data(), disconnect.size(), 0);
@@ -300,16 +298,16 @@ std::variant<nlohmann::json, std::string> run_load(const LoadOptions& options) {
                     messages[m].msg_hdr.msg_control = slots[m].control.data();
                     messages[m].msg_hdr.msg_controllen = slots[m].control.size();
                 }
-                const int got = ::recvmmsg(c.fd.get(), messages.data(), kBatch, MSG_DONTWAIT,
-                                           nullptr);
+                const int got =
+                    ::recvmmsg(c.fd.get(), messages.data(), kBatch, MSG_DONTWAIT, nullptr);
                 if (got <= 0) {
                     break;
                 }
                 const TimePoint received_at = steady_now();
                 for (int m = 0; m < got; ++m) {
                     auto& msg = messages[static_cast<std::size_t>(m)];
-                    const std::span<const std::uint8_t> datagram(slots[static_cast<std::size_t>(m)].data.data(),
-                                                                 msg.msg_len);
+                    const std::span<const std::uint8_t> datagram(
+                        slots[static_cast<std::size_t>(m)].data.data(), msg.msg_len);
                     // Kernel timestamp (CLOCK_REALTIME): only differences are used.
                     TimePoint arrival = received_at;
                     for (cmsghdr* cm = CMSG_FIRSTHDR(&msg.msg_hdr); cm != nullptr;
@@ -356,10 +354,11 @@ std::variant<nlohmann::json, std::string> run_load(const LoadOptions& options) {
     // Decode the sample of client 0's mix and look for everyone's tones.
     nlohmann::json audio_check;
     {
-        auto decoder = OpusCustomCodec::create(options.frame_samples, options.channels,
-                                               format.coded_bytes);
+        auto decoder =
+            OpusCustomCodec::create(options.frame_samples, options.channels, format.coded_bytes);
         std::vector<float> mono;
-        std::vector<std::int16_t> pcm(static_cast<std::size_t>(options.frame_samples * options.channels));
+        std::vector<std::int16_t> pcm(
+            static_cast<std::size_t>(options.frame_samples * options.channels));
         std::size_t decode_errors = 0;
         for (const auto& frame : check_frames) {
             if (!decoder || !decoder->decode(frame, pcm)) {
@@ -375,8 +374,8 @@ std::variant<nlohmann::json, std::string> run_load(const LoadOptions& options) {
             }
         }
         const ToneCheck check = check_tones(mono, options.clients, 0, amplitude);
-        const bool others_ok = check.tones_checked == 0 ||
-                               check.tones_detected * 10 >= check.tones_checked * 9;
+        const bool others_ok =
+            check.tones_checked == 0 || check.tones_detected * 10 >= check.tones_checked * 9;
         audio_check = {{"frames_decoded", check_frames.size() - decode_errors},
                        {"decode_errors", decode_errors},
                        {"blocks", check.blocks},
@@ -442,8 +441,10 @@ std::variant<nlohmann::json, std::string> run_load(const LoadOptions& options) {
           {"first_audio_ms", summarize(connect_ms)},
           {"protocol_retransmissions", retransmissions},
           {"server_version", clients.front()->protocol.server_version()}}},
-        {"tx", {{"frames_sent", frames_sent}, {"send_errors", send_errors},
-                {"tick_overruns", tick_overruns}}},
+        {"tx",
+         {{"frames_sent", frames_sent},
+          {"send_errors", send_errors},
+          {"tick_overruns", tick_overruns}}},
         {"rx",
          {{"packets_per_s_per_client", summarize(rates)},
           {"nominal_packets_per_s", frame_rate},
@@ -455,7 +456,8 @@ std::variant<nlohmann::json, std::string> run_load(const LoadOptions& options) {
           {"stalls", stalls},
           {"wrong_size_packets", wrong_size},
           {"late_or_lost_frames", bad},
-          {"late_or_lost_ratio", expected_total > 0 ? static_cast<double>(bad) / expected_total : 1.0},
+          {"late_or_lost_ratio",
+           expected_total > 0 ? static_cast<double>(bad) / expected_total : 1.0},
           {"jitter_us",
            {{"mean", jitter.mean_us()},
             {"p50", jitter.quantile_us(0.5)},

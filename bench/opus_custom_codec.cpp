@@ -67,9 +67,8 @@ bool OpusCustomCodec::decode(std::span<const std::uint8_t> data, std::span<std::
     if (data.empty() || pcm.size() < needed) {
         return false;
     }
-    const int samples = opus_custom_decode(decoder_.get(), data.data(),
-                                           static_cast<int>(data.size()), pcm.data(),
-                                           frame_samples_);
+    const int samples = opus_custom_decode(
+        decoder_.get(), data.data(), static_cast<int>(data.size()), pcm.data(), frame_samples_);
     return samples == frame_samples_;
 }
 

@@ -43,8 +43,8 @@ double goertzel_power(std::span<const float> samples, double frequency_hz, int s
     return power / (n * n);
 }
 
-ToneCheck check_tones(std::span<const float> mono, std::size_t num_clients,
-                      std::size_t own_index, double amplitude) {
+ToneCheck check_tones(std::span<const float> mono, std::size_t num_clients, std::size_t own_index,
+                      double amplitude) {
     ToneCheck result;
     const std::size_t blocks = mono.size() / kCheckBlockSamples;
     result.blocks = blocks;

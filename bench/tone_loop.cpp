@@ -42,9 +42,9 @@ std::optional<ToneLoop> encode_tone_loop(int frame_samples, int channels, int co
         }
         std::span<std::uint8_t> out = scratch;
         if (n >= loop_frames) {
-            out = std::span<std::uint8_t>(bytes).subspan(
-                frame_in_loop * static_cast<std::size_t>(coded_bytes),
-                static_cast<std::size_t>(coded_bytes));
+            out = std::span<std::uint8_t>(bytes).subspan(frame_in_loop *
+                                                             static_cast<std::size_t>(coded_bytes),
+                                                         static_cast<std::size_t>(coded_bytes));
         }
         if (!codec->encode(pcm, out)) {
             return std::nullopt;

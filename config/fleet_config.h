@@ -13,7 +13,6 @@ inline constexpr std::uint16_t kDefaultBasePort = 22124;
 inline constexpr std::uint32_t kDefaultDnsTtl = 300;
 inline constexpr int kDefaultMaxClients = 10;
 inline constexpr int kDefaultQos = 128;
-inline constexpr int kDefaultMaxServers = 150;
 inline constexpr int kMaxNameUtf16 = 20; // Jamulus's limit for server names and cities
 
 // Where a value came from, for error messages (1-based line and column).
@@ -83,7 +82,7 @@ struct DirectoryConfig {
     std::vector<std::string> whitelist; // IPv4, CIDR or host names
     std::string min_version;            // "" or e.g. "3.8.0"
     std::string database = "./var/directory.db";
-    int max_servers = kDefaultMaxServers;
+    std::optional<int> max_servers; // unset: the directory's default
     std::optional<std::uint16_t> jsonrpc_port;
     std::string jsonrpc_secret_file;
     // Abuse limits; unset means the directory's own default.

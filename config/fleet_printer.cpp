@@ -31,7 +31,8 @@ std::string describe_fleet(const FleetConfig& fleet) {
     if (d.enabled) {
         out += "directory port " + std::to_string(d.port) + " " + quoted(d.name) + " city " +
                quoted(d.city) + " country " + or_dash(d.country) + "\n";
-        out += "  database " + d.database + ", max servers " + std::to_string(d.max_servers);
+        out += "  database " + d.database + ", max servers " +
+               (d.max_servers ? std::to_string(*d.max_servers) : std::string("default"));
         out += ", min version " + or_dash(d.min_version) + ", whitelist ";
         if (d.whitelist.empty()) {
             out += "(open: any server may register)";

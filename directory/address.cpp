@@ -10,7 +10,9 @@ std::string ip_to_string(std::uint32_t ip) {
            std::to_string((ip >> 8) & 0xff) + '.' + std::to_string(ip & 0xff);
 }
 
-std::string to_string(Address a) { return ip_to_string(a.ip) + ':' + std::to_string(a.port); }
+std::string to_string(Address a) {
+    return ip_to_string(a.ip) + ':' + std::to_string(a.port);
+}
 
 std::optional<std::uint32_t> parse_ipv4(std::string_view text) {
     std::uint32_t ip = 0;

@@ -13,7 +13,9 @@ using Reply = base::Result<nlohmann::json, control::RpcError>;
 // (Jamulus uses 1 for "Client is not connected" in the same way).
 constexpr int kRpcFailed = 1;
 
-double seconds(base::Duration d) { return std::chrono::duration<double>(d).count(); }
+double seconds(base::Duration d) {
+    return std::chrono::duration<double>(d).count();
+}
 
 std::optional<std::string> string_param(const nlohmann::json& params, const char* name) {
     const auto it = params.find(name);
@@ -69,6 +71,7 @@ nlohmann::json AdminApi::get_stats() const {
         {"rateLimitedLists", s.rate_limited_lists},
         {"rateLimitedRegistrations", s.rate_limited_registrations},
         {"listIntervalSuppressed", s.list_interval_suppressed},
+        {"listBudgetExhausted", s.list_budget_exhausted},
         {"pingsAnswered", s.pings_answered},
         {"queriesAnswered", s.queries_answered},
         {"listsSent", s.lists_sent},

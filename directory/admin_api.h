@@ -20,8 +20,8 @@ using MethodSink = std::function<void(std::string name, control::RpcHandler hand
 
 class AdminApi {
 public:
-    AdminApi(Registry& registry, DirectoryService& service, Store& store,
-             const base::Clock& clock, const base::Logger& log)
+    AdminApi(Registry& registry, DirectoryService& service, Store& store, const base::Clock& clock,
+             const base::Logger& log)
         : registry_(registry), service_(service), store_(store), clock_(clock), log_(log) {}
 
     // Registers every method with `add` (e.g. JsonRpcServer::add_method).

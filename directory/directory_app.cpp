@@ -20,8 +20,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr auto kExpiryPoll = 1min;              // SERVLIST_POLL_TIME_MINUTES
-constexpr auto kKeepAliveInterval = 59s;        // SERVLIST_UPDATE_PING_SERVERS_MS
+constexpr auto kExpiryPoll = 1min;       // SERVLIST_POLL_TIME_MINUTES
+constexpr auto kKeepAliveInterval = 59s; // SERVLIST_UPDATE_PING_SERVERS_MS
 constexpr auto kWhitelistResolveInterval = 5min;
 constexpr std::size_t kBatch = 16;
 
@@ -47,8 +47,12 @@ std::uint32_t detect_own_ip() {
     return ip;
 }
 
-Address from_io(io::SocketAddress a) { return {a.ip, a.port}; }
-io::SocketAddress to_io(Address a) { return {a.ip, a.port}; }
+Address from_io(io::SocketAddress a) {
+    return {a.ip, a.port};
+}
+io::SocketAddress to_io(Address a) {
+    return {a.ip, a.port};
+}
 
 } // namespace
 
@@ -56,7 +60,9 @@ DirectoryApp::DirectoryApp(io::Loop& loop, Options options, const base::Logger& 
     : loop_(loop), options_(std::move(options)), log_(log), admission_(options_.list_filter),
       expiry_timer_(loop), keepalive_timer_(loop), resolve_timer_(loop), resolver_(loop) {}
 
-DirectoryApp::~DirectoryApp() { shutdown(); }
+DirectoryApp::~DirectoryApp() {
+    shutdown();
+}
 
 base::Result<std::unique_ptr<DirectoryApp>, StartError>
 DirectoryApp::start(io::Loop& loop, Options options, const base::Logger& log) {
@@ -115,8 +121,9 @@ std::optional<StartError> DirectoryApp::init() {
                           {{"file", file}, {"host", to_string(s.host)}, {"reason", "full"}});
             }
         }
-        log_.info("imported directory file",
-                  {{"file", file}, {"imported", imported}, {"entries", registry_->entries().size()}});
+        log_.info(
+            "imported directory file",
+            {{"file", file}, {"imported", imported}, {"entries", registry_->entries().size()}});
     }
 
     auto socket = io::UdpSocket::bind({options_.bind_ip, options_.port});
@@ -129,20 +136,40 @@ std::optional<StartError> DirectoryApp::init() {
     const std::uint32_t public_ip = options_.public_ip != 0 ? options_.public_ip : detect_own_ip();
     service_->set_public_ip(public_ip);
 
+    admin_ = std::make_unique<AdminApi>(*registry_, *service_, *store_, clock_, log_);
     if (options_.jsonrpc_port) {
         auto secret = control::load_jsonrpc_secret(*options_.jsonrpc_secret_file);
         if (!secret) {
             return StartError{1, secret.error()};
         }
-        auto rpc = control::JsonRpcServer::start(loop_, io::SocketAddress::loopback(*options_.jsonrpc_port),
-                                                 std::move(secret.value()));
+        auto rpc = control::JsonRpcServer::start(
+            loop_, io::SocketAddress::loopback(*options_.jsonrpc_port), std::move(secret.value()));
         if (!rpc) {
             return StartError{1, rpc.error()};
         }
         rpc_ = std::move(rpc.value());
-        admin_ = std::make_unique<AdminApi>(*registry_, *service_, *store_, clock_, log_);
         admin_->install([this](std::string name, control::RpcHandler handler) {
             rpc_->add_method(std::move(name), std::move(handler));
+        });
+    }
+
+    if (options_.control_socket) {
+        control::Hello hello{"directory", "directory", static_cast<std::int64_t>(::getpid()),
+                             socket_->local_address().port, std::string(kDirectoryVersion)};
+        auto endpoint = control::ControlEndpoint::listen(loop_, *options_.control_socket, hello);
+        if (!endpoint) {
+            return StartError{1, endpoint.error()};
+        }
+        control_ = std::move(endpoint.value());
+        control_->set_status_provider([this] {
+            return nlohmann::json{{"entries", registry_->entries().size()},
+                                  {"maxServers", options_.max_servers},
+                                  {"udp", socket_->local_address().to_string()},
+                                  {"stats", admin_->get_stats()}};
+        });
+        control_->set_on_stop([this] {
+            log_.info("stopping", {{"by", "control"}});
+            shutdown();
         });
     }
 
@@ -232,7 +259,8 @@ void DirectoryApp::resolve_whitelist() {
         resolver_.resolve(host, [this, host](auto result) {
             if (!result) {
                 // Keep the previous addresses: a DNS hiccup must not unlist anyone.
-                log_.warn("whitelist host not resolved", {{"host", host}, {"error", result.error()}});
+                log_.warn("whitelist host not resolved",
+                          {{"host", host}, {"error", result.error()}});
                 return;
             }
             resolved_[host] = result.value();
@@ -241,7 +269,8 @@ void DirectoryApp::resolve_whitelist() {
                 all.insert(all.end(), ips.begin(), ips.end());
             }
             admission_.set_resolved_hosts(std::move(all));
-            log_.debug("whitelist host resolved", {{"host", host}, {"addresses", result.value().size()}});
+            log_.debug("whitelist host resolved",
+                       {{"host", host}, {"addresses", result.value().size()}});
         });
     }
 }

@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/result.h"
+#include "control/control_endpoint.h"
 #include "control/jsonrpc_server.h"
 #include "directory/admin_api.h"
 #include "directory/directory_service.h"
@@ -62,6 +63,7 @@ private:
     std::optional<io::UdpSocket> socket_;
     std::unique_ptr<io::FdWatcher> watcher_;
     std::unique_ptr<control::JsonRpcServer> rpc_;
+    std::unique_ptr<control::ControlEndpoint> control_;
     io::Timer expiry_timer_;
     io::Timer keepalive_timer_;
     io::Timer resolve_timer_;

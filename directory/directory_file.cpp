@@ -144,15 +144,13 @@ DirectoryFileContents parse_directory_file(std::string_view text) {
         server.info.name = truncate_utf16_units(*name, 20);
         server.info.city = truncate_utf16_units(*city, 20);
         const auto country = parse_long(fields[4]);
-        server.info.country =
-            country && *country >= 0 && *country <= kMaxQt5Country
-                ? static_cast<std::uint16_t>(*country)
-                : 0;
+        server.info.country = country && *country >= 0 && *country <= kMaxQt5Country
+                                  ? static_cast<std::uint16_t>(*country)
+                                  : 0;
         const auto max_clients = parse_long(fields[5]);
-        server.info.max_clients =
-            max_clients && *max_clients >= 0 && *max_clients <= 255
-                ? static_cast<std::uint8_t>(*max_clients)
-                : 10;
+        server.info.max_clients = max_clients && *max_clients >= 0 && *max_clients <= 255
+                                      ? static_cast<std::uint8_t>(*max_clients)
+                                      : 10;
         const auto permanent = parse_long(fields[6]);
         server.info.permanent = permanent && *permanent != 0;
         result.servers.push_back(std::move(server));

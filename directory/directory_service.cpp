@@ -51,7 +51,8 @@ DirectoryService::DirectoryService(Registry& registry, Admission& admission, Sel
       lists_(limits.lists_per_ip, limits.max_tracked_sources),
       registrations_(limits.registrations_per_ip, limits.max_tracked_sources),
       list_interval_(limits.list_interval_per_source, limits.max_tracked_sources),
-      punch_budget_(limits.punch_budget, base::TimePoint{}) {}
+      punch_budget_(limits.punch_budget, base::TimePoint{}),
+      list_budget_(limits.list_budget, base::TimePoint{}) {}
 
 bool DirectoryService::is_banned(std::uint32_t ip) const {
     return std::any_of(bans_.begin(), bans_.end(), [ip](const Cidr& c) { return c.contains(ip); });
@@ -89,7 +90,9 @@ bool DirectoryService::evict(Address host) {
     return true;
 }
 
-void DirectoryService::unban(const Cidr& range) { std::erase(bans_, range); }
+void DirectoryService::unban(const Cidr& range) {
+    std::erase(bans_, range);
+}
 
 bool DirectoryService::allow_query(Address from, base::TimePoint now) {
     if (!pings_.allow(from.ip, now)) {
@@ -177,8 +180,8 @@ void DirectoryService::on_datagram(Address from, std::span<const std::uint8_t> d
 }
 
 void DirectoryService::handle_register(Address from, std::uint16_t id,
-                                       std::span<const std::uint8_t> payload,
-                                       base::TimePoint now, std::vector<Outgoing>& out) {
+                                       std::span<const std::uint8_t> payload, base::TimePoint now,
+                                       std::vector<Outgoing>& out) {
     if (!registrations_.allow(from.ip, now)) {
         ++stats_.rate_limited_registrations;
         return;
@@ -262,8 +265,7 @@ void DirectoryService::handle_unregister(Address from) {
         return;
     }
     ++stats_.unregistrations;
-    log_.info("unregistered",
-              {{"host", to_string(from)}, {"entries", registry_.entries().size()}});
+    log_.info("unregistered", {{"host", to_string(from)}, {"entries", registry_.entries().size()}});
 }
 
 void DirectoryService::handle_list_request(Address from, base::TimePoint now,
@@ -274,6 +276,12 @@ void DirectoryService::handle_list_request(Address from, base::TimePoint now,
     }
     if (!list_interval_.allow(from, now)) {
         ++stats_.list_interval_suppressed;
+        return;
+    }
+    // Spoofed requests naming many victims pass the per-IP limits; this caps what
+    // the directory sends in total.
+    if (!list_budget_.take(now)) {
+        ++stats_.list_budget_exhausted;
         return;
     }
     const auto plan = plan_list_reply(registry_.entries(), from, public_ip_);
@@ -299,8 +307,9 @@ void DirectoryService::handle_list_request(Address from, base::TimePoint now,
             continue;
         }
         ++stats_.punches_sent;
-        send_clm(out, punch.send_to, MessageId::ClmSendEmptyMessage,
-                 proto::encode_payload(proto::ClmSendEmptyMessage{punch.target.ip, punch.target.port}));
+        send_clm(
+            out, punch.send_to, MessageId::ClmSendEmptyMessage,
+            proto::encode_payload(proto::ClmSendEmptyMessage{punch.target.ip, punch.target.port}));
     }
 }
 

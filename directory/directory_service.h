@@ -25,11 +25,12 @@ struct SelfInfo {
 };
 
 struct AbuseLimits {
-    BucketParams pings_per_ip{20, 60};       // pings, version and client-list queries
-    BucketParams lists_per_ip{2, 6};         // list requests
+    BucketParams pings_per_ip{20, 60}; // pings, version and client-list queries
+    BucketParams lists_per_ip{2, 6};   // list requests
     BucketParams registrations_per_ip{10, 200};
     base::Duration list_interval_per_source = std::chrono::seconds(1);
     BucketParams punch_budget{2000, 4000}; // hole-punch requests, all clients together
+    BucketParams list_budget{200, 400};    // list replies, all clients together
     std::size_t max_tracked_sources = 65536;
 };
 
@@ -85,6 +86,7 @@ private:
     PerIpLimiter registrations_;
     PerSourceInterval list_interval_;
     TokenBucket punch_budget_;
+    TokenBucket list_budget_;
     base::RateLimit drop_log_limit_{std::chrono::seconds(10)};
     DirectoryStats stats_;
 };

@@ -7,15 +7,16 @@ namespace jamfleet::directory {
 
 struct DirectoryStats {
     std::uint64_t datagrams = 0;
-    std::uint64_t not_protocol = 0;    // bad tag/length/CRC: audio to a server, noise here
-    std::uint64_t malformed = 0;       // a valid frame whose payload does not decode
+    std::uint64_t not_protocol = 0;     // bad tag/length/CRC: audio to a server, noise here
+    std::uint64_t malformed = 0;        // a valid frame whose payload does not decode
     std::uint64_t connection_based = 0; // a directory has no channels: ignored
-    std::uint64_t ignored = 0;         // other CLM IDs a directory does not act on
+    std::uint64_t ignored = 0;          // other CLM IDs a directory does not act on
     std::uint64_t banned = 0;
     std::uint64_t rate_limited_queries = 0;
     std::uint64_t rate_limited_lists = 0;
     std::uint64_t rate_limited_registrations = 0;
     std::uint64_t list_interval_suppressed = 0;
+    std::uint64_t list_budget_exhausted = 0;
     std::uint64_t pings_answered = 0;
     std::uint64_t queries_answered = 0; // version and client-list requests
     std::uint64_t lists_sent = 0;

@@ -24,8 +24,8 @@ std::optional<Cidr> parse_cidr(std::string_view text) {
         const auto bits_text = text.substr(slash + 1);
         const auto [end, ec] =
             std::from_chars(bits_text.data(), bits_text.data() + bits_text.size(), bits);
-        if (bits_text.empty() || ec != std::errc{} ||
-            end != bits_text.data() + bits_text.size() || bits > 32) {
+        if (bits_text.empty() || ec != std::errc{} || end != bits_text.data() + bits_text.size() ||
+            bits > 32) {
             return std::nullopt;
         }
         text = text.substr(0, slash);

@@ -66,13 +66,13 @@ std::optional<std::string> parse_server_info(std::string_view text, SelfInfo& se
 } // namespace
 
 std::size_t max_servers_limit(const SelfInfo& self) {
-    return 1 + (kMaxListPayloadBytes - full_list_entry_bytes(self.name, self.city)) /
-                   kMinEntryBytes;
+    return 1 +
+           (kMaxListPayloadBytes - full_list_entry_bytes(self.name, self.city)) / kMinEntryBytes;
 }
 
 std::size_t max_servers_worst_case(const SelfInfo& self) {
-    return 1 + (kMaxListPayloadBytes - full_list_entry_bytes(self.name, self.city)) /
-                   kMaxEntryBytes;
+    return 1 +
+           (kMaxListPayloadBytes - full_list_entry_bytes(self.name, self.city)) / kMaxEntryBytes;
 }
 
 base::Result<Options, std::string> parse_options(std::span<const std::string> args) {
@@ -136,6 +136,7 @@ base::Result<Options, std::string> parse_options(std::span<const std::string> ar
         {"--list-rate", rate_into(o.limits.lists_per_ip, 3)},
         {"--register-rate", rate_into(o.limits.registrations_per_ip, 20)},
         {"--punch-budget", rate_into(o.limits.punch_budget, 2)},
+        {"--list-budget", rate_into(o.limits.list_budget, 2)},
         {"--db",
          [&](std::string_view v) -> std::optional<std::string> {
              if (v.empty()) {
@@ -150,6 +151,14 @@ base::Result<Options, std::string> parse_options(std::span<const std::string> ar
              return std::optional<std::string>();
          }},
         {"--jsonrpcport", number_into(rpc_port, 1, 65535)},
+        {"--control-socket",
+         [&](std::string_view v) -> std::optional<std::string> {
+             if (v.empty()) {
+                 return "expected a unix socket path";
+             }
+             o.control_socket = std::string(v);
+             return std::nullopt;
+         }},
         {"--jsonrpcsecretfile",
          [&](std::string_view v) {
              o.jsonrpc_secret_file = std::string(v);
@@ -190,7 +199,8 @@ base::Result<Options, std::string> parse_options(std::span<const std::string> ar
         }
     }
     if (o.jsonrpc_port.has_value() != o.jsonrpc_secret_file.has_value()) {
-        return base::Err{std::string("--jsonrpcport and --jsonrpcsecretfile must be given together")};
+        return base::Err{
+            std::string("--jsonrpcport and --jsonrpcsecretfile must be given together")};
     }
     const std::size_t limit = max_servers_limit(o.self);
     if (max_servers) {
@@ -233,10 +243,12 @@ A Jamulus custom directory that keeps its list in SQLite.
       --register-rate N        registrations per second per source IP (default 10,
                                burst 20x)
       --punch-budget N         hole-punch requests per second, all clients (default 2000)
+      --list-budget N          list replies per second, all clients (default 200)
       --db PATH                SQLite database (default var/directory.sqlite)
       --import-directoryfile F take over a Jamulus --directoryfile list at start
       --jsonrpcport N          JSON-RPC on 127.0.0.1:N (with --jsonrpcsecretfile)
       --jsonrpcsecretfile F    first line: secret of at least 16 characters
+      --control-socket PATH    supervisor control channel (unix socket), for jamfleet
   -h, --help                   this text
 Rates of 0 disable that limit.
 )";

@@ -27,6 +27,7 @@ struct Options {
     std::optional<std::string> import_directory_file;
     std::optional<std::uint16_t> jsonrpc_port;
     std::optional<std::string> jsonrpc_secret_file;
+    std::optional<std::string> control_socket; // supervisor channel (unix socket path)
     bool help = false;
     std::vector<std::string> warnings;
 };

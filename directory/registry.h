@@ -18,7 +18,7 @@ namespace jamfleet::directory {
 
 using namespace std::chrono_literals;
 
-inline constexpr base::Duration kEntryLifetime = 33min; // SERVLIST_TIME_OUT_MINUTES
+inline constexpr base::Duration kEntryLifetime = 33min;   // SERVLIST_TIME_OUT_MINUTES
 inline constexpr base::Duration kRefreshInterval = 15min; // SERVLIST_REGIST_INTERV_MINUTES
 inline constexpr std::size_t kJamulusMaxServers = 150;    // incl. the directory's own entry
 // A Jamulus client receives one datagram of at most 20000 bytes; a frame adds 9.

@@ -40,7 +40,7 @@ std::int64_t system_wall_ms() {
 }
 
 base::Result<std::unique_ptr<Store>, std::string> Store::open(const std::string& path,
-                                                               WallClock wall) {
+                                                              WallClock wall) {
     std::unique_ptr<Store> store(new Store(path, std::move(wall)));
     if (auto error = store->initialise()) {
         return base::Err{"open database " + path + ": " + *error};

@@ -29,7 +29,7 @@ struct StoredBan {
 
 struct RestoreReport {
     std::size_t restored = 0;
-    std::size_t given_grace = 0;   // alive when the directory stopped, lifetime ran out while down
+    std::size_t given_grace = 0; // alive when the directory stopped, lifetime ran out while down
     std::size_t already_expired = 0; // expired before the stop; removed by the first expiry poll
     std::int64_t downtime_ms = 0;
 };
@@ -39,7 +39,7 @@ public:
     // Opens or creates the database; a file that is corrupt, from a newer schema,
     // locked by another directory or not writable is refused, never overwritten.
     static base::Result<std::unique_ptr<Store>, std::string> open(const std::string& path,
-                                                                   WallClock wall);
+                                                                  WallClock wall);
     ~Store() override;
 
     bool save(const Entry& entry, base::TimePoint now) override;

@@ -62,6 +62,7 @@ bool Loop::run_until(const std::function<bool()>& done, Duration timeout) {
     auto* timer = new uv_timer_t;
     uv_timer_init(loop_, timer);
     timer->data = &state;
+    uv_update_time(loop_);
     const auto ms = std::chrono::ceil<std::chrono::milliseconds>(timeout).count();
     uv_timer_start(
         timer, [](uv_timer_t* t) { static_cast<State*>(t->data)->timed_out = true; },

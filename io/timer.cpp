@@ -31,6 +31,9 @@ Timer::~Timer() {
 
 void Timer::start(Duration delay, Duration repeat, std::function<void()> on_fire) {
     on_fire_ = std::make_shared<std::function<void()>>(std::move(on_fire));
+    // libuv measures from its cached loop time, which may be stale when start() is
+    // called long after the loop last woke: refresh it so the delay is honoured.
+    uv_update_time(handle_->loop);
     uv_timer_start(
         handle_,
         [](uv_timer_t* t) {

@@ -82,6 +82,7 @@ void AudioEngine::connect(int id, io::SocketAddress address) {
     ch.address = address;
     ch.fade_count = 0;
     ch.level_peak = 0;
+    ch.last_reported_jitter = 0; // the newcomer learns the size again
     ch.gains.fill(1.0f);
     ch.pans.fill(0.5f);
     for (auto& other : channels_) {

@@ -137,6 +137,8 @@ void JitterBuffer::configure(std::size_t block_bytes, bool with_sequence, int fr
 }
 
 void JitterBuffer::clear() {
+    reads_in_period_ = 0;
+    min_fill_ = kMaxJitterBlocks;
     read_ = 0;
     count_ = 0;
     anchored_ = false;
@@ -232,26 +234,69 @@ bool JitterBuffer::get(std::span<std::uint8_t> out) {
         return false;
     }
     sizer_.on_get();
+    bool have = false;
     if (!with_sequence_) {
-        if (count_ == 0) {
-            return false;
+        if (count_ > 0) {
+            std::memcpy(out.data(), slot(read_), block_bytes_);
+            read_ = (read_ + 1) % kMaxJitterBlocks;
+            --count_;
+            have = true;
         }
-        std::memcpy(out.data(), slot(read_), block_bytes_);
+    } else if (anchored_) {
+        have = valid_[read_];
+        if (have) {
+            std::memcpy(out.data(), slot(read_), block_bytes_);
+        }
+        valid_[read_] = false;
         read_ = (read_ + 1) % kMaxJitterBlocks;
-        --count_;
-        return true;
+        expected_seq_ = static_cast<std::uint8_t>(expected_seq_ + 1);
     }
-    if (!anchored_) {
-        return false;
-    }
-    const bool have = valid_[read_];
-    if (have) {
-        std::memcpy(out.data(), slot(read_), block_bytes_);
+    trim_latency();
+    return have;
+}
+
+void JitterBuffer::drop_oldest() {
+    if (!with_sequence_) {
+        if (count_ > 0) {
+            read_ = (read_ + 1) % kMaxJitterBlocks;
+            --count_;
+        }
+        return;
     }
     valid_[read_] = false;
     read_ = (read_ + 1) % kMaxJitterBlocks;
     expected_seq_ = static_cast<std::uint8_t>(expected_seq_ + 1);
-    return have;
+}
+
+// Neither the FIFO nor the window ever shrinks the delay by itself once jitter or
+// a late frame has raised it, so a client could keep extra latency for the whole
+// session. When every read of a period still left two or more frames waiting,
+// the oldest is dropped: one frame less delay, one frame of margin kept.
+void JitterBuffer::trim_latency() {
+    if (with_sequence_) {
+        int waiting = 0;
+        for (int i = 0; i < size_; ++i) {
+            waiting += valid_[(read_ + static_cast<std::size_t>(i)) % kMaxJitterBlocks] ? 1 : 0;
+        }
+        // Frames behind a gap are not yet playable margin; count the leading run.
+        int leading = 0;
+        while (leading < size_ &&
+               valid_[(read_ + static_cast<std::size_t>(leading)) % kMaxJitterBlocks]) {
+            ++leading;
+        }
+        min_fill_ = std::min(min_fill_, std::min(waiting, leading));
+    } else {
+        min_fill_ = std::min(min_fill_, static_cast<int>(count_));
+    }
+    if (++reads_in_period_ < kTrimPeriodReads) {
+        return;
+    }
+    if (min_fill_ >= 2) {
+        drop_oldest();
+        ++trimmed_;
+    }
+    reads_in_period_ = 0;
+    min_fill_ = kMaxJitterBlocks;
 }
 
 std::optional<int> JitterBuffer::update_auto_size() {

@@ -84,12 +84,16 @@ public:
 
     // Applies the auto decision (in auto mode); returns the new size when it changed.
     std::optional<int> update_auto_size();
+    // Frames dropped to trim latency (see get()).
+    std::uint64_t trimmed() const { return trimmed_; }
     const JitterSizer& sizer() const { return sizer_; }
     void clear();
 
 private:
     std::uint8_t* slot(std::size_t index) { return storage_.data() + index * block_bytes_; }
     void resize_window(int new_size);
+    void drop_oldest();
+    void trim_latency();
 
     std::vector<std::uint8_t> storage_; // kMaxJitterBlocks slots
     std::vector<bool> valid_;
@@ -103,6 +107,14 @@ private:
     bool anchored_ = false;
     std::uint8_t expected_seq_ = 0;
     JitterSizer sizer_;
+    // Latency trimming: the lowest fill seen after a read during the current
+    // period; when even that kept two frames waiting, one is dropped.
+    int min_fill_ = kMaxJitterBlocks;
+    int reads_in_period_ = 0;
+    std::uint64_t trimmed_ = 0;
 };
+
+// Reads per trimming period (≈ 1 s of 128-sample frames).
+inline constexpr int kTrimPeriodReads = 375;
 
 } // namespace jamfleet::mixer

@@ -61,6 +61,11 @@ MixerServer::create(io::Loop& loop, MixerOptions options, base::Logger log) {
             return Err{"open log file " + server->options_.log_file + ": cannot write"};
         }
     }
+    if (!server->options_.control_socket.empty()) {
+        if (auto started = server->start_control_endpoint(); !started.ok()) {
+            return Err{started.error()};
+        }
+    }
     server->start_registration();
     return server;
 }
@@ -235,6 +240,36 @@ void MixerServer::start_registration() {
     });
 }
 
+base::Status<std::string> MixerServer::start_control_endpoint() {
+    control::Hello hello;
+    hello.kind = "mixer";
+    hello.name = info_.name;
+    hello.pid = static_cast<std::int64_t>(::getpid());
+    hello.port = port();
+    hello.version = std::string(kServerVersion);
+    auto endpoint = control::ControlEndpoint::listen(loop_, options_.control_socket, hello);
+    if (!endpoint.ok()) {
+        return Err{endpoint.error()};
+    }
+    control_ = std::move(endpoint).value();
+    control_->set_status_provider([this] {
+        nlohmann::json clients = nlohmann::json::array();
+        for (const auto& c : session_->clients()) {
+            clients.push_back(
+                {{"id", c.id}, {"address", c.address.to_string()}, {"name", c.profile.name}});
+        }
+        return nlohmann::json{
+            {"clients", std::move(clients)},
+            {"port", port()},
+            {"registration", registration_ ? std::string(to_string(registration_->status()))
+                                           : std::string("not_registered")},
+            {"tickOverruns", tick_->overruns()},
+        };
+    });
+    control_->set_on_stop([this] { shutdown(); });
+    return base::kOk;
+}
+
 void MixerServer::shutdown() {
     if (shutting_down_) {
         return;
@@ -248,7 +283,10 @@ void MixerServer::shutdown() {
     flush();
     tick_->stop();
     ticking_ = false;
-    loop_.stop();
+    // A moment for queued stream writes (the control "stopping" reply, JSON-RPC)
+    // to go out before the loop ends.
+    housekeeping_->start(std::chrono::milliseconds(50), base::Duration::zero(),
+                         [this] { loop_.stop(); });
 }
 
 } // namespace jamfleet::mixer

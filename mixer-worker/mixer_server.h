@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/result.h"
+#include "control/control_endpoint.h"
 #include "control/jsonrpc_server.h"
 #include "io/fd_watcher.h"
 #include "io/loop.h"
@@ -51,6 +52,7 @@ private:
     void on_housekeeping();
     void flush();
     void register_rpc_methods();
+    base::Status<std::string> start_control_endpoint();
     void start_registration();
     std::string own_address_text() const;
 
@@ -77,6 +79,7 @@ private:
     std::unique_ptr<io::SignalWatcher> sigint_;
     std::unique_ptr<io::Resolver> resolver_;
     std::unique_ptr<control::JsonRpcServer> rpc_;
+    std::unique_ptr<control::ControlEndpoint> control_;
     std::ofstream connection_log_;
     bool shutting_down_ = false;
 };

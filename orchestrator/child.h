@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "control/control_client.h"
 #include "io/child_process.h"
 #include "io/timer.h"
 #include "orchestrator/launch_spec.h"
@@ -43,8 +44,10 @@ struct Child {
     std::string failure_reason; // why it is Failed
     // Run once when a stop completes (the child is then Stopped).
     std::vector<std::function<void()>> on_stopped;
-    // Latest status document the child reported over its control socket.
-    std::string child_status_json;
+    // The child's control channel (when it has a control socket) and the latest
+    // status document it reported there.
+    std::unique_ptr<control::ControlClient> control;
+    nlohmann::json child_status;
 };
 
 } // namespace jamfleet::orchestrator

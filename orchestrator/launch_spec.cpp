@@ -88,7 +88,10 @@ std::optional<LaunchSpec> directory_launch(const config::FleetConfig& fleet, con
     if (!fleet.fleet.public_ip.empty()) {
         args.insert(args.end(), {"--serverpublicip", fleet.fleet.public_ip});
     }
-    args.insert(args.end(), {"--maxservers", std::to_string(d.max_servers), "--db", d.database});
+    if (d.max_servers) {
+        args.insert(args.end(), {"--maxservers", std::to_string(*d.max_servers)});
+    }
+    args.insert(args.end(), {"--db", d.database});
     const std::pair<const char*, const std::optional<int>*> limits[] = {
         {"--max-servers-per-ip", &d.max_servers_per_ip},
         {"--ping-rate", &d.ping_rate},

@@ -44,7 +44,7 @@ std::string help_text(const std::string& program) {
     const std::string command = "timeout 5 '" + program + "' --help 2>&1";
     FILE* pipe = ::popen(command.c_str(), "r");
     if (pipe == nullptr) {
-        return false;
+        return {};
     }
     std::string output;
     char buffer[4096];

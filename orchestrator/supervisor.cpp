@@ -20,7 +20,7 @@ namespace jamfleet::orchestrator {
 Supervisor::Supervisor(io::Loop& loop, SupervisorOptions options, config::FleetConfig fleet,
                        const base::Clock& clock, base::Logger& log)
     : loop_(loop), options_(std::move(options)), fleet_(std::move(fleet)), clock_(clock), log_(log),
-      graveyard_timer_(loop) {}
+      graveyard_timer_(loop), status_poll_timer_(loop) {}
 
 Supervisor::~Supervisor() = default;
 
@@ -35,6 +35,31 @@ void Supervisor::start() {
         names.push_back(server.name);
     }
     start_new_children(true, names);
+    // Client counts and registration state come from the children; poll them so
+    // `jamfleet status` answers at once.
+    status_poll_timer_.start(std::chrono::milliseconds(500), std::chrono::seconds(1),
+                             [this] { poll_child_status(); });
+}
+
+void Supervisor::poll_child_status() {
+    auto poll = [](Child& child) {
+        if (!child.control || !child.control->ready()) {
+            return;
+        }
+        Child* target = &child;
+        child.control->request("status", nlohmann::json::object(),
+                               [target](base::Result<nlohmann::json, std::string> result) {
+                                   if (result.ok()) {
+                                       target->child_status = std::move(result).value();
+                                   }
+                               });
+    };
+    if (directory_) {
+        poll(*directory_);
+    }
+    for (auto& [name, child] : rooms_) {
+        poll(*child);
+    }
 }
 
 void Supervisor::start_new_children(bool directory, const std::vector<std::string>& rooms) {
@@ -113,6 +138,10 @@ void Supervisor::start_child(Child& child) {
         return;
     }
     child.process = std::move(process).value();
+    if (!child.spec.control_socket.empty()) {
+        child.control = std::make_unique<control::ControlClient>(loop_, child.spec.control_socket);
+        child.control->start();
+    }
     child.state = ChildState::Running;
     child.started_at = clock_.now();
     child.failure_reason.clear();
@@ -140,6 +169,8 @@ void Supervisor::schedule_cleanup() {
 void Supervisor::on_child_exit(Child& child, std::int64_t exit_status, int term_signal) {
     child.kill_timer.stop();
     bury(std::move(child.process));
+    child.control.reset();
+    child.child_status = nlohmann::json();
     child.last_exit = describe_exit(exit_status, term_signal);
     if (child.state == ChildState::Stopping) {
         child.state = ChildState::Stopped;
@@ -302,6 +333,7 @@ void Supervisor::stop(std::function<void()> done) {
         return;
     }
     stopping_ = true;
+    status_poll_timer_.stop();
     log_.info("stopping the fleet");
     auto rooms_left = std::make_shared<std::size_t>(rooms_.size() + retired_.size() + 1);
     auto after_rooms = [this, rooms_left, done] {
@@ -344,8 +376,8 @@ nlohmann::json Supervisor::status() const {
         if (!child.failure_reason.empty()) {
             entry["failure_reason"] = child.failure_reason;
         }
-        if (!child.child_status_json.empty()) {
-            entry["child"] = nlohmann::json::parse(child.child_status_json, nullptr, false);
+        if (!child.child_status.is_null()) {
+            entry["child"] = child.child_status;
         }
         children.push_back(std::move(entry));
     };

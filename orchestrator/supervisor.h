@@ -71,6 +71,7 @@ private:
     // Starts the directory (if any) and the named rooms of the current fleet.
     void start_new_children(bool directory, const std::vector<std::string>& rooms);
     void schedule_cleanup();
+    void poll_child_status();
     // Destroys exited process objects outside their own exit callback.
     void bury(std::unique_ptr<io::ChildProcess> process);
 
@@ -85,6 +86,7 @@ private:
     std::vector<std::unique_ptr<Child>> retired_;
     std::vector<std::unique_ptr<io::ChildProcess>> graveyard_;
     io::Timer graveyard_timer_;
+    io::Timer status_poll_timer_;
     std::uint32_t next_seed_ = 1;
     bool stopping_ = false;
     bool reloading_ = false;

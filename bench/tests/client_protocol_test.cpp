@@ -95,8 +95,8 @@ TEST(ClientHandshake, AnswersEveryRequestOfTheNewConnectionSequenceInOrder) {
     EXPECT_EQ(client.client_id(), std::optional<std::uint8_t>(7));
     EXPECT_EQ(server.acks_from_client, 8u);
     EXPECT_EQ(server.link.queued_frames(), 0u);
-    ASSERT_EQ(ids(server.received),
-              (std::vector<std::uint16_t>{35, 20, 10, 25, 20})); // split, props, jitter, infos, props
+    ASSERT_EQ(ids(server.received), (std::vector<std::uint16_t>{
+                                        35, 20, 10, 25, 20})); // split, props, jitter, infos, props
     const auto first_props = proto::decode_netw_transport_props(server.received[1].payload);
     ASSERT_TRUE(first_props.ok());
     EXPECT_EQ(first_props->base_frame_bytes, 165u);

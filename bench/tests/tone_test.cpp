@@ -10,13 +10,13 @@ namespace jamfleet::bench {
 namespace {
 
 // Decodes `frames` frames of each loop and mixes them like a server would.
-std::vector<float> decode_mix(const std::vector<ToneLoop>& loops, int frame_samples,
-                              int channels, std::size_t frames) {
+std::vector<float> decode_mix(const std::vector<ToneLoop>& loops, int frame_samples, int channels,
+                              std::size_t frames) {
     std::vector<float> mix(frames * static_cast<std::size_t>(frame_samples), 0.0f);
     std::vector<std::int16_t> pcm(static_cast<std::size_t>(frame_samples * channels));
     for (const auto& loop : loops) {
-        auto codec = OpusCustomCodec::create(frame_samples, channels,
-                                             static_cast<int>(loop.coded_bytes()));
+        auto codec =
+            OpusCustomCodec::create(frame_samples, channels, static_cast<int>(loop.coded_bytes()));
         EXPECT_TRUE(codec.has_value());
         for (std::size_t f = 0; f < frames; ++f) {
             EXPECT_TRUE(codec->decode(loop.frame(f), pcm));

@@ -81,6 +81,7 @@ void LineStream::connect_pipe(const std::string& path, std::function<void(int)> 
 }
 
 void LineStream::start_reading() {
+    established_ = true;
     if (!closing_) {
         uv_read_start(handle_, alloc_cb, read_cb);
     }
@@ -123,6 +124,11 @@ void LineStream::close() {
         return;
     }
     closing_ = true;
+    if (!established_) {
+        // Still connecting: libuv would hold a shutdown until the connect ends.
+        begin_close();
+        return;
+    }
     uv_read_stop(handle_);
     auto* req = new uv_shutdown_t;
     req->data = this;

@@ -40,6 +40,8 @@ public:
     void set_callbacks(Callbacks callbacks) {
         callbacks_ = std::make_shared<Callbacks>(std::move(callbacks));
     }
+    // Reading also marks the stream established (accepted or connected), which
+    // makes close() graceful; before that close() just closes.
     void start_reading();
     // Queues `line` + '\n'; false when the stream is closing.
     bool write(std::string line);
@@ -72,6 +74,7 @@ private:
     std::size_t scanned_ = 0;      // prefix of pending_ already known to hold no newline
     std::size_t queued_bytes_ = 0; // written but not yet flushed to the kernel
     bool closing_ = false;
+    bool established_ = false;
     char read_buffer_[65536];
 };
 

@@ -15,8 +15,8 @@ namespace {
 using namespace std::chrono_literals;
 
 struct AdminTest : ::testing::Test {
-    std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                ("jamfleet-admin-" + std::to_string(::getpid()));
+    std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / ("jamfleet-admin-" + std::to_string(::getpid()));
     std::unique_ptr<Store> store;
     std::unique_ptr<Registry> registry;
     Admission admission;
@@ -33,14 +33,15 @@ struct AdminTest : ::testing::Test {
         ASSERT_TRUE(s.ok()) << s.error();
         store = std::move(s.value());
         registry = std::make_unique<Registry>(RegistryLimits{}, *store);
-        service = std::make_unique<DirectoryService>(*registry, admission, SelfInfo{}, AbuseLimits{},
-                                                     log);
+        service = std::make_unique<DirectoryService>(*registry, admission, SelfInfo{},
+                                                     AbuseLimits{}, log);
         api = std::make_unique<AdminApi>(*registry, *service, *store, clock, log);
         api->install([this](std::string name, control::RpcHandler h) {
             rpc.add_method(std::move(name), std::move(h));
         });
-        ASSERT_EQ(registry->register_server({0x7f000001, 1000}, testing::info_named("one"),
-                                            admission, clock.now())
+        ASSERT_EQ(registry
+                      ->register_server({0x7f000001, 1000}, testing::info_named("one"), admission,
+                                        clock.now())
                       .reply,
                   RegisterResult::Registered);
     }
@@ -51,7 +52,8 @@ struct AdminTest : ::testing::Test {
         store.reset();
         std::filesystem::remove_all(dir);
     }
-    nlohmann::json call(const std::string& method, nlohmann::json params = nlohmann::json::object()) {
+    nlohmann::json call(const std::string& method,
+                        nlohmann::json params = nlohmann::json::object()) {
         const auto out = rpc.handle_line(
             authed,
             nlohmann::json{{"id", 1}, {"jsonrpc", "2.0"}, {"method", method}, {"params", params}}
@@ -83,9 +85,9 @@ TEST_F(AdminTest, EvictServerRemovesItDurably) {
 }
 
 TEST_F(AdminTest, BanIsPersistedAndEvictsAndUnbanLifts) {
-    EXPECT_EQ(call("jamfleetdir/banAddress", {{"address", "127.0.0.0/8"}, {"reason", "test"}})
-                  ["result"],
-              "ok");
+    EXPECT_EQ(
+        call("jamfleetdir/banAddress", {{"address", "127.0.0.0/8"}, {"reason", "test"}})["result"],
+        "ok");
     EXPECT_TRUE(registry->entries().empty());
     ASSERT_EQ(store->bans().size(), 1u);
     EXPECT_TRUE(service->is_banned(0x7f000002));

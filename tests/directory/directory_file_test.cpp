@@ -8,9 +8,9 @@ namespace {
 
 TEST(DirectoryFile, ReadsLinesAndRestoresTheListOrderJamulusHad) {
     // Jamulus writes last to first: this file came from the list [Reg1, Reg2].
-    const auto contents = parse_directory_file(
-        "192.0.2.2:22600;10.1.2.3:22600;UmVnMg==;WGNpdHk=;225;10;0\n"
-        "127.0.0.1:40991;192.0.2.2:0;UmVnMQ==;;82;12;1\n");
+    const auto contents =
+        parse_directory_file("192.0.2.2:22600;10.1.2.3:22600;UmVnMg==;WGNpdHk=;225;10;0\n"
+                             "127.0.0.1:40991;192.0.2.2:0;UmVnMQ==;;82;12;1\n");
     EXPECT_TRUE(contents.warnings.empty());
     ASSERT_EQ(contents.servers.size(), 2u);
     const auto& reg1 = contents.servers[0];

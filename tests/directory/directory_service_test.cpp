@@ -18,7 +18,9 @@ using proto::MessageId;
 constexpr Address kServer{0xcb007105, 22124}; // 203.0.113.5, public
 constexpr Address kClient{0xc6336401, 40000}; // 198.51.100.1, public
 
-base::TimePoint at(base::Duration d) { return base::TimePoint{} + d; }
+base::TimePoint at(base::Duration d) {
+    return base::TimePoint{} + d;
+}
 
 proto::RegisterServer registration(std::string name) {
     proto::RegisterServer r;
@@ -54,7 +56,9 @@ std::vector<std::uint8_t> over_long_name_frame() {
     return proto::make_clm_frame(MessageId::ClmRegisterServerEx, w.written());
 }
 
-std::vector<std::uint8_t> empty_frame(MessageId id) { return proto::make_clm_frame(id, {}); }
+std::vector<std::uint8_t> empty_frame(MessageId id) {
+    return proto::make_clm_frame(id, {});
+}
 
 struct ServiceTest : ::testing::Test {
     testing::FakeJournal journal;
@@ -78,7 +82,9 @@ struct ServiceTest : ::testing::Test {
         EXPECT_TRUE(f.ok());
         return f.ok() ? f->id : 0;
     }
-    proto::Payload payload_of(const Outgoing& o) const { return proto::parse_frame(o.bytes)->payload; }
+    proto::Payload payload_of(const Outgoing& o) const {
+        return proto::parse_frame(o.bytes)->payload;
+    }
 };
 
 TEST_F(ServiceTest, RegistrationIsAnsweredWithRegisteredAndListed) {
@@ -188,6 +194,16 @@ TEST_F(ServiceTest, HolePunchBudgetIsGlobal) {
     EXPECT_EQ(service->stats().punches_over_budget, 7u);
 }
 
+TEST_F(ServiceTest, ListBudgetCapsRepliesToManySpoofedSources) {
+    limits.list_budget = {1, 4};
+    make_service();
+    for (std::uint32_t i = 0; i < 50; ++i) {
+        send({kClient.ip + i, 1}, empty_frame(MessageId::ClmReqServerList));
+    }
+    EXPECT_EQ(service->stats().lists_sent, 4u);
+    EXPECT_EQ(service->stats().list_budget_exhausted, 46u);
+}
+
 TEST_F(ServiceTest, AnswersPingsVersionAndClientListAboutItself) {
     send(kClient, proto::make_clm_frame(MessageId::ClmPingMs,
                                         proto::encode_payload(proto::ClmPingMs{1234})));
@@ -201,14 +217,15 @@ TEST_F(ServiceTest, AnswersPingsVersionAndClientListAboutItself) {
 }
 
 TEST_F(ServiceTest, ConnectDialogPingIsNotAnsweredSoEntryZeroStaysHidden) {
-    send(kClient, proto::make_clm_frame(MessageId::ClmPingMsWithNumClients,
-                                        proto::encode_payload(proto::ClmPingMsWithNumClients{7, 0})));
+    send(kClient,
+         proto::make_clm_frame(MessageId::ClmPingMsWithNumClients,
+                               proto::encode_payload(proto::ClmPingMsWithNumClients{7, 0})));
     EXPECT_TRUE(out.empty());
 }
 
 TEST_F(ServiceTest, PingFloodIsRateLimitedPerIp) {
-    const auto ping = proto::make_clm_frame(MessageId::ClmPingMs,
-                                            proto::encode_payload(proto::ClmPingMs{1}));
+    const auto ping =
+        proto::make_clm_frame(MessageId::ClmPingMs, proto::encode_payload(proto::ClmPingMs{1}));
     for (int i = 0; i < 1000; ++i) {
         send(kClient, ping, at(0s));
     }

@@ -7,7 +7,9 @@ namespace jamfleet::directory {
 namespace {
 
 using namespace std::chrono_literals;
-base::TimePoint at(base::Duration d) { return base::TimePoint{} + d; }
+base::TimePoint at(base::Duration d) {
+    return base::TimePoint{} + d;
+}
 
 TEST(TokenBucket, AllowsBurstThenRate) {
     TokenBucket b({2, 3}, at(0s));

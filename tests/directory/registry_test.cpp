@@ -16,7 +16,9 @@ constexpr Address kA{0xc6336401, 22124}; // 198.51.100.1
 constexpr Address kB{0xc6336402, 22124};
 constexpr Address kC{0xc6336403, 22124};
 
-base::TimePoint at(base::Duration d) { return base::TimePoint{} + d; }
+base::TimePoint at(base::Duration d) {
+    return base::TimePoint{} + d;
+}
 
 struct RegistryTest : ::testing::Test {
     FakeJournal journal;

@@ -17,7 +17,9 @@ namespace {
 using namespace std::chrono_literals;
 using testing::info_named;
 
-base::TimePoint at(base::Duration d) { return base::TimePoint{} + d; }
+base::TimePoint at(base::Duration d) {
+    return base::TimePoint{} + d;
+}
 
 struct StoreTest : ::testing::Test {
     std::filesystem::path dir;
@@ -55,15 +57,16 @@ TEST_F(StoreTest, RestoresTheListInOrderWithRemainingLifetime) {
         for (std::uint16_t port : {300, 100, 200}) {
             ASSERT_TRUE(registry
                             .register_server({0x7f000001, port},
-                                             info_named("s" + std::to_string(port)),
-                                             open_admission, at(0s))
+                                             info_named("s" + std::to_string(port)), open_admission,
+                                             at(0s))
                             .reply);
         }
         ASSERT_TRUE(registry.unregister({0x7f000001, 100}));
         // 10 minutes later the first one refreshes (new expiry, same position).
         wall_ms += 10 * 60 * 1000;
-        ASSERT_TRUE(registry.register_server({0x7f000001, 300}, info_named("renamed"),
-                                             open_admission, at(10min))
+        ASSERT_TRUE(registry
+                        .register_server({0x7f000001, 300}, info_named("renamed"), open_admission,
+                                         at(10min))
                         .reply);
         ASSERT_TRUE(store->heartbeat());
     }

@@ -207,13 +207,15 @@ void PrintTo(const ToneParam& param, std::ostream* out) {
 class ToneThroughServer : public ::testing::TestWithParam<ToneParam> {};
 
 // Real Jamulus 3.9.1 gives about -6 dBFS here from a -6 dBFS tone wired into both inputs, and
-// 21-29 ms latency at 128 samples, 11-13 ms at 64; the absolute bounds are loose around that so
+// 20-26 ms latency at 128 samples, 13-15 ms at 64; the absolute bounds are loose around that so
 // only a broken path fails. Any other server is also compared with real Jamulus measured in the
-// same test: level within 3 dB, latency at most one frame worse. 64-sample audio on the dummy
-// backend is flaky even with real Jamulus (xruns), so that case gets one retry; protocol checks
-// never do.
+// same test: level within 3 dB, latency at most one frame worse. Audio on the JACK dummy backend
+// suffers xruns when the machine is loaded (real Jamulus itself once gave -12 dBFS and 51 ms at
+// 128 samples under load average 10 on 2 cores), so audio checks get a bounded retry (3 attempts
+// at 64 samples, 2 at 128); protocol checks never do.
 TEST_P(ToneThroughServer, ToneIntoClientAComesOutOfClientB) {
-    const auto& [kind, audio] = GetParam();
+    const ServerKind& kind = GetParam().kind;
+    const AudioCase& audio = GetParam().audio;
     const auto measure = [&](const ServerKind& server, int attempt) {
         TempDir dir("tone");
         auto result = measure_tone(dir.path(), server, audio);
@@ -225,7 +227,7 @@ TEST_P(ToneThroughServer, ToneIntoClientAComesOutOfClientB) {
         return r.level_dbfs > -20 && r.control_dbfs < -50 && r.latency_ms && *r.latency_ms > 1 &&
                *r.latency_ms < 100;
     };
-    const int attempts = audio.jack_period == 64 ? 2 : 1;
+    const int attempts = audio.jack_period == 64 ? 3 : 2;
     ToneResult result;
     std::optional<ToneResult> reference;
     for (int attempt = 1; attempt <= attempts; ++attempt) {

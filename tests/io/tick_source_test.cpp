@@ -31,8 +31,8 @@ TEST(TickSource, SupportsSubMillisecondPeriods) {
     Loop loop;
     std::uint64_t ticks = 0;
     TickSource tick(loop, std::chrono::microseconds(1333), [&](std::uint64_t n) { ticks += n; });
-    tick.start();
     const auto start = std::chrono::steady_clock::now();
+    tick.start();
     ASSERT_TRUE(loop.run_until([&] { return ticks >= 30; }, 5s));
     // 30 periods of 1.333 ms = 40 ms; a 1 ms-resolution timer would round up to 60 ms.
     EXPECT_GE(std::chrono::steady_clock::now() - start, 39ms);

@@ -188,3 +188,41 @@ TEST(JitterSizer, AShadowReCentresAfterAnUnderrun) {
 
 } // namespace
 } // namespace jamfleet::mixer
+
+namespace jamfleet::mixer {
+namespace {
+
+// Keeps `lead` frames queued ahead of the reader for `reads` reads (one put and one
+// get per tick); returns how many frames the buffer holds at the end.
+int fill_after(bool with_sequence, int lead, int reads) {
+    JitterBuffer jb;
+    jb.configure(4, with_sequence, 128);
+    jb.set_requested_size(10);
+    std::uint8_t seq = 0;
+    for (int i = 0; i < lead; ++i) {
+        (void)jb.put(block(seq), seq);
+        ++seq;
+    }
+    std::array<std::uint8_t, 4> out{};
+    for (int t = 0; t < reads; ++t) {
+        (void)jb.put(block(seq), seq);
+        ++seq;
+        EXPECT_TRUE(jb.get(out)) << "tick " << t;
+    }
+    return jb.fill();
+}
+
+TEST(JitterBufferTrim, DropsAFrameWhenAPeriodAlwaysHadTwoWaiting) {
+    // Lead 4: after each read 4 frames wait; each period trims one until 1 is left
+    // waiting (trimming stops below two).
+    EXPECT_EQ(fill_after(false, 4, kTrimPeriodReads * 6), 1);
+    EXPECT_EQ(fill_after(true, 4, kTrimPeriodReads * 6), 1);
+}
+
+TEST(JitterBufferTrim, KeepsOneFrameOfMargin) {
+    EXPECT_EQ(fill_after(false, 1, kTrimPeriodReads * 4), 1);
+    EXPECT_EQ(fill_after(true, 1, kTrimPeriodReads * 4), 1);
+}
+
+} // namespace
+} // namespace jamfleet::mixer

@@ -3,10 +3,16 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <thread>
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "proto/frame.h"
 #include "tests/interop/directory/directory_fixture.h"
@@ -26,13 +32,19 @@ struct StormResult {
     std::chrono::milliseconds elapsed{};
 };
 
-// Registers one server per probe, one after the other, each waiting for its reply.
-StormResult storm(std::vector<std::unique_ptr<UdpProbe>>& probes, std::uint16_t port) {
+// Registers one server per probe, one after the other, each waiting for its reply;
+// `sent` counts the registrations sent so far (a killer thread watches it).
+StormResult storm(std::vector<std::unique_ptr<UdpProbe>>& probes, std::uint16_t port,
+                  std::atomic<std::size_t>* sent = nullptr) {
     StormResult result;
     const auto start = std::chrono::steady_clock::now();
     for (std::size_t i = 0; i < probes.size(); ++i) {
         auto& probe = *probes[i];
-        probe.send_to(port, register_frame(raw_registration("S" + std::to_string(i), probe.port())));
+        probe.send_to(port,
+                      register_frame(raw_registration("S" + std::to_string(i), probe.port())));
+        if (sent != nullptr) {
+            sent->store(i + 1);
+        }
         const auto reply = await_register_reply(probe, 300ms);
         if (!reply) {
             break; // the directory is gone
@@ -74,19 +86,28 @@ TEST(DirectoryDurability, FullStormIsDurableAndFast) {
 
 TEST(DirectoryDurability, KillNineDuringStormLosesNoAcknowledgedRegistration) {
     std::mt19937 rng(std::random_device{}());
-    for (int round = 0; round < 6; ++round) {
+    for (int round = 0; round < 10; ++round) {
         SCOPED_TRACE("round " + std::to_string(round));
         TempDir dir("directory-kill");
         const auto db = dir / "db.sqlite";
         const std::uint16_t port = free_udp_port();
         auto probes = make_probes(kStormServers);
         auto directory = std::make_unique<Directory>(dir.path(), db, kStormArgs, port, "first");
-        const auto kill_after = std::chrono::milliseconds(rng() % 250);
+        // The storm takes ~10 ms, so the kill is aimed by progress, not by time: after
+        // a random number of sends plus a random few microseconds, it lands anywhere
+        // between receive, commit and reply of some registration.
+        const std::size_t kill_at = rng() % kStormServers;
+        const auto jitter = std::chrono::microseconds(rng() % 400);
+        std::atomic<std::size_t> sent{0};
         std::thread killer([&, pid = directory->process().pid()] {
-            std::this_thread::sleep_for(kill_after);
+            const auto deadline = std::chrono::steady_clock::now() + 10s;
+            while (sent.load() < kill_at && std::chrono::steady_clock::now() < deadline) {
+                std::this_thread::yield();
+            }
+            std::this_thread::sleep_for(jitter);
             ::kill(pid, SIGKILL);
         });
-        const auto result = storm(probes, port);
+        const auto result = storm(probes, port, &sent);
         killer.join();
         ASSERT_TRUE(directory->process().wait_exit(5s));
         directory.reset();
@@ -100,7 +121,8 @@ TEST(DirectoryDurability, KillNineDuringStormLosesNoAcknowledgedRegistration) {
         // Every acknowledged registration is listed, and in the order it was made.
         std::size_t previous = 0;
         for (std::size_t k = 0; k < result.acknowledged.size(); ++k) {
-            const auto address = "127.0.0.1:" + std::to_string(probes[result.acknowledged[k]]->port());
+            const auto address =
+                "127.0.0.1:" + std::to_string(probes[result.acknowledged[k]]->port());
             const auto it = std::find(listed.begin(), listed.end(), address);
             ASSERT_NE(it, listed.end()) << address << " was acknowledged but is not listed";
             const auto index = static_cast<std::size_t>(it - listed.begin());
@@ -118,9 +140,9 @@ TEST(DirectoryDurability, KillNineDuringStormLosesNoAcknowledgedRegistration) {
             EXPECT_EQ(final_servers[k]["address"],
                       "127.0.0.1:" + std::to_string(probes[result.acknowledged[k]]->port()));
         }
-        std::cout << "round " << round << ": killed after " << kill_after.count() << " ms, "
-                  << result.acknowledged.size() << " acknowledged, " << listed.size()
-                  << " restored\n";
+        std::cout << "round " << round << ": killed after send " << kill_at << " + "
+                  << jitter.count() << " us, " << result.acknowledged.size() << " acknowledged, "
+                  << listed.size() << " restored\n";
     }
 }
 
@@ -196,17 +218,19 @@ std::string read_all(const std::filesystem::path& p) {
 
 TEST(DirectoryStartup, BadOptionExits2AndCorruptDatabaseExits1Untouched) {
     TempDir dir("directory-startup");
-    const auto bad = run_command({"bad-option", directory_program(), {"--maxservers", "99999"}, {},
-                                  dir / "bad"});
+    const auto bad = run_command(
+        {"bad-option", directory_program(), {"--maxservers", "99999"}, {}, dir / "bad"});
     EXPECT_EQ(bad.exit_code, 2) << bad.output;
     EXPECT_NE(bad.output.find("--maxservers"), std::string::npos) << bad.output;
 
     const auto db = dir / "corrupt.sqlite";
     std::ofstream(db, std::ios::binary) << std::string(8192, '\x42');
     const auto before = read_all(db);
-    const auto corrupt = run_command({"corrupt-db", directory_program(),
+    const auto corrupt = run_command({"corrupt-db",
+                                      directory_program(),
                                       {"-p", std::to_string(free_udp_port()), "--db", db.string()},
-                                      {}, dir / "corrupt"});
+                                      {},
+                                      dir / "corrupt"});
     EXPECT_EQ(corrupt.exit_code, 1) << corrupt.output;
     EXPECT_NE(corrupt.output.find(db.string()), std::string::npos) << corrupt.output;
     EXPECT_EQ(read_all(db), before);
@@ -216,6 +240,51 @@ TEST(DirectoryStartup, SigtermStopsCleanlyWithExitZero) {
     TempDir dir("directory-sigterm");
     Directory directory(dir.path(), dir / "db.sqlite", {});
     EXPECT_EQ(directory.process().terminate(), 0);
+    EXPECT_EQ(directory.process().exit_code(), 0);
+}
+
+// One line from a unix stream socket (bounded wait).
+std::string read_line(int fd) {
+    std::string line;
+    char c = 0;
+    timeval tv{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    while (::read(fd, &c, 1) == 1 && c != '\n') {
+        line.push_back(c);
+    }
+    return line;
+}
+
+TEST(DirectoryStartup, ControlSocketGreetsReportsStatusAndStops) {
+    TempDir dir("directory-control");
+    const auto socket_path = dir / "directory.sock";
+    Directory directory(dir.path(), dir / "db.sqlite", {"--control-socket", socket_path.string()});
+    UdpProbe server;
+    server.send_to(directory.port(), register_frame(raw_registration("Real", server.port())));
+    ASSERT_EQ(await_register_reply(server, 2s), 0);
+
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", socket_path.c_str());
+    ASSERT_EQ(::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)), 0);
+    const auto hello = nlohmann::json::parse(read_line(fd));
+    EXPECT_EQ(hello["type"], "hello");
+    EXPECT_EQ(hello["kind"], "directory");
+    EXPECT_EQ(hello["port"], directory.port());
+    EXPECT_EQ(hello["pid"], directory.process().pid());
+    const std::string status = "{\"id\":1,\"op\":\"status\",\"args\":{}}\n";
+    ASSERT_EQ(::write(fd, status.data(), status.size()), static_cast<ssize_t>(status.size()));
+    const auto reply = nlohmann::json::parse(read_line(fd));
+    EXPECT_EQ(reply["ok"], true);
+    EXPECT_EQ(reply["result"]["entries"], 1);
+    const std::string stop = "{\"id\":2,\"op\":\"stop\",\"args\":{}}\n";
+    ASSERT_EQ(::write(fd, stop.data(), stop.size()), static_cast<ssize_t>(stop.size()));
+    EXPECT_EQ(nlohmann::json::parse(read_line(fd))["result"], "stopping");
+    ::close(fd);
+    const auto status_code = directory.process().wait_exit(5s);
+    ASSERT_TRUE(status_code);
     EXPECT_EQ(directory.process().exit_code(), 0);
 }
 

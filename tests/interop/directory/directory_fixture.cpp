@@ -30,9 +30,16 @@ Directory::Directory(const std::filesystem::path& dir, const std::filesystem::pa
     const auto secret_file = dir / "directory-secret";
     std::ofstream(secret_file) << kRpcSecret << "\n";
     const std::uint16_t rpc_port = free_tcp_port();
-    std::vector<std::string> args{"-p", std::to_string(port_), "--serverbindip", "127.0.0.1",
-                                  "--db", db.string(), "--jsonrpcport", std::to_string(rpc_port),
-                                  "--jsonrpcsecretfile", secret_file.string()};
+    std::vector<std::string> args{"-p",
+                                  std::to_string(port_),
+                                  "--serverbindip",
+                                  "127.0.0.1",
+                                  "--db",
+                                  db.string(),
+                                  "--jsonrpcport",
+                                  std::to_string(rpc_port),
+                                  "--jsonrpcsecretfile",
+                                  secret_file.string()};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     process_ = std::make_unique<Process>(
         ProcessOptions{name, directory_program(), std::move(args), {}, dir / name});
@@ -50,8 +57,12 @@ Directory::~Directory() {
     }
 }
 
-nlohmann::json Directory::servers() { return rpc_->call("jamfleetdir/getServers")["servers"]; }
-nlohmann::json Directory::stats() { return rpc_->call("jamfleetdir/getStats"); }
+nlohmann::json Directory::servers() {
+    return rpc_->call("jamfleetdir/getServers")["servers"];
+}
+nlohmann::json Directory::stats() {
+    return rpc_->call("jamfleetdir/getStats");
+}
 
 proto::RegisterServer raw_registration(const std::string& name, std::uint16_t port) {
     proto::RegisterServer r;
@@ -69,7 +80,9 @@ std::vector<std::uint8_t> register_frame(const proto::RegisterServer& r) {
     return proto::make_clm_frame(proto::register_server_id(r), proto::encode_payload(r));
 }
 
-std::vector<std::uint8_t> clm_frame(proto::MessageId id) { return proto::make_clm_frame(id, {}); }
+std::vector<std::uint8_t> clm_frame(proto::MessageId id) {
+    return proto::make_clm_frame(id, {});
+}
 
 namespace {
 

@@ -49,6 +49,7 @@ std::vector<std::uint8_t> clm_frame(proto::MessageId id);
 std::optional<proto::ServerList> request_list(UdpProbe& probe, std::uint16_t directory_port);
 
 // Waits for a CLM_REGISTER_SERVER_RESP on `probe`; nullopt on timeout.
-std::optional<std::uint8_t> await_register_reply(UdpProbe& probe, std::chrono::milliseconds timeout);
+std::optional<std::uint8_t> await_register_reply(UdpProbe& probe,
+                                                 std::chrono::milliseconds timeout);
 
 } // namespace jamfleet::interop

@@ -83,6 +83,13 @@ TEST(DirectoryInterop, CidrWhitelistAdmitsAndMinimumVersionRefuses) {
     EXPECT_TRUE(wait_status(server, "server_version_too_old")) << registration_status(server);
 }
 
+TEST(DirectoryInterop, HostNameInTheWhitelistIsResolved) {
+    TempDir dir("directory-hostname");
+    Directory directory(dir.path(), dir / "db.sqlite", {"-f", "localhost"});
+    JamulusServer server(dir.path(), real_jamulus_kind(), registering_to(directory, "Named;X;fr"));
+    EXPECT_TRUE(wait_status(server, "registered")) << registration_status(server);
+}
+
 TEST(DirectoryInterop, FullListGivesDirectoryServerFull) {
     TempDir dir("directory-full");
     Directory directory(dir.path(), dir / "db.sqlite", {"--maxservers", "2"});
@@ -103,8 +110,8 @@ TEST(DirectoryInterop, ListSurvivesKillAndRestartInOrder) {
     JamulusServer first(dir.path(), real_jamulus_kind(), registering_to(*directory, "First;A;de"),
                         "first");
     ASSERT_TRUE(wait_status(first, "registered"));
-    JamulusServer second(dir.path(), real_jamulus_kind(),
-                         registering_to(*directory, "Second;B;de"), "second");
+    JamulusServer second(dir.path(), real_jamulus_kind(), registering_to(*directory, "Second;B;de"),
+                         "second");
     ASSERT_TRUE(wait_status(second, "registered"));
     directory->process().send_signal(SIGKILL);
     ASSERT_TRUE(directory->process().wait_exit(5s));

@@ -102,7 +102,7 @@ int JamulusServer::stop(std::chrono::milliseconds timeout) {
     return process_->terminate(timeout);
 }
 
-std::string client_ini(const ClientProfile& profile) {
+std::string client_ini(const ClientProfile& profile, const std::string& extra_ini) {
     std::string ini = "<client>\n";
     const auto add = [&](const std::string& key, const std::string& value) {
         ini += " <" + key + ">" + value + "</" + key + ">\n";
@@ -115,26 +115,35 @@ std::string client_ini(const ClientProfile& profile) {
     add("audiochannels", std::to_string(profile.audio_channels));
     add("audioquality", std::to_string(profile.audio_quality));
     add("enableopussmall", profile.opus_small ? "1" : "0");
-    return ini + "</client>\n";
+    return ini + extra_ini + "</client>\n";
 }
 
 JamulusClient::JamulusClient(const std::filesystem::path& dir, const JackServer& jack,
                              const std::string& role, const ClientProfile& profile,
-                             const std::string& server_address)
+                             const std::string& server_address, const ClientOptions& options)
     : role_(role) {
     const auto work_dir = dir / role;
     std::filesystem::create_directories(work_dir);
     const auto ini = work_dir / (role + ".ini");
-    std::ofstream(ini) << client_ini(profile);
+    std::ofstream(ini) << client_ini(profile, options.extra_ini);
     const auto rpc_port = free_tcp_port();
-    process_ = std::make_unique<Process>(
-        ProcessOptions{.name = role,
-                       .program = "Jamulus",
-                       .args = {"-n", "-c", server_address, "-i", ini.string(), "-p", "0", "-j",
-                                "--clientname", role, "--jsonrpcport", std::to_string(rpc_port),
-                                "--jsonrpcsecretfile", write_secret(work_dir).string()},
-                       .env = jack.client_env(),
-                       .work_dir = work_dir});
+    std::vector<std::string> args;
+    if (!options.gui) {
+        args.push_back("-n");
+    }
+    if (options.connect) {
+        args.insert(args.end(), {"-c", server_address});
+    }
+    args.insert(args.end(),
+                {"-i", ini.string(), "-p", "0", "-j", "--clientname", role, "--jsonrpcport",
+                 std::to_string(rpc_port), "--jsonrpcsecretfile", write_secret(work_dir).string()});
+    args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
+    auto env = jack.client_env();
+    if (options.gui) {
+        env.emplace_back("QT_QPA_PLATFORM", "offscreen");
+    }
+    process_ = std::make_unique<Process>(ProcessOptions{
+        .name = role, .program = "Jamulus", .args = args, .env = env, .work_dir = work_dir});
     rpc_ = std::make_unique<JsonRpcClient>(rpc_port, kRpcSecret);
 }
 

@@ -80,14 +80,25 @@ struct ClientProfile {
     bool opus_small = false; // <enableopussmall>: 64-sample frames (needs JACK period 64)
 };
 
-std::string client_ini(const ClientProfile& profile);
+// How the client program is started, beyond the profile.
+struct ClientOptions {
+    bool gui = false;                    // the GUI client (QT_QPA_PLATFORM=offscreen) instead of -n
+    bool connect = true;                 // pass -c SERVER (false: e.g. a GUI connect dialog)
+    std::string extra_ini;               // raw XML elements added inside <client>, e.g.
+                                         // "<directorytype>3</directorytype>"
+    std::vector<std::string> extra_args; // further command-line options
+};
+
+std::string client_ini(const ClientProfile& profile, const std::string& extra_ini = "");
 
 class JamulusClient {
 public:
     // Starts `Jamulus -n -c SERVER -i INI -p 0 -j --clientname ROLE` on `jack` with JSON-RPC.
-    // Its JACK ports are "Jamulus ROLE:input left" etc.; -j leaves them unwired.
+    // Its JACK ports are "Jamulus ROLE:input left" etc.; -j leaves them unwired. The GUI client
+    // contacts Jamulus's public hosts at start: only run it inside the private namespace.
     JamulusClient(const std::filesystem::path& dir, const JackServer& jack, const std::string& role,
-                  const ClientProfile& profile, const std::string& server_address);
+                  const ClientProfile& profile, const std::string& server_address,
+                  const ClientOptions& options = {});
     ~JamulusClient();
 
     JsonRpcClient& rpc() { return *rpc_; }
