@@ -58,7 +58,9 @@ io::SocketAddress to_io(Address a) {
 
 DirectoryApp::DirectoryApp(io::Loop& loop, Options options, const base::Logger& log)
     : loop_(loop), options_(std::move(options)), log_(log), admission_(options_.list_filter),
-      expiry_timer_(loop), keepalive_timer_(loop), resolve_timer_(loop), resolver_(loop) {}
+      expiry_timer_(loop), keepalive_timer_(loop), resolve_timer_(loop), resolver_(loop) {
+    admission_.set_trusted(options_.trusted);
+}
 
 DirectoryApp::~DirectoryApp() {
     shutdown();

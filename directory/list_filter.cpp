@@ -131,13 +131,19 @@ bool Admission::version_ok(const std::optional<std::string>& version) const {
 }
 
 bool Admission::explicitly_trusted(std::uint32_t ip) const {
-    const bool in_ranges = std::any_of(filter_.ranges.begin(), filter_.ranges.end(),
-                                       [ip](const Cidr& c) { return c.contains(ip); });
-    return in_ranges || std::find(resolved_.begin(), resolved_.end(), ip) != resolved_.end();
+    const auto contains = [ip](const Cidr& c) { return c.contains(ip); };
+    return std::any_of(filter_.ranges.begin(), filter_.ranges.end(), contains) ||
+           std::any_of(trusted_.begin(), trusted_.end(), contains) ||
+           std::find(resolved_.begin(), resolved_.end(), ip) != resolved_.end();
 }
 
 bool Admission::source_allowed(std::uint32_t ip) const {
-    return !filter_.whitelist_active() || explicitly_trusted(ip);
+    if (!filter_.whitelist_active()) {
+        return true;
+    }
+    const auto contains = [ip](const Cidr& c) { return c.contains(ip); };
+    return std::any_of(filter_.ranges.begin(), filter_.ranges.end(), contains) ||
+           std::find(resolved_.begin(), resolved_.end(), ip) != resolved_.end();
 }
 
 } // namespace jamfleet::directory

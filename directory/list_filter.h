@@ -50,19 +50,23 @@ public:
 
     const ListFilter& filter() const { return filter_; }
     void set_resolved_hosts(std::vector<std::uint32_t> ips) { resolved_ = std::move(ips); }
+    // Sources exempt from per-IP entry limits without restricting anyone else
+    // (`--trusted`, e.g. the fleet's own mixers sharing one address).
+    void set_trusted(std::vector<Cidr> ranges) { trusted_ = std::move(ranges); }
     const std::vector<std::uint32_t>& resolved_hosts() const { return resolved_; }
 
     // §6.3 step 1: true when the registration's version passes the minimum.
     bool version_ok(const std::optional<std::string>& version) const;
     // §6.3 step 2: true when no whitelist is active or `ip` is on it.
     bool source_allowed(std::uint32_t ip) const;
-    // True when `ip` is explicitly whitelisted (the operator vouches for it, so
-    // per-IP entry limits do not apply).
+    // True when `ip` is explicitly whitelisted or trusted (the operator vouches for
+    // it, so per-IP entry limits do not apply).
     bool explicitly_trusted(std::uint32_t ip) const;
 
 private:
     ListFilter filter_;
     std::vector<std::uint32_t> resolved_;
+    std::vector<Cidr> trusted_;
 };
 
 } // namespace jamfleet::directory

@@ -132,6 +132,20 @@ base::Result<Options, std::string> parse_options(std::span<const std::string> ar
              return std::nullopt;
          }},
         {"--max-servers-per-ip", number_into(o.max_servers_per_ip, 0, 100000)},
+        {"--trusted",
+         [&](std::string_view v) -> std::optional<std::string> {
+             while (!v.empty()) {
+                 const auto semi = v.find(';');
+                 const auto item = v.substr(0, semi);
+                 const auto range = parse_cidr(item);
+                 if (!range) {
+                     return "\"" + std::string(item) + "\" is not an IP or CIDR range";
+                 }
+                 o.trusted.push_back(*range);
+                 v = semi == std::string_view::npos ? std::string_view() : v.substr(semi + 1);
+             }
+             return std::nullopt;
+         }},
         {"--ping-rate", rate_into(o.limits.pings_per_ip, 3)},
         {"--list-rate", rate_into(o.limits.lists_per_ip, 3)},
         {"--register-rate", rate_into(o.limits.registrations_per_ip, 20)},
@@ -237,6 +251,8 @@ A Jamulus custom directory that keeps its list in SQLite.
       --maxservers N           list entries including our own (default 150)
       --max-servers-per-ip N   entries per source IP, whitelisted IPs exempt
                                (default 16, 0 = unlimited)
+      --trusted LIST           "ip;a.b.c.d/n;..." exempt from --max-servers-per-ip
+                               without restricting anyone (e.g. the fleet's mixers)
       --ping-rate N            pings/queries per second per source IP (default 20)
       --list-rate N            list requests per second per source IP (default 2;
                                at most one list per source address per second)

@@ -22,6 +22,7 @@ struct Options {
     SelfInfo self;
     std::size_t max_servers = kJamulusMaxServers;
     std::size_t max_servers_per_ip = 16;
+    std::vector<Cidr> trusted; // --trusted: exempt from --max-servers-per-ip
     AbuseLimits limits;
     std::string db_path = "var/directory.sqlite";
     std::optional<std::string> import_directory_file;

@@ -12,7 +12,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include <uv.h>
+
 #include "base/log.h"
+#include "io/detail/line_stream.h"
 #include "io/udp_socket.h"
 
 extern char** environ;
@@ -64,12 +67,27 @@ ChildProcess::spawn(Loop& loop, const ChildOptions& options, ExitCallback on_exi
     if (::pipe2(status_pipe, O_CLOEXEC) != 0) {
         return base::Err{what + errno_text(errno)};
     }
+    int output_pipe[2] = {-1, -1};
+    const bool capture = static_cast<bool>(options.on_output_line);
+    if (capture && ::pipe2(output_pipe, O_CLOEXEC) != 0) {
+        const int err = errno;
+        ::close(status_pipe[0]);
+        ::close(status_pipe[1]);
+        return base::Err{what + errno_text(err)};
+    }
+    const auto close_output = [&] {
+        if (capture) {
+            ::close(output_pipe[0]);
+            ::close(output_pipe[1]);
+        }
+    };
     const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
     if (pid < 0) {
         const int err = errno;
         ::close(status_pipe[0]);
         ::close(status_pipe[1]);
+        close_output();
         return base::Err{what + errno_text(err)};
     }
     if (pid == 0) {
@@ -83,6 +101,11 @@ ChildProcess::spawn(Loop& loop, const ChildOptions& options, ExitCallback on_exi
         if (options.new_process_group) {
             ::setpgid(0, 0);
         }
+        if (capture) {
+            // dup2 leaves the new descriptors without close-on-exec.
+            ::dup2(output_pipe[1], STDOUT_FILENO);
+            ::dup2(output_pipe[1], STDERR_FILENO);
+        }
         // libuv blocks no signals in the loop thread, but a caller's thread might:
         // give the child a clean signal mask so SIGTERM works.
         sigset_t none;
@@ -94,6 +117,9 @@ ChildProcess::spawn(Loop& loop, const ChildOptions& options, ExitCallback on_exi
         ::_exit(127);
     }
     ::close(status_pipe[1]);
+    if (capture) {
+        ::close(output_pipe[1]);
+    }
     int child_errno = 0;
     ssize_t n;
     do {
@@ -102,6 +128,9 @@ ChildProcess::spawn(Loop& loop, const ChildOptions& options, ExitCallback on_exi
     ::close(status_pipe[0]);
     if (n == sizeof child_errno) {
         ::waitpid(pid, nullptr, 0); // it exited with 127 right after writing
+        if (capture) {
+            ::close(output_pipe[0]);
+        }
         return base::Err{what + errno_text(child_errno)};
     }
     const int pidfd = pidfd_open(pid);
@@ -109,6 +138,9 @@ ChildProcess::spawn(Loop& loop, const ChildOptions& options, ExitCallback on_exi
         const int err = errno;
         ::kill(pid, SIGKILL);
         ::waitpid(pid, nullptr, 0);
+        if (capture) {
+            ::close(output_pipe[0]);
+        }
         return base::Err{what + "pidfd_open: " + errno_text(err)};
     }
     if (options.new_process_group) {
@@ -120,6 +152,17 @@ ChildProcess::spawn(Loop& loop, const ChildOptions& options, ExitCallback on_exi
         options.log_name.empty() ? options.path : options.log_name, std::move(on_exit)));
     auto* raw = child.get();
     child->watcher_ = std::make_unique<FdWatcher>(loop, pidfd, [raw] { raw->on_pidfd_readable(); });
+    if (capture) {
+        detail::LineStream::Callbacks callbacks;
+        callbacks.on_line = [fn = options.on_output_line](std::string_view line) { fn(line); };
+        // Only reached while the child object exists: its destructor detaches first.
+        callbacks.on_closed = [raw] { raw->output_ = nullptr; };
+        auto* stream = detail::LineStream::create(loop.raw(), detail::LineStream::Kind::Pipe,
+                                                  1u << 20, std::move(callbacks));
+        uv_pipe_open(reinterpret_cast<uv_pipe_t*>(stream->handle()), output_pipe[0]);
+        stream->start_reading();
+        child->output_ = stream;
+    }
     base::Logger("process").info("started", {{"name", child->name_}, {"pid", pid}});
     return child;
 }
@@ -130,6 +173,9 @@ ChildProcess::ChildProcess(pid_t pid, int pidfd, bool group, std::string name, E
 
 ChildProcess::~ChildProcess() {
     watcher_.reset();
+    if (output_ != nullptr) {
+        output_->detach();
+    }
     if (!exited_) {
         ::kill(pid_, SIGKILL);
         ::waitpid(pid_, nullptr, 0);

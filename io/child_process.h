@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -17,6 +18,10 @@
 #include "io/loop.h"
 
 namespace jamfleet::io {
+
+namespace detail {
+class LineStream;
+}
 
 struct ChildOptions {
     std::string path;              // executable; no PATH search
@@ -30,6 +35,10 @@ struct ChildOptions {
     int death_signal = 15; // SIGTERM
     // Names the child in the supervisor's log lines ("mixer main").
     std::string log_name;
+    // When set, the child's stdout and stderr go through a pipe and arrive here
+    // line by line (so the supervisor can prefix them with the child's name);
+    // otherwise both are inherited. Lines may still arrive after the exit callback.
+    std::function<void(std::string_view line)> on_output_line;
 };
 
 class ChildProcess {
@@ -40,6 +49,9 @@ public:
 
     // Errors: "spawn /usr/bin/x: no such file or directory" (exec failures are
     // reported here, not as an exit, thanks to a close-on-exec status pipe).
+    // Call from the loop thread: Linux sends the death signal when the *thread*
+    // that forked ends, so forking from a short-lived worker thread would kill
+    // the child early.
     static base::Result<std::unique_ptr<ChildProcess>, std::string>
     spawn(Loop& loop, const ChildOptions& options, ExitCallback on_exit);
 
@@ -65,6 +77,7 @@ private:
     bool exited_ = false;
     ExitCallback on_exit_;
     std::unique_ptr<FdWatcher> watcher_;
+    detail::LineStream* output_ = nullptr; // self-owning; detached in the destructor
 };
 
 } // namespace jamfleet::io

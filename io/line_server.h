@@ -51,7 +51,8 @@ public:
         on_line_ =
             std::make_shared<std::function<void(ConnectionId, std::string_view)>>(std::move(fn));
     }
-    // Fires once per connection, after it closed for any reason (peer, error, close()).
+    // Fires once per connection, after it closed for any reason (peer, error,
+    // close()), except for connections still open when the server is destroyed.
     void set_on_closed(std::function<void(ConnectionId)> fn) {
         on_closed_ = std::make_shared<std::function<void(ConnectionId)>>(std::move(fn));
     }

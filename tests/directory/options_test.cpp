@@ -34,6 +34,8 @@ TEST(Options, ParsesShortAndLongForms) {
     EXPECT_EQ(o->public_ip, 0xc0000202u);
     EXPECT_EQ(o->max_servers, 20u);
     EXPECT_EQ(o->jsonrpc_port, 8765);
+    ASSERT_EQ(o->trusted.size(), 2u);
+    EXPECT_EQ(o->trusted[1], (Cidr{0x0a010101, 32}));
 }
 
 TEST(Options, RefusesBadValuesWithTheOptionNamed) {
@@ -45,7 +47,8 @@ TEST(Options, RefusesBadValuesWithTheOptionNamed) {
         {{"-o", "only;two"}, "--serverinfo"},
         {{"-o", "a;b;zz"}, "unknown country"},
         {{"--jsonrpcport", "8765"}, "--jsonrpcsecretfile"},
-        {{"--maxservers", "1"}, "--maxservers"}};
+        {{"--maxservers", "1"}, "--maxservers"},
+        {{"--trusted", "10.0.0.0/8;nonsense"}, "nonsense"}};
     for (const auto& [args, expected] : cases) {
         const auto o = parse(args);
         ASSERT_FALSE(o.ok()) << args[0];

@@ -144,9 +144,19 @@ TEST_F(RegistryTest, PerIpEntryLimitRefusesWithListFullUnlessWhitelisted) {
     EXPECT_EQ(third.refusal, Refusal::PerIpLimit);
     EXPECT_EQ(limited.register_server(kB, info_named("other ip"), open, at(0s)).reply,
               RegisterResult::Registered);
-    Admission trusted(parse_list_filter("198.51.100.0/24"));
-    EXPECT_EQ(limited.register_server({kA.ip, 3}, info_named("3"), trusted, at(0s)).reply,
+    Admission whitelisted(parse_list_filter("198.51.100.0/24"));
+    EXPECT_EQ(limited.register_server({kA.ip, 3}, info_named("3"), whitelisted, at(0s)).reply,
               RegisterResult::Registered);
+    // --trusted exempts without turning on a whitelist.
+    Admission trusted;
+    trusted.set_trusted({*parse_cidr("198.51.100.1")});
+    EXPECT_EQ(limited.register_server({kA.ip, 4}, info_named("4"), trusted, at(0s)).reply,
+              RegisterResult::Registered);
+    EXPECT_TRUE(trusted.source_allowed(0x01020304));
+    EXPECT_EQ(limited.register_server({kB.ip, 5}, info_named("5"), trusted, at(0s)).reply,
+              RegisterResult::Registered);
+    EXPECT_EQ(limited.register_server({kB.ip, 6}, info_named("6"), trusted, at(0s)).refusal,
+              Refusal::PerIpLimit);
 }
 
 TEST_F(RegistryTest, ListByteBudgetKeepsTheFullListReceivable) {

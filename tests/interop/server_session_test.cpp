@@ -207,12 +207,14 @@ void PrintTo(const ToneParam& param, std::ostream* out) {
 class ToneThroughServer : public ::testing::TestWithParam<ToneParam> {};
 
 // Real Jamulus 3.9.1 gives about -6 dBFS here from a -6 dBFS tone wired into both inputs, and
-// 20-26 ms latency at 128 samples, 13-15 ms at 64; the absolute bounds are loose around that so
+// 20-26 ms latency at 128 samples, 11-15 ms at 64; the absolute bounds are loose around that so
 // only a broken path fails. Any other server is also compared with real Jamulus measured in the
-// same test: level within 3 dB, latency at most one frame worse. Audio on the JACK dummy backend
-// suffers xruns when the machine is loaded (real Jamulus itself once gave -12 dBFS and 51 ms at
-// 128 samples under load average 10 on 2 cores), so audio checks get a bounded retry (3 attempts
-// at 64 samples, 2 at 128); protocol checks never do.
+// same test: level within 3 dB, latency at most one frame worse.
+// Audio on the JACK dummy backend suffers xruns when the machine is overloaded (at load average
+// 13 on 2 cores real Jamulus gave -24 dBFS once, 51 ms latency, and even the jack_metro source
+// recorded at -44 dBFS), so each audio measurement gets a bounded retry (3 attempts): a
+// measurement is redone while it is implausible, and both are redone while they disagree.
+// Protocol checks never retry.
 TEST_P(ToneThroughServer, ToneIntoClientAComesOutOfClientB) {
     const ServerKind& kind = GetParam().kind;
     const AudioCase& audio = GetParam().audio;
@@ -224,23 +226,31 @@ TEST_P(ToneThroughServer, ToneIntoClientAComesOutOfClientB) {
         return result;
     };
     const auto plausible = [](const ToneResult& r) {
-        return r.level_dbfs > -20 && r.control_dbfs < -50 && r.latency_ms && *r.latency_ms > 1 &&
-               *r.latency_ms < 100;
+        return r.source_dbfs > -8 && r.level_dbfs > -20 && r.control_dbfs < -50 && r.latency_ms &&
+               *r.latency_ms > 1 && *r.latency_ms < 100;
     };
-    const int attempts = audio.jack_period == 64 ? 3 : 2;
-    ToneResult result;
+    const auto matches = [&](const ToneResult& r, const ToneResult& ref) {
+        return std::abs(r.level_dbfs - ref.level_dbfs) <= 3 && r.latency_ms && ref.latency_ms &&
+               *r.latency_ms <= *ref.latency_ms + audio.frame_ms;
+    };
+    constexpr int kAttempts = 3;
+    ToneResult result = measure(kind, 1);
     std::optional<ToneResult> reference;
-    for (int attempt = 1; attempt <= attempts; ++attempt) {
-        result = measure(kind, attempt);
-        if (!kind.is_real_jamulus) {
-            reference = measure(real_jamulus_kind(), attempt);
-        }
-        const bool matches =
-            !reference || (std::abs(result.level_dbfs - reference->level_dbfs) <= 3 &&
-                           result.latency_ms && reference->latency_ms &&
-                           *result.latency_ms <= *reference->latency_ms + audio.frame_ms);
-        if (plausible(result) && matches) {
+    if (!kind.is_real_jamulus) {
+        reference = measure(real_jamulus_kind(), 1);
+    }
+    for (int attempt = 2; attempt <= kAttempts; ++attempt) {
+        const bool good = plausible(result);
+        const bool reference_good = !reference || plausible(*reference);
+        if (good && reference_good && (!reference || matches(result, *reference))) {
             break;
+        }
+        const bool both = good && reference_good; // plausible but disagreeing: redo both
+        if (!good || both) {
+            result = measure(kind, attempt);
+        }
+        if (reference && (!reference_good || both)) {
+            reference = measure(real_jamulus_kind(), attempt);
         }
     }
     RecordProperty("level_dbfs", std::to_string(result.level_dbfs));

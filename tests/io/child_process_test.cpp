@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "io/loop.h"
 
@@ -144,6 +145,42 @@ TEST(ChildProcess, PassesArgumentsAndEnvironmentAdditions) {
     std::remove(tmpl);
     EXPECT_EQ(exit.status, 0);
     EXPECT_EQ(content, "a b");
+}
+
+TEST(ChildProcess, CapturedOutputArrivesLineByLine) {
+    Loop loop;
+    Exit exit;
+    std::vector<std::string> lines;
+    ChildOptions options;
+    options.path = "/bin/sh";
+    options.args = {"-c", "echo out; echo err >&2; printf 'no newline'"};
+    options.on_output_line = [&](std::string_view line) { lines.emplace_back(line); };
+    auto r = ChildProcess::spawn(loop, options, [&](std::int64_t s, int sig) {
+        exit = {true, s, sig};
+    });
+    ASSERT_TRUE(r.ok());
+    auto child = std::move(r).value();
+    ASSERT_TRUE(loop.run_until([&] { return exit.done && lines.size() >= 2; }, 10s));
+    EXPECT_EQ(exit.status, 0);
+    EXPECT_EQ(lines, (std::vector<std::string>{"out", "err"}));
+}
+
+TEST(ChildProcess, CapturingChildMayOutliveTheLoopRunWithoutLeaks) {
+    Loop loop;
+    Exit exit;
+    ChildOptions options;
+    options.path = "/bin/sh";
+    options.args = {"-c", "echo hi; exec sleep 30"};
+    int lines = 0;
+    options.on_output_line = [&](std::string_view) { ++lines; };
+    auto r = ChildProcess::spawn(loop, options, [&](std::int64_t s, int sig) {
+        exit = {true, s, sig};
+    });
+    ASSERT_TRUE(r.ok());
+    auto child = std::move(r).value();
+    ASSERT_TRUE(loop.run_until([&] { return lines == 1; }, 10s));
+    child.reset(); // kills, reaps and detaches the output pipe
+    EXPECT_FALSE(exit.done);
 }
 
 TEST(ChildProcess, DestroyingARunningChildKillsAndReapsIt) {

@@ -34,8 +34,11 @@ struct StormResult {
 
 // Registers one server per probe, one after the other, each waiting for its reply;
 // `sent` counts the registrations sent so far (a killer thread watches it).
+// A missing reply ends the storm: `reply_timeout` is short while a kill is expected
+// and generous otherwise (a loaded shared machine can stall the directory briefly).
 StormResult storm(std::vector<std::unique_ptr<UdpProbe>>& probes, std::uint16_t port,
-                  std::atomic<std::size_t>* sent = nullptr) {
+                  std::atomic<std::size_t>* sent = nullptr,
+                  std::chrono::milliseconds reply_timeout = 3s) {
     StormResult result;
     const auto start = std::chrono::steady_clock::now();
     for (std::size_t i = 0; i < probes.size(); ++i) {
@@ -45,7 +48,7 @@ StormResult storm(std::vector<std::unique_ptr<UdpProbe>>& probes, std::uint16_t 
         if (sent != nullptr) {
             sent->store(i + 1);
         }
-        const auto reply = await_register_reply(probe, 300ms);
+        const auto reply = await_register_reply(probe, reply_timeout);
         if (!reply) {
             break; // the directory is gone
         }
@@ -107,7 +110,7 @@ TEST(DirectoryDurability, KillNineDuringStormLosesNoAcknowledgedRegistration) {
             std::this_thread::sleep_for(jitter);
             ::kill(pid, SIGKILL);
         });
-        const auto result = storm(probes, port, &sent);
+        const auto result = storm(probes, port, &sent, 500ms);
         killer.join();
         ASSERT_TRUE(directory->process().wait_exit(5s));
         directory.reset();
@@ -171,6 +174,7 @@ TEST(DirectoryAbuse, HostileInputLeavesTheListIntactAndLimitsHold) {
     EXPECT_FALSE(await_register_reply(spoofer, 500ms));
 
     // List-request flood: 40 source ports x 25 requests each.
+    const auto flood_start = std::chrono::steady_clock::now();
     std::vector<std::unique_ptr<UdpProbe>> flooders = make_probes(40);
     for (int i = 0; i < 25; ++i) {
         for (auto& f : flooders) {
@@ -179,15 +183,19 @@ TEST(DirectoryAbuse, HostileInputLeavesTheListIntactAndLimitsHold) {
     }
     std::size_t full_lists = 0;
     for (auto& f : flooders) {
-        while (auto d = f->receive(50ms)) {
+        while (auto d = f->receive(100ms)) {
             const auto frame = proto::parse_frame(d->bytes);
             if (frame && frame->id == proto::to_wire(proto::MessageId::ClmServerList)) {
                 ++full_lists;
             }
         }
     }
-    // Per source IP: burst 6 at 2/s (the flood lasts well under a second).
-    EXPECT_LE(full_lists, 8u);
+    // Per source IP: burst 6, then 2/s for as long as the flood took to process.
+    const auto flood_seconds = std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::steady_clock::now() - flood_start)
+                                   .count();
+    const auto allowed = static_cast<std::size_t>(6 + 2 * (flood_seconds + 1));
+    EXPECT_LE(full_lists, allowed);
     EXPECT_GE(full_lists, 1u);
 
     const auto stats = directory.stats();
@@ -195,7 +203,7 @@ TEST(DirectoryAbuse, HostileInputLeavesTheListIntactAndLimitsHold) {
     EXPECT_EQ(stats["malformed"], 1);
     EXPECT_EQ(stats["notProtocol"], 1);
     EXPECT_GE(stats["rateLimitedLists"].get<int>() + stats["listIntervalSuppressed"].get<int>(),
-              1000 - 8);
+              static_cast<int>(1000 - allowed));
     const auto servers = directory.servers();
     ASSERT_EQ(servers.size(), 1u);
     EXPECT_EQ(servers[0]["name"], "Real");

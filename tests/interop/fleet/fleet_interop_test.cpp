@@ -11,6 +11,8 @@
 #include <fstream>
 
 #include "tests/interop/fleet/fleet_fixture.h"
+#include "tests/interop/harness/jack_server.h"
+#include "tests/interop/harness/jamulus.h"
 #include "tests/interop/harness/net.h"
 #include "tests/interop/harness/temp_dir.h"
 #include "tests/interop/harness/wait.h"
@@ -62,6 +64,24 @@ bool wait_listed(const std::vector<std::pair<std::string, std::uint16_t>>& rooms
         timeout, poll);
 }
 
+std::size_t count(const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+        ++n;
+    }
+    return n;
+}
+
+bool saw_disconnect(JamulusClient& client) {
+    client.rpc().pump(200ms);
+    for (const auto& n : client.rpc().notifications()) {
+        if (n.value("method", "") == "jamulusclient/disconnected") {
+            return true;
+        }
+    }
+    return false;
+}
+
 TEST(FleetRun, ExampleFleetComesUpAndTheDirectoryListsItsThreeRooms) {
     TempDir dir("fleet-example");
     FleetRun fleet(dir.path(), source_dir() / "examples/fleet.yaml");
@@ -96,6 +116,12 @@ TEST(FleetRun, KilledRoomIsBackAndListedWithinTwoSeconds) {
     const auto beta = fleet.pid_of("Beta");
     ASSERT_GT(beta, 0);
 
+    // The directory logs each registration (its stderr is the supervisor's).
+    const std::string registered = "registered host=127.0.0.1:22125";
+    const auto registrations = [&] { return count(fleet.process().log_text(), registered); };
+    const std::size_t before = registrations();
+    ASSERT_GE(before, 1u) << fleet.process().log_text();
+
     const auto killed_at = Clock::now();
     ASSERT_EQ(::kill(static_cast<pid_t>(beta), SIGKILL), 0);
     const bool back = wait_until(
@@ -111,6 +137,11 @@ TEST(FleetRun, KilledRoomIsBackAndListedWithinTwoSeconds) {
         {{"Alpha", 22124}, {"Beta", 22125}, {"Gamma", 22126}},
         std::chrono::duration_cast<std::chrono::milliseconds>(2s - (Clock::now() - killed_at)),
         20ms));
+    EXPECT_TRUE(wait_until(
+        [&] { return registrations() > before; },
+        std::chrono::duration_cast<std::chrono::milliseconds>(2s - (Clock::now() - killed_at)),
+        20ms))
+        << "the restarted room did not register again within 2 s";
     const auto beta_status = fleet.child("Beta");
     EXPECT_EQ(beta_status["restarts"], 1);
     EXPECT_EQ(beta_status["last_exit"], "killed by signal 9 (SIGKILL)");
@@ -205,7 +236,8 @@ TEST(FleetRun, SigtermStopsEveryChildUnregistersAndExitsZero) {
         ASSERT_TRUE(wait_until([&] { return fleet.all_running(4); }, 15s));
         ASSERT_TRUE(wait_listed({{"Alpha", 22124}, {"Beta", 22125}, {"Gamma", 22126}}, 10s));
         std::vector<std::int64_t> pids;
-        for (const auto& c : fleet.status()["children"]) {
+        const auto running = fleet.status();
+        for (const auto& c : running["children"]) {
             pids.push_back(c["pid"].get<std::int64_t>());
         }
         fleet.process().send_signal(SIGTERM);
@@ -257,6 +289,42 @@ TEST(FleetCli, StopCommandStopsTheRunningFleet) {
     const auto status = fleet.process().wait_exit(5s);
     ASSERT_TRUE(status.has_value());
     EXPECT_EQ(WEXITSTATUS(*status), 0);
+}
+
+TEST(FleetWithClients, RealClientsJoinEveryRoomAndOnlyAffectedRoomsNotice) {
+    TempDir dir("fleet-clients");
+    const auto file = write_file(dir / "fleet.yaml", fleet_yaml(kThreeRooms));
+    FleetRun fleet(dir.path(), file);
+    ASSERT_TRUE(wait_until([&] { return fleet.all_running(4); }, 15s));
+    JackServer jack(dir.path(), 128);
+    JamulusClient alice(dir.path(), jack, "alice", {.name = "Alice"}, "127.0.0.1:22124");
+    JamulusClient bob(dir.path(), jack, "bob", {.name = "Bob"}, "127.0.0.1:22125");
+    JamulusClient carol(dir.path(), jack, "carol", {.name = "Carol"}, "127.0.0.1:22126");
+    for (JamulusClient* client : {&alice, &bob, &carol}) {
+        ASSERT_TRUE(client->wait_connected(20s)) << client->role() << fleet.process().log_text();
+    }
+    EXPECT_TRUE(alice.wait_for_client_list(
+        [](const nlohmann::json& clients) { return client_names(clients).size() == 1; }, 10s));
+
+    // kill -9 of Bob's room: it comes back; Alice and Carol never notice.
+    const auto beta = fleet.pid_of("Beta");
+    ASSERT_EQ(::kill(static_cast<pid_t>(beta), SIGKILL), 0);
+    EXPECT_TRUE(
+        wait_until([&] { return fleet.pid_of("Beta") != beta && answers_ping(22125); }, 2s, 20ms));
+    EXPECT_TRUE(bob.wait_connected(20s)) << "bob did not rejoin the restarted room";
+
+    // Reload: remove Beta, change Gamma, add Delta; Alpha is untouched.
+    write_file(file, fleet_yaml("  - {name: Alpha, port: 22124}\n"
+                                "  - {name: Gamma, port: 22126, max_clients: 5}\n"
+                                "  - {name: Delta, port: 22127}\n"));
+    const CommandResult reload = fleet.command({"reload"});
+    ASSERT_EQ(reload.exit_code, 0) << reload.output;
+    ASSERT_TRUE(wait_until([&] { return fleet.all_running(4); }, 15s));
+    EXPECT_TRUE(saw_disconnect(carol)) << "the changed room's client was not told it restarted";
+    EXPECT_FALSE(saw_disconnect(alice)) << "the unchanged room's client was disconnected";
+    EXPECT_TRUE(alice.connected());
+    JamulusClient dave(dir.path(), jack, "dave", {.name = "Dave"}, "127.0.0.1:22127");
+    EXPECT_TRUE(dave.wait_connected(20s)) << "no client could join the added room";
 }
 
 } // namespace
