@@ -399,6 +399,7 @@ std::variant<nlohmann::json, std::string> run_load(const LoadOptions& options) {
     std::uint64_t received = 0, lost = 0, late = 0, reordered = 0, stalls = 0, wrong_size = 0;
     std::uint64_t bad = 0, send_errors = 0, retransmissions = 0, connected = 0, sequenced = 0;
     std::uint64_t with_id = 0;
+    std::uint64_t shortfall_total = 0;
     double max_gap_ms = 0;
     for (const auto& c : clients) {
         const auto& s = c->stats;
@@ -418,10 +419,16 @@ std::variant<nlohmann::json, std::string> run_load(const LoadOptions& options) {
         if (c->first_audio) {
             connect_ms.push_back(to_seconds(*c->first_audio - start) * 1000);
         }
-        // Missing = frames short of the nominal rate (2 frames of window-edge slack).
+        // A frame is bad once: lost (sequence gap), late (stalled, counted in frame
+        // periods) or never sent at all (short of the nominal rate, with 2 frames of
+        // window-edge slack). A stall the server never makes up is both late and short,
+        // so the larger of the two counts.
         const double shortfall = std::max(0.0, expected - static_cast<double>(s.frames()) - 2);
-        bad += std::max<std::uint64_t>(s.lost(), static_cast<std::uint64_t>(shortfall)) + s.late() +
-               s.reordered();
+        const auto short_frames = static_cast<std::uint64_t>(shortfall);
+        const std::uint64_t bad_client =
+            std::max<std::uint64_t>(s.lost() + s.late(), short_frames) + s.reordered();
+        bad += std::min<std::uint64_t>(bad_client, static_cast<std::uint64_t>(std::ceil(expected)));
+        shortfall_total += short_frames;
     }
     const double expected_total = expected * static_cast<double>(options.clients);
 
@@ -453,6 +460,7 @@ std::variant<nlohmann::json, std::string> run_load(const LoadOptions& options) {
           {"lost_frames", lost},
           {"late_frames", late},
           {"reordered_frames", reordered},
+          {"short_frames", shortfall_total},
           {"stalls", stalls},
           {"wrong_size_packets", wrong_size},
           {"late_or_lost_frames", bad},

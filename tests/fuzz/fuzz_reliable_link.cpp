@@ -73,9 +73,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     std::vector<std::uint8_t> scratch;
     while (!script.done()) {
         switch (script.u8() % 7) {
-        case 0: { // queue a message of up to 2 KiB (long ones get split)
+        case 0: { // queue a message of up to 1400 bytes (over 550 gets split)
             const std::uint16_t id = script.u16();
-            const std::size_t len = script.u16() % 2048;
+            const std::size_t len = script.u16() % 1400;
             scratch.assign(len, script.u8());
             (void)link.send(id, scratch, now);
             break;

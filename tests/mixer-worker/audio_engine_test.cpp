@@ -151,6 +151,18 @@ TEST(AudioEngine, MixesAToBInBsFormatWithSequenceBytes) {
     EXPECT_LT(rms_a, 300);
 }
 
+TEST(AudioEngine, LevelMeterFollowsTheSignal) {
+    AudioEngine engine({128, false, 2});
+    const auto f = format(128, 1, 45, 1, true);
+    engine.connect(0, kA);
+    ASSERT_TRUE(engine.set_format(0, f));
+    engine.set_identified(0);
+    EXPECT_EQ(engine.update_level(0), 0); // nothing decoded yet
+    FakeClient loud(f, 440); // 8000 peak ≈ -12 dBFS → ceil((−12.2 + 50) × 8/50) = 7
+    (void)run(engine, loud, nullptr, 50, 1, 1);
+    EXPECT_EQ(engine.update_level(0), 7);
+}
+
 TEST(AudioEngine, SendsNothingToAnUnidentifiedClient) {
     AudioEngine engine({128, false, 2});
     const auto f = format(128, 1, 45, 1, false);

@@ -463,5 +463,21 @@ TEST_F(SessionTest, TransportPropsSetTheFormatAndCeltGetsOpusSupported) {
     EXPECT_TRUE(engine->format(0)->with_sequence);
 }
 
+TEST_F(SessionTest, ReportsTheAutoJitterSizeAndCountsMismatchedAudio) {
+    make();
+    audio(kAlice);
+    drain(kAlice);
+    message(kAlice, MessageId::NetwTransportProps, 0,
+            proto::encode_payload(proto::NetwTransportProps{46, 1, 1, 48000, 2, 1, 0}));
+    drain(kAlice);
+    session->on_tick(now());
+    std::vector<Frame> sent;
+    EXPECT_EQ(drain(kAlice, &sent), ids({MessageId::JittBufSize}));
+    EXPECT_EQ(sent.back().payload, proto::encode_payload(proto::JittBufSize{6}));
+    audio(kAlice, 45); // the old size, after the switch to sequence numbers
+    EXPECT_EQ(session->drops(DropReason::WrongAudioSize), 1u);
+    EXPECT_EQ(session->connected_count(), 1); // still keeps the channel alive
+}
+
 } // namespace
 } // namespace jamfleet::mixer

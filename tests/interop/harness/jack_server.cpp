@@ -24,7 +24,10 @@ JackServer::JackServer(const std::filesystem::path& dir, int period_frames)
     process_ = std::make_unique<Process>(ProcessOptions{
         .name = "jackd",
         .program = "jackd",
-        .args = {"-n", name_, "-d", "dummy", "-r", "48000", "-p", std::to_string(period_frames)},
+        // A generous client timeout: on an overloaded machine jackd would otherwise zombify a
+        // slow client (jack_metro, a Jamulus client) and the test would record silence.
+        .args = {"-n", name_, "-t", "5000", "-d", "dummy", "-r", "48000", "-p",
+                 std::to_string(period_frames)},
         .env = {{"JACK_NO_AUDIO_RESERVATION", "1"}},
         .work_dir = dir_});
     const bool ready = wait_until(

@@ -14,7 +14,8 @@ namespace jamfleet::interop {
 
 class JackServer {
 public:
-    // Starts `jackd -n <unique name> -d dummy -r 48000 -p <period>` and waits until it answers.
+    // Starts `jackd -n <unique name> -t 5000 -d dummy -r 48000 -p <period>` and waits until it
+    // answers.
     JackServer(const std::filesystem::path& dir, int period_frames = 128);
     ~JackServer();
 
