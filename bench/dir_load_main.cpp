@@ -345,7 +345,8 @@ bool number(std::string_view s, T& out) {
 int main(int argc, char** argv) {
     using namespace jamfleet::bench;
     DirOptions o;
-    for (int i = 1; i < argc; ++i) {
+    // Every option takes one value.
+    for (int i = 1; i < argc; i += 2) {
         const std::string_view a = argv[i];
         const std::string_view v = i + 1 < argc ? argv[i + 1] : "";
         bool ok = true;
@@ -380,7 +381,6 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "jamfleet-dirload: %s: invalid value\n", argv[i]);
             return 2;
         }
-        ++i;
     }
     DirSocket sock;
     if (const auto error = sock.open()) {

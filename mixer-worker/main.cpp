@@ -1,5 +1,6 @@
 // jamfleet-mixer: a Jamulus-compatible server. Exit codes: 0 after SIGTERM/SIGINT,
 // 1 when it cannot start (busy port, bad secret file), 2 for a bad command line.
+#include <csignal>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -22,6 +23,8 @@ int main(int argc, char** argv) {
         std::cout << mixer::usage_text();
         return 0;
     }
+    // A JSON-RPC or control peer that disconnects mid-write must not kill the server.
+    std::signal(SIGPIPE, SIG_IGN);
     base::Logger log("mixer");
     for (const auto& w : options->warnings) {
         log.warn(w);

@@ -14,28 +14,6 @@ namespace jamfleet::mixer {
 
 using proto::MessageId;
 
-std::string_view to_string(DropReason reason) {
-    switch (reason) {
-    case DropReason::JunkFromUnknown:
-        return "junk_from_unknown";
-    case DropReason::ServerFull:
-        return "server_full";
-    case DropReason::ConnFromUnknown:
-        return "conn_message_from_unknown";
-    case DropReason::BadPayload:
-        return "bad_payload";
-    case DropReason::WrongAudioSize:
-        return "wrong_audio_size";
-    case DropReason::UnknownClm:
-        return "unknown_clm";
-    case DropReason::Truncated:
-        return "truncated";
-    case DropReason::kCount:
-        break;
-    }
-    return "unknown";
-}
-
 Session::Session(SessionSettings settings, AudioEngine& engine, base::Logger logger)
     : settings_(std::move(settings)), engine_(engine), log_(std::move(logger)) {
     settings_.max_channels = std::clamp(settings_.max_channels, 1, kMaxChannels);
@@ -353,86 +331,6 @@ void Session::on_connection_message(int id, std::uint16_t msg_id,
     default:
         // REQ_CHANNEL_LEVEL_LIST (28), obsolete and unknown IDs: ACKed by the link, nothing else.
         return;
-    }
-}
-
-void Session::on_clm(io::SocketAddress from, const proto::FrameView& frame, base::TimePoint now) {
-    switch (static_cast<MessageId>(frame.id)) {
-    case MessageId::ClmPingMs:
-        if (proto::decode_clm_ping_ms(frame.payload).ok()) {
-            send_clm(from, MessageId::ClmPingMs,
-                     std::vector<std::uint8_t>(frame.payload.begin(), frame.payload.end()));
-        }
-        return;
-    case MessageId::ClmPingMsWithNumClients: {
-        auto m = proto::decode_clm_ping_ms_with_num_clients(frame.payload);
-        if (m.ok()) {
-            send_clm(from, MessageId::ClmPingMsWithNumClients,
-                     proto::encode_payload(proto::ClmPingMsWithNumClients{
-                         m->time_ms, static_cast<std::uint8_t>(connected_count())}));
-        }
-        return;
-    }
-    case MessageId::ClmReqVersionAndOs:
-        send_clm(from, MessageId::ClmVersionAndOs,
-                 proto::encode_payload(proto::VersionAndOs{kServerOs, settings_.version}));
-        return;
-    case MessageId::ClmReqConnClientsList:
-        send_clm(from, MessageId::ClmConnClientsList, proto::encode_payload(client_list()));
-        return;
-    case MessageId::ClmSendEmptyMessage: {
-        auto m = proto::decode_clm_send_empty_message(frame.payload);
-        if (m.ok()) {
-            send_clm(io::SocketAddress{m->ip, m->port}, MessageId::ClmEmptyMessage, {});
-        }
-        return;
-    }
-    case MessageId::ClmDisconnection: {
-        const int id = find_channel(from);
-        if (id >= 0) {
-            // Freed at the next tick unless audio arrives first (as Jamulus).
-            channels_[static_cast<std::size_t>(id)].disconnect_pending = true;
-        }
-        return;
-    }
-    case MessageId::ClmRegisterServerResp:
-        if (on_other_clm) {
-            on_other_clm(from, frame.id, frame.payload);
-        }
-        return;
-    case MessageId::ClmServerFull:
-    case MessageId::ClmRegisterServer:
-    case MessageId::ClmUnregisterServer:
-    case MessageId::ClmServerList:
-    case MessageId::ClmReqServerList:
-    case MessageId::ClmEmptyMessage:
-    case MessageId::ClmVersionAndOs:
-    case MessageId::ClmConnClientsList:
-    case MessageId::ClmChannelLevelList:
-    case MessageId::ClmRegisterServerEx:
-    case MessageId::ClmRedServerList:
-        return; // for directories or clients; a server ignores them
-    default:
-        drop(DropReason::UnknownClm, from, now);
-        return;
-    }
-}
-
-void Session::send_level_list() {
-    proto::ChannelLevelList list;
-    for (std::size_t i = 0; i < channels_.size(); ++i) {
-        if (channels_[i].connected) {
-            list.levels.push_back(engine_.update_level(static_cast<int>(i)));
-        }
-    }
-    if (list.levels.empty()) {
-        return;
-    }
-    const auto payload = proto::encode_payload(list);
-    for (const auto& ch : channels_) {
-        if (ch.connected) {
-            send_clm(ch.address, MessageId::ClmChannelLevelList, payload);
-        }
     }
 }
 

@@ -22,6 +22,34 @@ const char* to_string(ChildState state) {
     return "unknown";
 }
 
+std::string label_child_line(std::string_view child_name, std::string_view line) {
+    static constexpr std::string_view kLevels[] = {"debug ", "info ", "warn ", "error "};
+    bool log_line = false;
+    for (auto level : kLevels) {
+        if (line.starts_with(level)) {
+            const auto colon = line.find(": ", level.size());
+            const auto space = line.find(' ', level.size());
+            log_line = colon != std::string_view::npos && colon < space;
+        }
+    }
+    if (!log_line) {
+        return "[" + std::string(child_name) + "] " + std::string(line);
+    }
+    // Quoted like base::format_log_line quotes values with spaces or quotes.
+    std::string value(child_name);
+    if (value.empty() || value.find_first_of(" \"=") != std::string::npos) {
+        std::string quoted = "\"";
+        for (char c : value) {
+            if (c == '"' || c == '\\') {
+                quoted += '\\';
+            }
+            quoted += c;
+        }
+        value = quoted + "\"";
+    }
+    return std::string(line) + " child=" + value;
+}
+
 std::string describe_exit(std::int64_t exit_status, int term_signal) {
     if (term_signal != 0) {
         const char* name = sigabbrev_np(term_signal);

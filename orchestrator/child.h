@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "control/control_client.h"
@@ -24,6 +25,11 @@ enum class ChildState {
 };
 
 const char* to_string(ChildState state);
+
+// A line a child wrote, labelled with its name for the supervisor's stderr: log
+// lines (`level component: message ...`) get a ` child=NAME` field, anything else
+// (a crash message, say) a `[NAME] ` prefix.
+std::string label_child_line(std::string_view child_name, std::string_view line);
 
 // "exit status 3", "killed by signal 9 (SIGKILL)".
 std::string describe_exit(std::int64_t exit_status, int term_signal);

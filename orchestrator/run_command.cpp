@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -139,7 +140,11 @@ int command_run(const std::string& file, const std::string& bin_dir) {
     if (!bins->mixer_control || !bins->directory_control) {
         log.warn("a child program has no --control-socket; its status details are unavailable");
     }
-    if (!bins->mixer_recording) {
+    const auto& servers = supervisor.fleet().servers;
+    const bool records = std::any_of(servers.begin(), servers.end(), [](const auto& server) {
+        return !server.options.recording_dir.empty();
+    });
+    if (records && !bins->mixer_recording) {
         log.warn("jamfleet-mixer has no jam recorder (-R); recording_dir is ignored");
     }
     supervisor.start();

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -128,6 +129,11 @@ void Supervisor::start_child(Child& child) {
     options.new_process_group = true;
     options.death_signal = SIGTERM;
     options.log_name = child.spec.name;
+    options.on_output_line = [name = child.spec.name](std::string_view line) {
+        const std::string labelled = label_child_line(name, line);
+        std::fwrite(labelled.data(), 1, labelled.size(), stderr);
+        std::fputc('\n', stderr);
+    };
     Child* target = &child;
     auto process =
         io::ChildProcess::spawn(loop_, options, [this, target](std::int64_t status, int signal) {
@@ -323,6 +329,18 @@ ReloadReport Supervisor::reload() {
         Child& ref = *child;
         retired_.push_back(std::move(child));
         stop_child(ref, finish);
+    }
+    // A reload also retries what had failed (a port that is free again, say).
+    for (const auto& name : diff.unchanged) {
+        Child& child = *rooms_[name];
+        if (child.state == ChildState::Failed) {
+            child.policy.reset();
+            start_child(child);
+        }
+    }
+    if (!start_directory && directory_ && directory_->state == ChildState::Failed) {
+        directory_->policy.reset();
+        start_child(*directory_);
     }
     finish();
     return report;

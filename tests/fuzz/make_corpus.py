@@ -2,7 +2,9 @@
 """Regenerates the fuzz seed corpora in tests/fuzz/corpus/ from the worked examples
 of jamulus-protocol.md §1.4 and the golden vectors in tests/proto/vectors/*.hex:
 one file per distinct (message ID, payload length) for the frame and message
-targets, and a few operation scripts for the reliable-link target."""
+targets, and a few operation scripts for the reliable-link target. The other files
+in corpus/ are inputs that longer fuzz runs found to add coverage, merged in with
+`<target> -merge=1 tests/fuzz/corpus/<target> <run corpus>`."""
 import hashlib
 import pathlib
 import struct

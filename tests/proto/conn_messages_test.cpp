@@ -220,6 +220,16 @@ TEST(ChannelInfos, RejectsTruncatedTrailingAndInvalidUtf8) {
     expect_error(decode_channel_infos, invalid, DecodeError::BadValue);
 }
 
+TEST(ChannelInfos, EncoderClipsNameAndCityAtCodePointBoundaries) {
+    // 15 ASCII + a guitar (2 units) would be 17 units: the guitar is dropped whole.
+    const std::string name = std::string(15, 'n') + "\xF0\x9F\x8E\xB8";
+    const Bytes payload = encode_payload(ChannelInfos{0, 0, 0, name, std::string(25, 'c')});
+    auto decoded = decode_channel_infos(payload);
+    ASSERT_TRUE(decoded.ok());
+    EXPECT_EQ(decoded->name, std::string(15, 'n'));
+    EXPECT_EQ(decoded->city, std::string(20, 'c'));
+}
+
 TEST(LicenceRequired, RoundTripsAndRejectsOtherValues) {
     expect_round_trip(LicenceRequired{0}, decode_licence_required);
     expect_round_trip(LicenceRequired{1}, decode_licence_required);

@@ -126,7 +126,11 @@ TEST(FrameClassify, TypicalAudioPacketIsNotAProtocolFrame) {
     std::vector<std::uint8_t> audio(46, 0x5A);
     EXPECT_FALSE(is_protocol_frame(audio));
     std::vector<std::uint8_t> zeros(46, 0);
-    EXPECT_FALSE(is_protocol_frame(zeros)); // tag and length pass, CRC does not
+    EXPECT_FALSE(is_protocol_frame(zeros)); // tag passes, LEN 0 does not match 37
+    std::vector<std::uint8_t> nine_zeros(9, 0);
+    auto parsed = parse_frame(nine_zeros); // tag and LEN pass, the CRC does not
+    ASSERT_FALSE(parsed.ok());
+    EXPECT_EQ(parsed.error(), FrameError::BadCrc);
 }
 
 TEST(FrameEncode, ReturnsZeroWhenOutputBufferTooSmall) {

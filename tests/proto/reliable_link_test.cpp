@@ -92,6 +92,15 @@ TEST_F(ReliableLinkTest, ResendsHeadUnchangedEvery400Ms) {
     EXPECT_EQ(link.retransmissions(), 2u);
 }
 
+TEST_F(ReliableLinkTest, LatePollResendsOnceAndRestartsTimerFromNow) {
+    ASSERT_TRUE(link.send(MessageId::ReqChannelInfos, {}, clock.now()));
+    (void)link.take_outgoing();
+    clock.advance(1500ms);
+    link.poll(clock.now());
+    EXPECT_EQ(link.take_outgoing().size(), 1u);
+    EXPECT_EQ(link.next_deadline(), clock.now() + 400ms);
+}
+
 TEST_F(ReliableLinkTest, NoDeadlineWhileIdle) {
     EXPECT_FALSE(link.next_deadline().has_value());
     link.poll(clock.now() + 10s);

@@ -43,11 +43,21 @@ Directory::Directory(const std::filesystem::path& dir, const std::filesystem::pa
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     process_ = std::make_unique<Process>(
         ProcessOptions{name, directory_program(), std::move(args), {}, dir / name});
-    if (!wait_until([&] { return udp_port_bound(port_) || !process_->running(); }, 10s) ||
-        !process_->running()) {
+    // Connect only once it logged that everything listens: connecting earlier could make
+    // a retrying client self-connect on the not-yet-bound JSON-RPC port.
+    const auto ready = [&] {
+        return process_->log_text().find("info directory: listening") != std::string::npos;
+    };
+    if (!wait_until([&] { return ready() || !process_->running(); }, 10s) || !ready() ||
+        !udp_port_bound(port_)) {
         throw std::runtime_error(name + " did not start:\n" + process_->log_text());
     }
-    rpc_ = std::make_unique<JsonRpcClient>(rpc_port, kRpcSecret);
+    try {
+        rpc_ = std::make_unique<JsonRpcClient>(rpc_port, kRpcSecret);
+    } catch (const std::exception& e) {
+        throw std::runtime_error(std::string(e.what()) + "; " + name + " log:\n" +
+                                 process_->log_text());
+    }
 }
 
 Directory::~Directory() {

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <memory>
 
 #include "tests/interop/fleet/fleet_fixture.h"
 #include "tests/interop/harness/jack_server.h"
@@ -244,7 +245,7 @@ TEST(FleetRun, BrokenFileOnReloadKeepsTheFleetAndPrintsEveryError) {
 
 TEST(FleetRun, PortHeldByAForeignProcessFailsOnlyThatRoom) {
     TempDir dir("fleet-busy");
-    UdpProbe squatter(22125);
+    auto squatter = std::make_unique<UdpProbe>(22125);
     FleetRun fleet(dir.path(), write_file(dir / "fleet.yaml", fleet_yaml(kThreeRooms)));
     ASSERT_TRUE(wait_until(
         [&] {
@@ -261,6 +262,35 @@ TEST(FleetRun, PortHeldByAForeignProcessFailsOnlyThatRoom) {
     EXPECT_NE(status.output.find("failed: bind udp 127.0.0.1:22125: address already in use"),
               std::string::npos)
         << status.output;
+
+    // Once the port is free, a reload (of the unchanged file) retries the failed room.
+    squatter.reset();
+    const CommandResult reload = fleet.command({"reload"});
+    EXPECT_EQ(reload.exit_code, 0) << reload.output;
+    EXPECT_TRUE(wait_until(
+        [&] { return fleet.child("Beta")["state"] == "running" && answers_ping(22125); }, 10s))
+        << fleet.process().log_text();
+}
+
+TEST(FleetRun, CrashLoopingRoomIsMarkedFailedAndTheRestRunsOn) {
+    TempDir dir("fleet-crashloop");
+    // A secret file that does not exist makes that mixer exit at start, every time.
+    FleetRun fleet(dir.path(),
+                   write_file(dir / "fleet.yaml",
+                              fleet_yaml("  - {name: Alpha, port: 22124}\n"
+                                         "  - {name: Broken, port: 22125, jsonrpc_port: 8123,\n"
+                                         "     jsonrpc_secret_file: ./missing-secret}\n")));
+    ASSERT_TRUE(wait_until([&] { return fleet.child("Broken")["state"] == "failed"; }, 15s))
+        << fleet.process().log_text();
+    const auto broken = fleet.child("Broken");
+    EXPECT_EQ(broken["restarts"], 4);
+    EXPECT_EQ(broken["failure_reason"].get<std::string>().rfind(
+                  "crashed 5 times within the restart window; last: exit status ", 0),
+              0u)
+        << broken.dump();
+    EXPECT_EQ(fleet.child("Alpha")["state"], "running");
+    EXPECT_EQ(fleet.child("directory")["state"], "running");
+    EXPECT_TRUE(answers_ping(22124));
 }
 
 TEST(FleetRun, SigtermStopsEveryChildUnregistersAndExitsZero) {

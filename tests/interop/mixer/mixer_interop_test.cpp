@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <set>
 #include <string>
 #include <sys/socket.h>
@@ -121,6 +123,43 @@ TEST(MixerInterop, RegistersWithARealJamulusDirectoryAndUnregistersOnSigterm) {
         },
         10s))
         << "still listed after SIGTERM (no CLM_UNREGISTER_SERVER?)";
+}
+
+TEST(MixerInterop, RegistersWithJamfleetDirectory) {
+    const char* program = std::getenv("JAMFLEET_DIRECTORY");
+    if (program == nullptr || *program == '\0') {
+        GTEST_SKIP() << "JAMFLEET_DIRECTORY is not set (jamfleet-directory not built)";
+    }
+    TempDir dir("mixer-our-directory");
+    const std::uint16_t dir_port = free_udp_port();
+    Process directory(
+        ProcessOptions{.name = "directory",
+                       .program = program,
+                       .args = {"-p", std::to_string(dir_port), "--serverbindip", "127.0.0.1", "-o",
+                                "OurDir;Here;de", "--db", (dir / "directory.sqlite").string()},
+                       .env = {},
+                       .work_dir = dir.path() / "directory"});
+    ASSERT_TRUE(wait_until([&] { return udp_port_bound(dir_port); }, 10s)) << directory.log_text();
+    JamulusServer mixer(dir.path(), mixer_kind(),
+                        ServerOptions{.args = {"-e", "127.0.0.1:" + std::to_string(dir_port), "-o",
+                                               "fleet room;Lyon;fr"}},
+                        "mixer");
+    ASSERT_TRUE(wait_until(
+        [&] {
+            return mixer.rpc().call("jamulusserver/getServerProfile")["registrationStatus"] ==
+                   "registered";
+        },
+        10s));
+    auto list = request_server_list(dir_port);
+    ASSERT_TRUE(list.has_value());
+    EXPECT_TRUE(lists_server(*list, "fleet room", mixer.port()));
+    EXPECT_EQ(mixer.stop(), 0);
+    EXPECT_TRUE(wait_until(
+        [&] {
+            auto l = request_server_list(dir_port);
+            return l && !lists_server(*l, "fleet room", mixer.port());
+        },
+        10s));
 }
 
 TEST(MixerInterop, JsonRpcShapesMatchARealJamulusServer) {
