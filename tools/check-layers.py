@@ -14,9 +14,10 @@ LAYERS = {
     "proto": ({"base"}, set()),
     "io": ({"base"}, {"uv.h"}),
     "config": ({"base"}, {"yaml-cpp/"}),
+    "recorder": ({"base"}, set()),
     "control": ({"base", "io"}, {"nlohmann/"}),
     "directory": ({"base", "proto", "io", "control"}, {"nlohmann/", "sqlite3.h"}),
-    "mixer-worker": ({"base", "proto", "io", "control"}, {"nlohmann/", "opus/", "opus_custom.h", "opus.h"}),
+    "mixer-worker": ({"base", "proto", "io", "control", "recorder"}, {"nlohmann/", "opus/", "opus_custom.h", "opus.h"}),
     "orchestrator": ({"base", "config", "io", "control"}, {"nlohmann/"}),
 }
 # External headers owned by one layer; anything else in <> is the standard library or the OS.
