@@ -32,9 +32,10 @@ std::string substitute(const std::string& text, int n) {
     std::size_t i = 0;
     while (i < text.size()) {
         if (text.compare(i, 2, "{n") == 0) {
+            // An unclosed "{n" is literal text, not a placeholder.
             const std::size_t close = text.find('}', i);
             const std::string spec =
-                close == std::string::npos ? "" : text.substr(i + 2, close - i - 2);
+                close == std::string::npos ? "?" : text.substr(i + 2, close - i - 2);
             if (spec.empty() ||
                 (spec.size() >= 3 && spec.size() <= 4 && spec[0] == ':' && spec[1] == '0' &&
                  spec.find_first_not_of("0123456789", 1) == std::string::npos)) {

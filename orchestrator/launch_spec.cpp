@@ -85,6 +85,9 @@ std::optional<LaunchSpec> directory_launch(const config::FleetConfig& fleet, con
     if (const std::string filter = directory_list_filter(fleet); !filter.empty()) {
         args.insert(args.end(), {"-f", filter});
     }
+    // The fleet's own rooms all register from one address; exempt it from the
+    // per-address entry limit so a fleet of more than 16 rooms is listed whole.
+    args.insert(args.end(), {"--trusted", member_source_ip(fleet)});
     if (!fleet.fleet.public_ip.empty()) {
         args.insert(args.end(), {"--serverpublicip", fleet.fleet.public_ip});
     }

@@ -141,6 +141,16 @@ servers:
     EXPECT_EQ(fleet.servers[0].city, "Floor 9");
 }
 
+// Found by fuzz_config: an unclosed "{n" once restarted the scan forever.
+TEST(FleetLoader, UnclosedPlaceholderIsLiteralText) {
+    const auto fleet = load_ok("servers: [{name: \"Room {n\"}]\n");
+    ASSERT_EQ(fleet.servers.size(), 1u);
+    EXPECT_EQ(fleet.servers[0].name, "Room {n");
+    const auto lines = error_lines("servers: [{name: \"Room {n\", count: 2}]\n");
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_NE(lines[0].find("name must contain {n} when count > 1"), std::string::npos);
+}
+
 TEST(FleetLoader, NormalizesCountryAndDnsName) {
     const auto fleet = load_ok("fleet: {public_host: jam.example.org.}\n"
                                "servers: [{name: A, country: fr, dns_name: Rock.Example.ORG.}]\n");

@@ -80,7 +80,7 @@ TEST(LaunchSpec, ExternalDirectoryOrNoneWhenTheIntegratedOneIsDisabled) {
     EXPECT_EQ(std::find(spec.args.begin(), spec.args.end(), "-e"), spec.args.end());
 }
 
-TEST(LaunchSpec, DirectoryGetsItsOptionsAndWhitelistIncludingFleetMembers) {
+TEST(LaunchSpec, DirectoryGetsItsOptionsWhitelistAndTrustsFleetMembers) {
     const auto fleet = load(R"(
 fleet: {bind: 10.0.0.5, public_ip: 192.0.2.9, run_dir: /run/jf}
 directory:
@@ -96,10 +96,11 @@ directory:
     const auto spec = directory_launch(fleet, kBins);
     ASSERT_TRUE(spec.has_value());
     EXPECT_EQ(spec->name, "directory");
-    EXPECT_EQ(spec->args, (Args{"-p", "22100", "--serverbindip", "10.0.0.5", "-o", "Dir;Leeds;gb",
-                                "-f", "[3.8.0];203.0.113.0/24;partner.example.org;10.0.0.5",
-                                "--serverpublicip", "192.0.2.9", "--maxservers", "40", "--db",
-                                "/db", "--control-socket", "/run/jf/directory.sock"}));
+    EXPECT_EQ(spec->args,
+              (Args{"-p", "22100", "--serverbindip", "10.0.0.5", "-o", "Dir;Leeds;gb", "-f",
+                    "[3.8.0];203.0.113.0/24;partner.example.org;10.0.0.5", "--trusted", "10.0.0.5",
+                    "--serverpublicip", "192.0.2.9", "--maxservers", "40", "--db", "/db",
+                    "--control-socket", "/run/jf/directory.sock"}));
 }
 
 TEST(LaunchSpec, OpenDirectoryHasNoFilter) {
