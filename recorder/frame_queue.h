@@ -82,7 +82,9 @@ public:
         return &slots_[head & mask_];
     }
     // Consumer: releases the slot returned by front.
-    void pop() { head_.store(head_.load(std::memory_order_relaxed) + 1, std::memory_order_release); }
+    void pop() {
+        head_.store(head_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+    }
 
 private:
     // Producer and consumer indices on their own cache lines to avoid false sharing.

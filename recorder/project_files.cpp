@@ -26,12 +26,12 @@ std::string random_guid() {
     std::mt19937_64 gen((static_cast<std::uint64_t>(rd()) << 32) ^ rd());
     std::uint64_t hi = gen();
     std::uint64_t lo = gen();
-    hi = (hi & ~0xf000ull) | 0x4000ull;                     // version 4
-    lo = (lo & ~(0xc0ull << 56)) | (0x80ull << 56);          // RFC 4122 variant
+    hi = (hi & ~0xf000ull) | 0x4000ull;             // version 4
+    lo = (lo & ~(0xc0ull << 56)) | (0x80ull << 56); // RFC 4122 variant
     char buf[40];
-    std::snprintf(buf, sizeof buf, "{%08x-%04x-%04x-%04x-%012llx}",
-                  static_cast<unsigned>(hi >> 32), static_cast<unsigned>((hi >> 16) & 0xffff),
-                  static_cast<unsigned>(hi & 0xffff), static_cast<unsigned>(lo >> 48),
+    std::snprintf(buf, sizeof buf, "{%08x-%04x-%04x-%04x-%012llx}", static_cast<unsigned>(hi >> 32),
+                  static_cast<unsigned>((hi >> 16) & 0xffff), static_cast<unsigned>(hi & 0xffff),
+                  static_cast<unsigned>(lo >> 48),
                   static_cast<unsigned long long>(lo & 0xffffffffffffull));
     return buf;
 }

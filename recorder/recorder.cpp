@@ -41,7 +41,9 @@ Recorder::Recorder(RecorderOptions options, const base::Clock& clock, base::Logg
     }
 }
 
-Recorder::~Recorder() { stop(); }
+Recorder::~Recorder() {
+    stop();
+}
 
 void Recorder::initialise_locked(const std::string& base_dir) {
     std::error_code ec;
@@ -68,7 +70,7 @@ void Recorder::initialise_locked(const std::string& base_dir) {
 }
 
 void Recorder::publish_state_locked() {
-    const RecorderState next = !initialised_       ? RecorderState::NotInitialised
+    const RecorderState next = !initialised_      ? RecorderState::NotInitialised
                                : enabled_request_ ? RecorderState::Recording
                                                   : RecorderState::NotEnabled;
     if (next == state_.load(std::memory_order_relaxed) &&
@@ -127,7 +129,8 @@ bool Recorder::flush_pending_left() {
 }
 
 bool Recorder::on_frame(const ClientFrame& frame) {
-    if (state_.load(std::memory_order_acquire) != RecorderState::Recording) {
+    if (state_.load(std::memory_order_acquire) != RecorderState::Recording ||
+        closed_.load(std::memory_order_relaxed)) {
         producer_was_idle_ = true;
         return false;
     }

@@ -28,8 +28,8 @@ namespace jamfleet::recorder {
 enum class RecorderState : std::uint8_t { NotInitialised = 1, NotEnabled = 2, Recording = 3 };
 
 struct RecorderOptions {
-    std::string base_dir;  // `-R DIR`; empty: no recorder (state 1)
-    bool enabled = true;   // false with `--norecord`
+    std::string base_dir;    // `-R DIR`; empty: no recorder (state 1)
+    bool enabled = true;     // false with `--norecord`
     int frame_samples = 128; // server frame size: 128, or 64 with --fastupdate
     std::size_t queue_slots = 4096;
     base::Duration header_interval = std::chrono::seconds(1);
@@ -37,7 +37,7 @@ struct RecorderOptions {
     base::Duration writer_poll = std::chrono::milliseconds(5);
     // false: no thread; the owner calls `process_pending()` (deterministic tests).
     bool writer_thread = true;
-    GuidGenerator guid_generator;                                // empty: random
+    GuidGenerator guid_generator;                                      // empty: random
     std::function<std::chrono::system_clock::time_point()> wall_clock; // empty: system clock
 };
 
@@ -51,7 +51,7 @@ struct RecorderStatus {
 
 struct RecorderStats {
     std::uint64_t frames_enqueued = 0;
-    std::uint64_t frames_dropped = 0; // queue full
+    std::uint64_t frames_dropped = 0;  // queue full
     std::uint64_t frames_rejected = 0; // bad channel count or size
     std::uint64_t frames_written = 0;
     std::uint64_t files_created = 0;
@@ -93,9 +93,9 @@ public:
     void on_no_clients();
 
     // --- control side: any thread, may block briefly ---
-    void set_enabled(bool enabled); // startRecording / stopRecording
-    void toggle_enabled();          // SIGUSR2
-    void restart_session();         // restartRecording / SIGUSR1
+    void set_enabled(bool enabled);           // startRecording / stopRecording
+    void toggle_enabled();                    // SIGUSR2
+    void restart_session();                   // restartRecording / SIGUSR1
     void set_directory(std::string base_dir); // setRecordingDirectory
     // Waits (bounded) until everything queued before the call is written and the
     // headers of open files are up to date. With writer_thread=false, processes inline.
@@ -143,6 +143,7 @@ private:
 
     std::atomic<RecorderState> state_{RecorderState::NotInitialised};
     std::atomic<std::uint64_t> state_version_{0};
+    std::atomic<bool> closed_{false}; // after stop()
 
     // Producer-owned.
     std::array<std::uint32_t, 256> dropped_per_channel_{};

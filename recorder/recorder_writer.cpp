@@ -79,8 +79,7 @@ void Recorder::stop() {
     std::lock_guard lock(mutex_);
     stopped_ = true;
     // Nothing drains the queue any more: make the producer side a no-op.
-    initialised_ = false;
-    publish_state_locked();
+    closed_.store(true, std::memory_order_release);
 }
 
 void Recorder::writer_step(std::vector<Command> commands, bool force_sync) {
@@ -181,8 +180,9 @@ void Recorder::end_session() {
         items += list.size();
     }
     if (st) {
-        logger_.info("recording session finished",
-                     {{"dir", session_->dir()}, {"files", items}, {"frames", session_->current_frame()}});
+        logger_.info(
+            "recording session finished",
+            {{"dir", session_->dir()}, {"files", items}, {"frames", session_->current_frame()}});
     } else {
         logger_.error("recording session finished with errors",
                       {{"dir", session_->dir()}, {"files", items}, {"error", st.error()}});

@@ -32,8 +32,7 @@ base::Result<Session, std::string> Session::start(const std::string& base_dir,
 }
 
 base::Status<std::string> Session::open_track(const FrameSlot& slot, std::string_view name) {
-    const std::string stem =
-        wav_file_stem(name, slot.ip, slot.port, current_frame_, slot.channels);
+    const std::string stem = wav_file_stem(name, slot.ip, slot.port, current_frame_, slot.channels);
     // `_1`, `_2`, ... when a file of that name exists already (same client reconnecting
     // from the same address within one frame, or a reused session folder).
     for (int k = 0;; ++k) {
@@ -47,8 +46,8 @@ base::Status<std::string> Session::open_track(const FrameSlot& slot, std::string
             return base::Err{file.error()};
         }
         open_[slot.channel_id] =
-            OpenTrack{std::move(file).value(), current_frame_, 0,           slot.channels,
-                      slot.ip,                 slot.port,      std::string(name)};
+            OpenTrack{std::move(file).value(), current_frame_, 0, slot.channels, slot.ip, slot.port,
+                      std::string(name)};
         ++files_created_;
         return base::kOk;
     }
@@ -69,8 +68,8 @@ base::Status<std::string> Session::close_track(std::uint8_t channel_id) {
 base::Status<std::string> Session::on_frame(const FrameSlot& slot) {
     const std::string_view name(slot.name, slot.name_bytes);
     auto& track = open_[slot.channel_id];
-    if (track && (track->channels != slot.channels || track->ip != slot.ip ||
-                  track->port != slot.port)) {
+    if (track &&
+        (track->channels != slot.channels || track->ip != slot.ip || track->port != slot.port)) {
         if (auto st = close_track(slot.channel_id); !st) {
             return st;
         }

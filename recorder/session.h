@@ -19,8 +19,9 @@ namespace jamfleet::recorder {
 class Session {
 public:
     // Creates `<base_dir>/Jam-YYYYMMDD-HHMMSSmmm` (an existing folder of that name is reused).
-    static base::Result<Session, std::string>
-    start(const std::string& base_dir, std::chrono::system_clock::time_point now, int frame_samples);
+    static base::Result<Session, std::string> start(const std::string& base_dir,
+                                                    std::chrono::system_clock::time_point now,
+                                                    int frame_samples);
 
     Session(Session&&) noexcept = default;
     Session& operator=(Session&&) noexcept = default;

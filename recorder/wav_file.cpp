@@ -117,7 +117,9 @@ WavFile& WavFile::operator=(WavFile&& other) noexcept {
     return *this;
 }
 
-WavFile::~WavFile() { close_fd(); }
+WavFile::~WavFile() {
+    close_fd();
+}
 
 void WavFile::close_fd() {
     if (fd_ >= 0) {

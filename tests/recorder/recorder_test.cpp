@@ -31,7 +31,9 @@ struct Harness {
         options.writer_thread = false;
         options.guid_generator = counting_guids();
         options.wall_clock = [this] { return wall; };
-        recorder = std::make_unique<Recorder>(options, clock, base::Logger("recorder", [this](std::string_view line) { logs.emplace_back(line); }));
+        recorder = std::make_unique<Recorder>(
+            options, clock,
+            base::Logger("recorder", [this](std::string_view line) { logs.emplace_back(line); }));
     }
 
     bool frame(std::uint8_t id, std::uint16_t port, std::string_view name, std::uint8_t channels,
@@ -86,8 +88,8 @@ TEST(RecorderState, MissingDirectoryIsCreated) {
 
 TEST(RecorderState, NoRecordStartsNotEnabledAndEnableNotifies) {
     test::TempDir dir;
+    std::vector<RecorderState> seen; // outlives the recorder that reports into it
     Harness h(dir.path(), false);
-    std::vector<RecorderState> seen;
     h.recorder->set_state_callback([&](RecorderState s) { seen.push_back(s); });
     EXPECT_EQ(h.recorder->state(), RecorderState::NotEnabled);
     EXPECT_FALSE(h.frame(0, 1, "", 1, 1));
@@ -97,7 +99,8 @@ TEST(RecorderState, NoRecordStartsNotEnabledAndEnableNotifies) {
     EXPECT_GT(h.recorder->state_version(), v);
     h.recorder->toggle_enabled();
     EXPECT_EQ(h.recorder->state(), RecorderState::NotEnabled);
-    EXPECT_EQ(seen, (std::vector<RecorderState>{RecorderState::Recording, RecorderState::NotEnabled}));
+    EXPECT_EQ(seen,
+              (std::vector<RecorderState>{RecorderState::Recording, RecorderState::NotEnabled}));
 }
 
 TEST(RecorderSession, StartsAtTheFirstFrameInAUtcNamedFolder) {
@@ -133,10 +136,10 @@ TEST(RecorderSession, ScriptedSessionWritesJamulusFilesAndProjects) {
     const std::string session = dir.path() + "/Jam-20240921-093304123";
     // Frame counter as Jamulus advances it: Bob's first frame comes after Alice's
     // in tick 3, so it starts at 4; the stereo switch at tick 8 happens at frame 8.
-    EXPECT_EQ(test::files_with_suffix(session, ".wav"),
-              (std::vector<std::string>{"Alice_with_a_ver-127_0_0_1_53118-8-2.wav",
-                                        "Bob_-127_0_0_1_53186-4-1.wav",
-                                        "____-127_0_0_1_53118-0-1.wav"}));
+    EXPECT_EQ(
+        test::files_with_suffix(session, ".wav"),
+        (std::vector<std::string>{"Alice_with_a_ver-127_0_0_1_53118-8-2.wav",
+                                  "Bob_-127_0_0_1_53186-4-1.wav", "____-127_0_0_1_53118-0-1.wav"}));
     EXPECT_EQ(test::read_text(session + "/Jam-20240921-093304123.lof"),
               "file \"____-127_0_0_1_53118-0-1.wav\" offset 0.00000000000000\n"
               "file \"Alice_with_a_ver-127_0_0_1_53118-8-2.wav\" offset 0.02133333333333\n"
@@ -171,8 +174,9 @@ TEST(RecorderSession, AddressChangeStartsANewFile) {
     ASSERT_TRUE(h.frame(0, 1000, "Al", 1, 1));
     ASSERT_TRUE(h.frame(0, 1001, "Al", 1, 1));
     h.recorder->process_pending();
-    EXPECT_EQ(test::files_with_suffix(h.recorder->session_dir(), ".wav"),
-              (std::vector<std::string>{"Al__-127_0_0_1_1000-0-1.wav", "Al__-127_0_0_1_1001-1-1.wav"}));
+    EXPECT_EQ(
+        test::files_with_suffix(h.recorder->session_dir(), ".wav"),
+        (std::vector<std::string>{"Al__-127_0_0_1_1000-0-1.wav", "Al__-127_0_0_1_1001-1-1.wav"}));
 }
 
 TEST(RecorderSession, RestartFinishesTheSessionAndOpensANewFolderAtOnce) {
@@ -232,7 +236,8 @@ TEST(RecorderSession, SetDirectoryMovesTheNextSessionAndKeepsEnableRequest) {
     h.recorder->set_directory(dir.path() + "/three");
     h.recorder->process_pending();
     EXPECT_EQ(h.recorder->session_dir(), "");
-    EXPECT_TRUE(std::filesystem::exists(dir.path() + "/two/Jam-20240921-093304123/Jam-20240921-093304123.lof"));
+    EXPECT_TRUE(std::filesystem::exists(dir.path() +
+                                        "/two/Jam-20240921-093304123/Jam-20240921-093304123.lof"));
     EXPECT_EQ(h.recorder->state(), RecorderState::Recording);
 }
 
@@ -267,8 +272,9 @@ TEST(RecorderQueue, DepartureQueuedWhileFullIsDeliveredBeforeTheNextFrame) {
     h.recorder->process_pending();
     ASSERT_TRUE(h.frame(0, 1000, "Al", 1, 1)); // same id, same address: a new connection
     h.recorder->process_pending();
-    EXPECT_EQ(test::files_with_suffix(h.recorder->session_dir(), ".wav"),
-              (std::vector<std::string>{"Al__-127_0_0_1_1000-0-1.wav", "Al__-127_0_0_1_1000-2-1.wav"}));
+    EXPECT_EQ(
+        test::files_with_suffix(h.recorder->session_dir(), ".wav"),
+        (std::vector<std::string>{"Al__-127_0_0_1_1000-0-1.wav", "Al__-127_0_0_1_1000-2-1.wav"}));
 }
 
 TEST(RecorderQueue, RejectsFramesOfTheWrongSize) {
@@ -317,6 +323,7 @@ TEST(RecorderThread, WritesFramesQueuedFromAnotherThread) {
     recorder.on_no_clients();
     recorder.stop();
     EXPECT_EQ(test::files_with_suffix(session, ".lof").size(), 1u);
+    EXPECT_FALSE(recorder.on_frame({2, kLoopback, 7, "T", 1, samples}));
     EXPECT_EQ(recorder.stats().sessions_finished, 1u);
 }
 

@@ -16,7 +16,8 @@ namespace jamfleet::recorder::test {
 class TempDir {
 public:
     TempDir() {
-        std::string templ = (std::filesystem::temp_directory_path() / "jamfleet-rec-XXXXXX").string();
+        std::string templ =
+            (std::filesystem::temp_directory_path() / "jamfleet-rec-XXXXXX").string();
         path_ = ::mkdtemp(templ.data());
     }
     ~TempDir() {
@@ -50,11 +51,13 @@ inline std::uint32_t u32_at(const std::vector<std::uint8_t>& b, std::size_t at) 
 }
 
 // Files of `dir` whose name ends with `suffix`, sorted.
-inline std::vector<std::string> files_with_suffix(const std::string& dir, const std::string& suffix) {
+inline std::vector<std::string> files_with_suffix(const std::string& dir,
+                                                  const std::string& suffix) {
     std::vector<std::string> out;
     for (const auto& entry : std::filesystem::directory_iterator(dir)) {
         const std::string name = entry.path().filename().string();
-        if (name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        if (name.size() >= suffix.size() &&
+            name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
             out.push_back(name);
         }
     }
