@@ -39,9 +39,8 @@ void MixerServer::register_rpc_methods() {
                     {"channels", c.channels},
                     {"instrumentCode", c.profile.instrument},
                     {"city", c.profile.city},
-                    // Jamulus gives Qt's English country name; we give the ISO code
-                    // (empty for "none"), which tools can map themselves.
-                    {"countryName", std::string(proto::iso_from_country(c.profile.country))},
+                    // Qt 5's English name, as Jamulus 3.10+ ("Default" for none).
+                    {"countryName", std::string(proto::country_name(c.profile.country))},
                     {"skillLevelCode", c.profile.skill},
                 });
             }

@@ -19,4 +19,9 @@ std::optional<std::uint16_t> country_from_iso(std::string_view iso);
 // Wire code -> upper-case ISO code; "" for 0 (AnyCountry) and codes above 261.
 std::string_view iso_from_country(std::uint16_t country);
 
+// Wire code -> Qt 5.15's English name (QLocale::countryToString), the text
+// Jamulus 3.10+ puts in getClients "countryName": "Germany" for 82, "Default"
+// for 0 (AnyCountry); "" for codes above 261.
+std::string_view country_name(std::uint16_t country);
+
 } // namespace jamfleet::proto

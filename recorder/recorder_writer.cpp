@@ -12,9 +12,16 @@ void Recorder::writer_main() {
         std::uint64_t sync_target = 0;
         {
             std::unique_lock lock(mutex_);
-            wake_.wait_for(lock, options_.writer_poll, [&] {
+            const auto woken = [&] {
                 return !commands_.empty() || stopping_ || sync_requested_ > synced;
-            });
+            };
+            // While nothing can arrive through the queue (not recording, no session),
+            // sleep until a control call; otherwise poll, since the producer never wakes us.
+            if (!session_ && state() != RecorderState::Recording) {
+                wake_.wait(lock, woken);
+            } else {
+                wake_.wait_for(lock, options_.writer_poll, woken);
+            }
             commands.swap(commands_);
             stop = stopping_;
             sync_target = sync_requested_;

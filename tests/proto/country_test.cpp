@@ -50,5 +50,35 @@ TEST(Country, EveryWireCodeRoundTripsThroughIso) {
     EXPECT_EQ(seen.size(), 261u);
 }
 
+TEST(Country, NamesAreQt5EnglishNames) {
+    EXPECT_EQ(country_name(82), "Germany");
+    EXPECT_EQ(country_name(225), "United States");
+    EXPECT_EQ(country_name(74), "France");
+    EXPECT_EQ(country_name(224), "United Kingdom");
+    EXPECT_EQ(country_name(1), "Afghanistan");
+    // Qt 5 spellings differ from ISO's short names; Jamulus prints Qt's.
+    EXPECT_EQ(country_name(27), "Bosnia And Herzegowina");
+    EXPECT_EQ(country_name(53), "Ivory Coast");
+    EXPECT_EQ(country_name(152), "Cura Sao");
+    EXPECT_EQ(country_name(257), "Kosovo");
+    EXPECT_EQ(country_name(261), "Europe");
+}
+
+TEST(Country, AnyCountryIsNamedDefaultAndOutOfRangeHasNoName) {
+    EXPECT_EQ(country_name(kAnyCountry), "Default");
+    EXPECT_EQ(country_name(262), "");
+    EXPECT_EQ(country_name(0xFFFF), "");
+}
+
+TEST(Country, EveryWireCodeHasADistinctName) {
+    std::set<std::string> seen;
+    for (std::uint16_t c = 1; c <= kMaxWireCountry; ++c) {
+        const std::string_view name = country_name(c);
+        ASSERT_FALSE(name.empty()) << c;
+        EXPECT_TRUE(seen.insert(std::string(name)).second) << "duplicate " << name;
+    }
+    EXPECT_EQ(seen.size(), 261u);
+}
+
 } // namespace
 } // namespace jamfleet::proto

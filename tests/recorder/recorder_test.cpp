@@ -329,3 +329,27 @@ TEST(RecorderThread, WritesFramesQueuedFromAnotherThread) {
 
 } // namespace
 } // namespace jamfleet::recorder
+
+namespace jamfleet::recorder {
+namespace {
+
+TEST(RecorderThread, IdleWriterWakesWhenRecordingIsEnabled) {
+    test::TempDir dir;
+    base::SteadyClock clock;
+    RecorderOptions options;
+    options.base_dir = dir.path();
+    options.enabled = false; // the writer sleeps until a control call
+    Recorder recorder(options, clock, base::Logger("recorder", [](std::string_view) {}));
+    std::vector<std::int16_t> samples(128, 3);
+    EXPECT_FALSE(recorder.on_frame({1, 0x7f000001, 9, "W", 1, samples}));
+    recorder.set_enabled(true);
+    for (int i = 0; i < 10; ++i) {
+        ASSERT_TRUE(recorder.on_frame({1, 0x7f000001, 9, "W", 1, samples}));
+    }
+    recorder.flush();
+    const auto wav = test::read_file(recorder.session_dir() + "/W___-127_0_0_1_9-0-1.wav");
+    EXPECT_EQ(test::u32_at(wav, 40), 10u * 256u);
+}
+
+} // namespace
+} // namespace jamfleet::recorder

@@ -196,6 +196,8 @@ TEST(MixerInterop, JsonRpcShapesMatchARealJamulusServer) {
     EXPECT_EQ(our_clients["clients"][0]["channels"], real_clients["clients"][0]["channels"]);
     EXPECT_EQ(our_clients["clients"][0]["instrumentCode"], 3);
     EXPECT_EQ(our_clients["clients"][0]["skillLevelCode"], 2);
+    // 3.10+ gives Qt 5's English name of the client's country (74).
+    EXPECT_EQ(our_clients["clients"][0]["countryName"], "France");
     EXPECT_EQ(our_clients["connections"], 1);
 
     const json real_profile = real.rpc().call("jamulusserver/getServerProfile");
