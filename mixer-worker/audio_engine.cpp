@@ -341,6 +341,19 @@ std::span<const io::OutgoingDatagram> AudioEngine::tick() {
     return outgoing_;
 }
 
+std::span<const float> AudioEngine::tick_frame(int id) const {
+    const Channel& ch = channels_[static_cast<std::size_t>(id)];
+    if (!ch.connected || !ch.has_format || !ch.decoded_this_tick) {
+        return {};
+    }
+    return std::span<const float>(ch.current)
+        .first(static_cast<std::size_t>(settings_.server_frame_samples) * ch.format.channels);
+}
+
+io::SocketAddress AudioEngine::address(int id) const {
+    return channels_[static_cast<std::size_t>(id)].address;
+}
+
 std::uint8_t AudioEngine::update_level(int id) {
     Channel& ch = channels_[static_cast<std::size_t>(id)];
     double peak = 0;

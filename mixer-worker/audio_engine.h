@@ -76,6 +76,11 @@ public:
     // datagrams to send (views into engine buffers, valid until the next tick).
     std::span<const io::OutgoingDatagram> tick();
 
+    // This tick's decoded server frame of `id` before any mixing (interleaved, int16
+    // range), for the jam recorder; empty when the channel was not decoded this tick.
+    std::span<const float> tick_frame(int id) const;
+    io::SocketAddress address(int id) const;
+
     const AudioStats& stats() const { return stats_; }
     int server_frame_samples() const { return settings_.server_frame_samples; }
 

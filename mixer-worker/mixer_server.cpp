@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "mixer-worker/mix_engine.h"
 #include "proto/clm_messages.h"
 
 namespace jamfleet::mixer {
@@ -81,6 +82,14 @@ MixerServer::MixerServer(io::Loop& loop, MixerOptions options, base::Logger log,
     s.welcome_message = options_.welcome_message;
     s.licence_required = options_.licence;
     session_ = std::make_unique<Session>(std::move(s), engine_, log_);
+    recorder::RecorderOptions ro;
+    ro.base_dir = options_.recording_dir;
+    ro.enabled = !options_.no_record;
+    ro.frame_samples = options_.fast_update ? 64 : 128;
+    recorder_ =
+        std::make_unique<recorder::Recorder>(std::move(ro), clock_, base::Logger("recorder"));
+    recorder_state_version_ = recorder_->state_version();
+    session_->set_recorder_state(static_cast<std::uint8_t>(recorder_->state()), clock_.now());
     info_ = options_.server_info.value_or(ServerInfo{});
     socket_.set_buffer_sizes(1 << 20, 1 << 20);
 
@@ -98,7 +107,10 @@ MixerServer::MixerServer(io::Loop& loop, MixerOptions options, base::Logger log,
             }
         }
     };
-    session_->on_connection_event = [this](int, io::SocketAddress address, bool connected) {
+    session_->on_connection_event = [this](int id, io::SocketAddress address, bool connected) {
+        if (!connected) {
+            recorder_->client_left(static_cast<std::uint8_t>(id));
+        }
         if (connection_log_.is_open()) {
             connection_log_ << timestamp() << ", " << address.ip_string() << ", "
                             << (connected ? "connected" : "disconnected") << std::endl;
@@ -113,6 +125,13 @@ MixerServer::MixerServer(io::Loop& loop, MixerOptions options, base::Logger log,
                          [this] { on_housekeeping(); });
     sigterm_ = std::make_unique<io::SignalWatcher>(loop_, SIGTERM, [this] { shutdown(); });
     sigint_ = std::make_unique<io::SignalWatcher>(loop_, SIGINT, [this] { shutdown(); });
+    // As Jamulus: SIGUSR1 starts a new recording session, SIGUSR2 toggles recording.
+    sigusr1_ = std::make_unique<io::SignalWatcher>(loop_, SIGUSR1,
+                                                   [this] { recorder_->restart_session(); });
+    sigusr2_ = std::make_unique<io::SignalWatcher>(loop_, SIGUSR2, [this] {
+        recorder_->toggle_enabled();
+        sync_recorder_state();
+    });
     resolver_ = std::make_unique<io::Resolver>(loop_);
     log_.info("listening", {{"address", socket_.local_address().to_string()},
                             {"frame_samples", options_.fast_update ? 64 : 128},
@@ -146,6 +165,7 @@ void MixerServer::on_tick(std::uint64_t expirations) {
     const auto frames = std::min<std::uint64_t>(expirations, 4);
     for (std::uint64_t f = 0; f < frames; ++f) {
         const auto out = engine_.tick();
+        record_frames();
         std::size_t sent = 0;
         while (sent < out.size()) {
             const std::size_t k = socket_.send_batch(out.subspan(sent));
@@ -158,6 +178,7 @@ void MixerServer::on_tick(std::uint64_t expirations) {
     }
     flush();
     if (session_->connected_count() == 0) {
+        recorder_->on_no_clients(); // the last client left: the recording session ends
         tick_->stop();
         ticking_ = false;
     }
@@ -174,7 +195,40 @@ void MixerServer::flush() {
     }
 }
 
+void MixerServer::record_frames() {
+    if (recorder_->state() != recorder::RecorderState::Recording) {
+        return;
+    }
+    const auto frame_samples = static_cast<std::size_t>(engine_.server_frame_samples());
+    for (int id = 0; id < options_.max_channels; ++id) {
+        const auto frame = engine_.tick_frame(id);
+        if (frame.empty() || frame.size() > record_pcm_.size()) {
+            continue;
+        }
+        const auto pcm = std::span<std::int16_t>(record_pcm_).first(frame.size());
+        float_to_int16(frame, pcm);
+        const io::SocketAddress address = engine_.address(id);
+        // A full queue drops the frame (counted by the recorder): never wait here.
+        (void)recorder_->on_frame({static_cast<std::uint8_t>(id), address.ip, address.port,
+                                   session_->channel_name(id),
+                                   static_cast<std::uint8_t>(frame.size() / frame_samples), pcm});
+    }
+}
+
+void MixerServer::sync_recorder_state() {
+    const std::uint64_t version = recorder_->state_version();
+    if (version == recorder_state_version_) {
+        return;
+    }
+    recorder_state_version_ = version;
+    const auto state = recorder_->state();
+    log_.info("recorder state", {{"state", recorder::to_string(state)}});
+    session_->set_recorder_state(static_cast<std::uint8_t>(state), clock_.now());
+    flush();
+}
+
 void MixerServer::on_housekeeping() {
+    sync_recorder_state();
     if (registration_) {
         registration_->poll(clock_.now());
     }
@@ -277,6 +331,7 @@ void MixerServer::shutdown() {
     shutting_down_ = true;
     log_.info("shutting down", {{"clients", session_->connected_count()}});
     session_->disconnect_all();
+    recorder_->stop(); // finishes the recording session (files, .rpp, .lof)
     if (registration_) {
         registration_->unregister();
     }

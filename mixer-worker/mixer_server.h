@@ -27,6 +27,7 @@
 #include "mixer-worker/options.h"
 #include "mixer-worker/registration.h"
 #include "mixer-worker/session.h"
+#include "recorder/recorder.h"
 
 namespace jamfleet::mixer {
 
@@ -50,6 +51,10 @@ private:
     void on_readable();
     void on_tick(std::uint64_t expirations);
     void on_housekeeping();
+    // Hands this tick's decoded client frames to the jam recorder (no allocation).
+    void record_frames();
+    // Sends RECORDER_STATE to clients when the recorder's state changed.
+    void sync_recorder_state();
     void flush();
     void register_rpc_methods();
     base::Status<std::string> start_control_endpoint();
@@ -63,6 +68,9 @@ private:
     io::UdpSocket socket_;
     AudioEngine engine_;
     std::unique_ptr<Session> session_;
+    std::unique_ptr<recorder::Recorder> recorder_;
+    std::uint64_t recorder_state_version_ = 0;
+    std::array<std::int16_t, 256> record_pcm_{}; // one server frame, stereo
     std::optional<Registration> registration_;
     std::string directory_text_;
     ServerInfo info_;
@@ -77,6 +85,8 @@ private:
     std::unique_ptr<io::Timer> housekeeping_;
     std::unique_ptr<io::SignalWatcher> sigterm_;
     std::unique_ptr<io::SignalWatcher> sigint_;
+    std::unique_ptr<io::SignalWatcher> sigusr1_; // new recording session
+    std::unique_ptr<io::SignalWatcher> sigusr2_; // toggle recording
     std::unique_ptr<io::Resolver> resolver_;
     std::unique_ptr<control::JsonRpcServer> rpc_;
     std::unique_ptr<control::ControlEndpoint> control_;

@@ -48,6 +48,8 @@ A Jamulus-compatible server (drop-in for a headless `Jamulus -s -n`).
       --jsonrpcport N         JSON-RPC on 127.0.0.1:N (needs --jsonrpcsecretfile)
       --jsonrpcsecretfile F   first line: the JSON-RPC secret (16+ characters)
   -l, --log FILE              append connection events to FILE
+  -R, --recording DIR         record sessions into DIR (jam recorder)
+      --norecord              start with recording disabled
       --control-socket PATH   supervisor control socket (used by jamfleet)
   -s, --server, -n, --nogui   accepted and ignored (always a headless server)
   -d, --discononquit, -T, --multithreading
@@ -158,6 +160,12 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
             if (!value(o.log_file)) {
                 error = a + ": missing value";
             }
+        } else if (is(a, "-R", "--recording")) {
+            if (!value(o.recording_dir)) {
+                error = a + ": missing value";
+            }
+        } else if (a == "--norecord") {
+            o.no_record = true;
         } else if (a == "--control-socket") {
             if (!value(o.control_socket)) {
                 error = a + ": missing value";

@@ -27,6 +27,8 @@ struct MixerOptions {
     std::optional<std::uint16_t> jsonrpc_port;
     std::string jsonrpc_secret_file;
     std::string log_file;
+    std::string recording_dir; // -R: jam recorder base directory
+    bool no_record = false;    // --norecord: recorder initialised but disabled
     std::string control_socket;
     bool help = false;
     std::vector<std::string> warnings;

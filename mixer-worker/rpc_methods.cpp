@@ -18,6 +18,10 @@ base::Result<json, RpcError> ok_string() {
     return json("ok");
 }
 
+base::Result<json, RpcError> acknowledged() {
+    return json("acknowledged");
+}
+
 } // namespace
 
 void MixerServer::register_rpc_methods() {
@@ -62,11 +66,39 @@ void MixerServer::register_rpc_methods() {
                                      {"registrationStatus", std::string(to_string(status))}};
                      });
     rpc_->add_method("jamulusserver/getRecorderStatus",
-                     [](const json&) -> base::Result<json, RpcError> {
-                         return json{{"initialised", false},
-                                     {"errorMessage", ""},
-                                     {"enabled", false},
-                                     {"recordingDirectory", ""}};
+                     [this](const json&) -> base::Result<json, RpcError> {
+                         const auto st = recorder_->status();
+                         return json{{"initialised", st.initialised},
+                                     {"errorMessage", st.error_message},
+                                     {"enabled", st.enabled},
+                                     {"recordingDirectory", st.recording_directory}};
+                     });
+    rpc_->add_method("jamulusserver/setRecordingDirectory",
+                     [this](const json& params) -> base::Result<json, RpcError> {
+                         const auto it = params.find("recordingDirectory");
+                         if (it == params.end() || !it->is_string()) {
+                             return Err{control::rpc_param_not_string("recordingDirectory")};
+                         }
+                         recorder_->set_directory(it->get<std::string>());
+                         sync_recorder_state();
+                         return acknowledged();
+                     });
+    rpc_->add_method("jamulusserver/startRecording",
+                     [this](const json&) -> base::Result<json, RpcError> {
+                         recorder_->set_enabled(true);
+                         sync_recorder_state();
+                         return acknowledged();
+                     });
+    rpc_->add_method("jamulusserver/stopRecording",
+                     [this](const json&) -> base::Result<json, RpcError> {
+                         recorder_->set_enabled(false);
+                         sync_recorder_state();
+                         return acknowledged();
+                     });
+    rpc_->add_method("jamulusserver/restartRecording",
+                     [this](const json&) -> base::Result<json, RpcError> {
+                         recorder_->restart_session();
+                         return acknowledged();
                      });
     rpc_->add_method("jamulusserver/setServerName",
                      [this](const json& params) -> base::Result<json, RpcError> {
@@ -107,6 +139,14 @@ void MixerServer::register_rpc_methods() {
                                   {"auto", engine_.jitter_auto(c.id)}});
         }
         const AudioStats& a = engine_.stats();
+        const recorder::RecorderStats r = recorder_->stats();
+        const json recording{{"state", std::string(recorder::to_string(recorder_->state()))},
+                             {"framesEnqueued", r.frames_enqueued},
+                             {"framesDropped", r.frames_dropped},
+                             {"framesWritten", r.frames_written},
+                             {"filesCreated", r.files_created},
+                             {"sessions", r.sessions_started},
+                             {"failures", r.failures}};
         return json{{"clients", session_->connected_count()},
                     {"drops", std::move(drops)},
                     {"ticks", tick_->ticks()},
@@ -119,7 +159,8 @@ void MixerServer::register_rpc_methods() {
                     {"jitterPutDrops", a.jitter_put_drops},
                     {"wrongSizePackets", a.wrong_size_packets},
                     {"sendErrors", socket_.send_errors()},
-                    {"jitterBuffers", std::move(jitter)}};
+                    {"jitterBuffers", std::move(jitter)},
+                    {"recorder", recording}};
     });
 }
 

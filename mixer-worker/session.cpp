@@ -147,10 +147,21 @@ void Session::open_channel(int id, io::SocketAddress from, base::TimePoint now) 
     }
     send(id, MessageId::VersionAndOs,
          proto::encode_payload(proto::VersionAndOs{kServerOs, settings_.version}), now);
-    send(id, MessageId::RecorderState,
-         proto::encode_payload(proto::RecorderState{
-             static_cast<std::uint8_t>(proto::RecorderStateValue::NotInitialised)}),
+    send(id, MessageId::RecorderState, proto::encode_payload(proto::RecorderState{recorder_state_}),
          now);
+}
+
+void Session::set_recorder_state(std::uint8_t state, base::TimePoint now) {
+    if (state == recorder_state_) {
+        return;
+    }
+    recorder_state_ = state;
+    for (std::size_t i = 0; i < channels_.size(); ++i) {
+        if (channels_[i].connected) {
+            send(static_cast<int>(i), MessageId::RecorderState,
+                 proto::encode_payload(proto::RecorderState{state}), now);
+        }
+    }
 }
 
 void Session::free_channel(int id, base::TimePoint now) {

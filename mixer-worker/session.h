@@ -96,6 +96,12 @@ public:
         return drops_[static_cast<std::size_t>(reason)];
     }
     std::uint64_t ticks_between_levels() const { return level_interval_ticks_; }
+    // The client's current name (empty until CHANNEL_INFOS), for the jam recorder.
+    const std::string& channel_name(int id) const {
+        return channels_[static_cast<std::size_t>(id)].profile.name;
+    }
+    // RECORDER_STATE value (1/2/3) for new clients; a change is sent to every client.
+    void set_recorder_state(std::uint8_t state, base::TimePoint now);
 
     // Connection-less messages that concern other parts (registration responses).
     std::function<void(io::SocketAddress from, std::uint16_t id,
@@ -143,6 +149,7 @@ private:
     base::RateLimit drop_log_limit_{std::chrono::seconds(10)};
     std::uint64_t level_interval_ticks_ = 101;
     std::uint64_t ticks_until_levels_ = 101;
+    std::uint8_t recorder_state_ = 1; // not initialised
 };
 
 } // namespace jamfleet::mixer

@@ -202,8 +202,7 @@ void Recorder::end_session() {
 
 void Recorder::fail(const std::string& error) {
     failures_.fetch_add(1, std::memory_order_relaxed);
-    logger_.error("recording stopped: disk write failed, the room keeps playing",
-                  {{"error", error}});
+    logger_.error("recording stopped by a file error; the room keeps playing", {{"error", error}});
     end_session();
     std::lock_guard lock(mutex_);
     // As in Jamulus, a failure disables recording (state 2) and is shown in status.

@@ -99,5 +99,20 @@ TEST(Options, HelpListsEveryOption) {
     }
 }
 
+TEST(Options, RecordingDirectoryAndNoRecord) {
+    auto o = parse_options({"-R", "/var/rec", "--norecord"});
+    ASSERT_TRUE(o.ok());
+    EXPECT_EQ(o->recording_dir, "/var/rec");
+    EXPECT_TRUE(o->no_record);
+    auto l = parse_options({"--recording", "rec"});
+    ASSERT_TRUE(l.ok());
+    EXPECT_EQ(l->recording_dir, "rec");
+    EXPECT_FALSE(l->no_record);
+    auto missing = parse_options({"-R"});
+    ASSERT_FALSE(missing.ok());
+    EXPECT_EQ(missing.error(), "-R: missing value");
+    EXPECT_NE(usage_text().find("--recording"), std::string::npos);
+}
+
 } // namespace
 } // namespace jamfleet::mixer

@@ -479,5 +479,36 @@ TEST_F(SessionTest, ReportsTheAutoJitterSizeAndCountsMismatchedAudio) {
     EXPECT_EQ(session->connected_count(), 1); // still keeps the channel alive
 }
 
+TEST_F(SessionTest, RecorderStateGoesToNewcomersAndEveryChangeToEveryClient) {
+    make();
+    session->set_recorder_state(3, now()); // nobody connected: nothing to send
+    EXPECT_TRUE(take().empty());
+    audio(kAlice);
+    std::vector<Frame> alice;
+    drain(kAlice, &alice);
+    std::vector<std::uint8_t> told;
+    for (const auto& f : alice) {
+        if (f.id == proto::to_wire(MessageId::RecorderState)) {
+            told = f.payload;
+        }
+    }
+    EXPECT_EQ(told, std::vector<std::uint8_t>{3});
+    audio(kBob);
+    drain(kBob);
+    take();
+    session->set_recorder_state(2, now());
+    for (const auto who : {kAlice, kBob}) {
+        std::vector<Frame> frames;
+        EXPECT_EQ(drain(who, &frames), ids({MessageId::RecorderState}));
+        for (const auto& f : frames) {
+            if (f.id == proto::to_wire(MessageId::RecorderState)) {
+                EXPECT_EQ(f.payload, std::vector<std::uint8_t>{2});
+            }
+        }
+    }
+    session->set_recorder_state(2, now()); // unchanged: not sent again
+    EXPECT_TRUE(take().empty());
+}
+
 } // namespace
 } // namespace jamfleet::mixer

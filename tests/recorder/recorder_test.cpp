@@ -353,3 +353,32 @@ TEST(RecorderThread, IdleWriterWakesWhenRecordingIsEnabled) {
 
 } // namespace
 } // namespace jamfleet::recorder
+
+namespace jamfleet::recorder {
+namespace {
+
+TEST(RecorderFailure, SessionFolderThatCannotBeCreatedStopsRecordingWithMessage) {
+    test::TempDir dir;
+    Harness h(dir.path() + "/base");
+    std::vector<RecorderState> seen; // written by the callback before `h` is destroyed
+    h.recorder->set_state_callback([&seen](RecorderState s) { seen.push_back(s); });
+    std::filesystem::remove(dir.path() + "/base"); // the base directory vanished
+    ASSERT_TRUE(h.frame(0, 1000, "Al", 1, 1));
+    h.recorder->process_pending();
+    EXPECT_EQ(h.recorder->state(), RecorderState::NotEnabled);
+    EXPECT_EQ(seen, std::vector<RecorderState>{RecorderState::NotEnabled});
+    const auto status = h.recorder->status();
+    EXPECT_TRUE(status.initialised);
+    EXPECT_FALSE(status.enabled);
+    EXPECT_NE(status.error_message.find("create session folder " + dir.path() + "/base/Jam-"),
+              std::string::npos)
+        << status.error_message;
+    EXPECT_EQ(h.recorder->stats().failures, 1u);
+    ASSERT_FALSE(h.logs.empty());
+    EXPECT_EQ(h.logs.back().rfind("error recorder: recording stopped", 0), 0u) << h.logs.back();
+    EXPECT_FALSE(h.frame(0, 1000, "Al", 1, 1)); // the producer is told at once
+    h.recorder->set_state_callback(nullptr);
+}
+
+} // namespace
+} // namespace jamfleet::recorder
