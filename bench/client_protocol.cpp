@@ -75,6 +75,10 @@ void ClientProtocol::on_message(std::uint16_t id, std::span<const std::uint8_t> 
     case MessageId::ClientId:
         if (const auto decoded = proto::decode_client_id(payload)) {
             client_id_ = decoded->channel_id;
+            if (profile_.own_gain) {
+                const proto::ChannelGain gain{decoded->channel_id, *profile_.own_gain};
+                link_.send(MessageId::ChannelGain, proto::encode_payload(gain), now);
+            }
         }
         break;
     case MessageId::ReqSplitMessSupport:

@@ -21,6 +21,8 @@ struct ClientProfile {
     std::uint32_t instrument = 0;
     std::uint8_t skill = 0;
     std::uint16_t jitter_blocks = 21; // what REQ_JITT_BUF_SIZE is answered with (21 = auto)
+    // When set, CHANNEL_GAIN for the client's own channel once its id is known.
+    std::optional<std::uint16_t> own_gain;
 };
 
 // What a datagram from the server turned out to be.

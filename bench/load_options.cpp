@@ -73,6 +73,8 @@ const char* load_usage() {
            "  --check S            seconds of client 0's mix to decode and check (default 1)\n"
            "  --server-pid PID     sample this process's CPU time and RSS over the window\n"
            "  --jitter N           jitter-buffer size reported to the server (1..20, 21 auto)\n"
+           "  --personal-mixes     each client sets its own channel to a distinct gain, so\n"
+           "                       every listener's mix differs\n"
            "Prints one JSON object on stdout.\n";
 }
 
@@ -157,6 +159,8 @@ std::variant<LoadOptions, HelpRequested, std::string> parse_load_options(int arg
                 o.jitter_blocks > 21) {
                 return bad("jitter-buffer size (1..21)");
             }
+        } else if (arg == "--personal-mixes") {
+            o.personal_mixes = true;
         } else {
             return std::string("unknown option ") + std::string(arg) + " (see --help)";
         }

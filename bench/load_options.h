@@ -24,6 +24,9 @@ struct LoadOptions {
     double check_s = 1.0;          // how much of client 0's mix is decoded and checked
     std::optional<int> server_pid; // sample its CPU and RSS over the window
     std::uint16_t jitter_blocks = 21;
+    // Every client lowers its own channel to a gain of its own, as musicians do, so
+    // no two personal mixes are identical (defeats shared encodes on purpose).
+    bool personal_mixes = false;
 };
 
 struct HelpRequested {};

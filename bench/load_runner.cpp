@@ -164,6 +164,10 @@ std::variant<nlohmann::json, std::string> run_load(const LoadOptions& options) {
         profile.name = "load-" + std::to_string(i);
         profile.city = "loopback";
         profile.jitter_blocks = options.jitter_blocks;
+        if (options.personal_mixes) {
+            // 1.0 down to ~0.54 in distinct steps; the injected tones stay audible.
+            profile.own_gain = static_cast<std::uint16_t>(0x8000 - 100 * (i % 150));
+        }
         clients.push_back(std::unique_ptr<SimClient>(
             new SimClient{std::move(fd), ClientProtocol(format, std::move(profile)),
                           ReceiveStats(period), std::move(*tone)}));
@@ -438,6 +442,7 @@ std::variant<nlohmann::json, std::string> run_load(const LoadOptions& options) {
         {"frame_samples", options.frame_samples},
         {"channels", options.channels},
         {"quality", quality_name(options.quality)},
+        {"personal_mixes", options.personal_mixes},
         {"coded_bytes", format.coded_bytes},
         {"warmup_s", options.warmup_s},
         {"window_s", window_s},

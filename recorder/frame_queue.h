@@ -6,7 +6,10 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
+#include <new>
+#include <type_traits>
 
 namespace jamfleet::recorder {
 
@@ -41,13 +44,19 @@ template <typename T>
 class SpscQueue {
 public:
     // `capacity` is rounded up to a power of two; all slots are allocated here.
+    // calloc rather than new T[]: a large calloc maps zero pages that become resident
+    // only when a slot is first written, so a room that never records keeps its
+    // megabytes of slots out of its RSS. All-zero bytes are a valid, value-initialised T.
     explicit SpscQueue(std::size_t capacity) {
         std::size_t c = 2;
         while (c < capacity) {
             c *= 2;
         }
         mask_ = c - 1;
-        slots_ = std::make_unique<T[]>(c);
+        slots_.reset(static_cast<T*>(std::calloc(c, sizeof(T))));
+        if (!slots_) {
+            throw std::bad_alloc();
+        }
     }
     SpscQueue(const SpscQueue&) = delete;
     SpscQueue& operator=(const SpscQueue&) = delete;
@@ -63,7 +72,7 @@ public:
                 return nullptr;
             }
         }
-        return &slots_[tail & mask_];
+        return slots_.get() + (tail & mask_);
     }
     // Producer: publishes the slot returned by begin_push.
     void commit_push() {
@@ -79,7 +88,7 @@ public:
                 return nullptr;
             }
         }
-        return &slots_[head & mask_];
+        return slots_.get() + (head & mask_);
     }
     // Consumer: releases the slot returned by front.
     void pop() {
@@ -93,7 +102,12 @@ private:
     alignas(64) std::atomic<std::size_t> head_{0};
     std::size_t tail_cache_ = 0; // consumer's view of tail_
     alignas(64) std::size_t mask_ = 0;
-    std::unique_ptr<T[]> slots_;
+    struct FreeSlots {
+        void operator()(T* p) const { std::free(p); }
+    };
+    static_assert(std::is_trivially_copyable_v<T> && std::is_aggregate_v<T>,
+                  "slots are implicit-lifetime objects created by calloc");
+    std::unique_ptr<T, FreeSlots> slots_;
 };
 
 } // namespace jamfleet::recorder

@@ -36,8 +36,13 @@ base::Status<std::string> Session::open_track(const FrameSlot& slot, std::string
     // `_1`, `_2`, ... when a file of that name exists already (same client reconnecting
     // from the same address within one frame, or a reused session folder).
     for (int k = 0;; ++k) {
-        const std::string path =
-            dir_ + "/" + stem + (k == 0 ? std::string() : "_" + std::to_string(k)) + ".wav";
+        // Appended piece by piece: g++ 12 -O3 warns falsely (-Wrestrict) on "_" + string.
+        std::string path = dir_ + "/" + stem;
+        if (k > 0) {
+            path += '_';
+            path += std::to_string(k);
+        }
+        path += ".wav";
         if (::access(path.c_str(), F_OK) == 0 && k < 10000) {
             continue;
         }

@@ -119,6 +119,21 @@ TEST(ClientHandshake, AnswersEveryRequestOfTheNewConnectionSequenceInOrder) {
     EXPECT_EQ(client.server_version(), "3.9.1");
 }
 
+TEST(ClientHandshake, PersonalMixClientLowersItsOwnChannelOnceItsIdIsKnown) {
+    ClientProfile profile;
+    profile.own_gain = 0x8000 - 300;
+    ClientProtocol client(stereo_high_128(), profile);
+    ScriptedServer server;
+    send_new_connection_sequence(server, "3.9.1");
+    server.settle(client);
+    // CHANNEL_GAIN for channel 7 (its own id) comes first, then the usual answers.
+    ASSERT_EQ(ids(server.received), (std::vector<std::uint16_t>{13, 35, 20, 10, 25, 20}));
+    const auto gain = proto::decode_channel_gain(server.received[0].payload);
+    ASSERT_TRUE(gain.ok());
+    EXPECT_EQ(gain->channel_id, 7);
+    EXPECT_EQ(gain->gain, 0x8000 - 300);
+}
+
 TEST(ClientHandshake, KeepsSequenceNumbersOffForServersOlderThan360) {
     ClientProtocol client(stereo_high_128(), ClientProfile{});
     ScriptedServer server;
