@@ -44,6 +44,9 @@ struct ServerOptions {
     bool licence = false;
     int qos = kDefaultQos;
     std::string recording_dir;
+    // Jamulus --norecord: the recorder is set up in recording_dir but starts disabled
+    // until startRecording (JSON-RPC) or SIGUSR2 enables it.
+    bool norecord = false;
 
     bool operator==(const ServerOptions&) const = default;
 };

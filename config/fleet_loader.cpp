@@ -2,6 +2,7 @@
 // every value; fleet_checks.cpp then assigns ports and checks cross-entry rules.
 #include "config/fleet_loader.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -105,7 +106,14 @@ void read_options(const MappingReader& map, ServerOptions& options) {
     map.read_bool("licence", options.licence);
     map.read_int("qos", 0, 255, options.qos);
     map.read_string("recording_dir", options.recording_dir);
+    map.read_bool("norecord", options.norecord);
 }
+
+// Jamulus ignores --norecord without -R; the fleet file rejects it, because a room that
+// says "record, but start disabled" and has no recording directory is a mistake to show.
+constexpr const char* kNorecordWithoutDir =
+    "norecord needs a recording_dir (here or in defaults): without one the room has no "
+    "recorder to start disabled";
 
 void read_fleet(const YAML::Node& node, ErrorList& errors, FleetSettings& fleet) {
     const MappingReader map(node, "/fleet", errors, {fleet_keys()});
@@ -245,6 +253,10 @@ ServerTemplate read_server(const YAML::Node& node, const std::string& path, Erro
     }
     map.read_string("log_file", entry.base.log_file);
     read_options(map, entry.base.options);
+    if (map.has("norecord") && entry.base.options.norecord &&
+        entry.base.options.recording_dir.empty()) {
+        errors.add(map.location("norecord"), kNorecordWithoutDir);
+    }
     if (entry.count > 1) {
         // Copies of a template that repeats a name would only add duplicate errors.
         if (!has_placeholder(entry.base.name)) {
@@ -271,6 +283,11 @@ void expand(const ServerTemplate& entry, ErrorList& errors, std::vector<ServerCo
         server.log_file = substitute(server.log_file, n);
         server.options.welcome = substitute(server.options.welcome, n);
         server.options.recording_dir = substitute(server.options.recording_dir, n);
+        if (server.options.recording_dir.empty()) {
+            // An inherited norecord has nothing to hold disabled here; clearing it keeps a
+            // change of defaults.norecord from restarting rooms that do not record.
+            server.options.norecord = false;
+        }
         server.jsonrpc_secret_file = substitute(server.jsonrpc_secret_file, n);
         const std::string note = entry.count > 1 ? " (n=" + std::to_string(n) + ")" : "";
         server.where.path = entry.path + note;
@@ -328,10 +345,14 @@ LoadResult parse_fleet(std::string_view yaml_text, const std::string& file_name)
     try {
         const MappingReader top(root, "", errors, {top_level_keys()});
         read_fleet(top.node("fleet"), errors, fleet.fleet);
+        std::optional<SourceLocation> defaults_norecord;
         {
             const MappingReader defaults(top.node("defaults"), "/defaults", errors,
                                          {defaults_keys()});
             read_options(defaults, fleet.defaults);
+            if (fleet.defaults.norecord && fleet.defaults.recording_dir.empty()) {
+                defaults_norecord = defaults.location("norecord");
+            }
         }
         read_directory(top.node("directory"), errors, fleet.directory);
         const YAML::Node servers = top.node("servers");
@@ -344,6 +365,12 @@ LoadResult parse_fleet(std::string_view yaml_text, const std::string& file_name)
                 const ServerTemplate entry = read_server(node, path, errors, fleet.defaults);
                 expand(entry, errors, fleet.servers);
             }
+        }
+        // defaults.norecord is fine as long as some room has a recording directory.
+        if (defaults_norecord &&
+            std::none_of(fleet.servers.begin(), fleet.servers.end(),
+                         [](const auto& s) { return !s.options.recording_dir.empty(); })) {
+            errors.add(*defaults_norecord, kNorecordWithoutDir);
         }
     } catch (const YAML::Exception& e) {
         // yaml-cpp throws on malformed node access; report it where it happened.

@@ -70,7 +70,8 @@ std::string describe_fleet(const FleetConfig& fleet) {
             out += "    welcome " + quoted(o.welcome) + "\n";
         }
         if (!o.recording_dir.empty()) {
-            out += "    recording dir " + o.recording_dir + "\n";
+            out += "    recording dir " + o.recording_dir +
+                   (o.norecord ? " (starts not enabled: norecord)\n" : "\n");
         }
         if (s.jsonrpc_port) {
             out += "    json-rpc port " + std::to_string(*s.jsonrpc_port) + "\n";

@@ -155,6 +155,9 @@ LaunchSpec server_launch(const config::FleetConfig& fleet, const config::ServerC
     args.insert(args.end(), {"-Q", std::to_string(o.qos)});
     if (!o.recording_dir.empty() && bins.mixer_recording) {
         args.insert(args.end(), {"-R", o.recording_dir});
+        if (o.norecord) {
+            args.emplace_back("--norecord");
+        }
     }
     if (!server.log_file.empty()) {
         args.insert(args.end(), {"-l", server.log_file});

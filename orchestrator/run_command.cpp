@@ -145,7 +145,7 @@ int command_run(const std::string& file, const std::string& bin_dir) {
         return !server.options.recording_dir.empty();
     });
     if (records && !bins->mixer_recording) {
-        log.warn("jamfleet-mixer has no jam recorder (-R); recording_dir is ignored");
+        log.warn("jamfleet-mixer has no jam recorder (-R); recording_dir and norecord are ignored");
     }
     supervisor.start();
     loop.run();

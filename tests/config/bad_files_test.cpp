@@ -39,7 +39,7 @@ INSTANTIATE_TEST_SUITE_P(ErrorClasses, BadFleetFile,
                          testing::Values("unknown_key", "wrong_type", "duplicate_port",
                                          "duplicate_dns", "port_range", "long_name", "bad_country",
                                          "bad_cidr", "bad_dns", "bad_address", "template", "syntax",
-                                         "srv_target"));
+                                         "srv_target", "norecord"));
 
 } // namespace
 } // namespace jamfleet::config

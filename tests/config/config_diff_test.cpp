@@ -63,6 +63,24 @@ TEST(FleetDiff, DnsNameOnlyChangeLeavesTheServerRunning) {
     EXPECT_EQ(diff_fleets(before, after).unchanged, Names{"A"});
 }
 
+TEST(FleetDiff, NorecordChangeRestartsOnlyThatRoom) {
+    // --norecord is a start-up option of the mixer, so a room picks up the change by restarting.
+    const auto before = load("servers: [{name: A, recording_dir: /a}, {name: B}]\n");
+    const auto after = load("servers: [{name: A, recording_dir: /a, norecord: true}, {name: B}]\n");
+    const FleetDiff diff = diff_fleets(before, after);
+    EXPECT_EQ(diff.changed, Names{"A"});
+    EXPECT_EQ(diff.unchanged, Names{"B"});
+}
+
+TEST(FleetDiff, DefaultsNorecordChangeLeavesRoomsWithoutRecorderRunning) {
+    const auto before = load("servers: [{name: A, recording_dir: /a}, {name: B}]\n");
+    const auto after = load("defaults: {norecord: true}\n"
+                            "servers: [{name: A, recording_dir: /a}, {name: B}]\n");
+    const FleetDiff diff = diff_fleets(before, after);
+    EXPECT_EQ(diff.changed, Names{"A"});
+    EXPECT_EQ(diff.unchanged, Names{"B"});
+}
+
 TEST(FleetDiff, FleetWideSettingsRestartEveryMemberAndTheDirectory) {
     const auto before = load("servers: [{name: A}]\n");
     const auto after = load("fleet: {public_ip: 192.0.2.1}\nservers: [{name: A}]\n");

@@ -55,6 +55,8 @@ TEST(FleetExamples, SchoolYamlLoadsWithItsWhitelistAndPracticeRooms) {
     EXPECT_EQ(fleet->directory.whitelist.size(), 2u);
     ASSERT_NE(fleet->find_server("Practice 08"), nullptr);
     EXPECT_EQ(fleet->find_server("Staff Room")->country, "GB");
+    EXPECT_TRUE(fleet->find_server("Orchestra")->options.norecord);
+    EXPECT_FALSE(fleet->find_server("Big Band")->options.norecord);
 }
 
 TEST(FleetExamples, EventYamlStampsOutMoreThanTwentyRooms) {
@@ -96,6 +98,58 @@ servers:
     EXPECT_EQ(fleet.servers[1].options.max_clients, 3);
     EXPECT_TRUE(fleet.servers[1].options.fast_update);
     EXPECT_EQ(fleet.servers[1].options.welcome, "");
+}
+
+TEST(FleetLoader, NorecordInDefaultsReachesEveryRecordingRoomAndARoomMayOverrideIt) {
+    const auto fleet = load_ok(R"(
+defaults: {recording_dir: "/rec/{n}", norecord: on}
+servers:
+  - name: Held {n}
+    count: 2
+  - name: Live
+    norecord: off
+  - name: Own
+    recording_dir: /own
+)");
+    ASSERT_EQ(fleet.servers.size(), 4u);
+    EXPECT_TRUE(fleet.defaults.norecord);
+    EXPECT_TRUE(fleet.servers[0].options.norecord);
+    EXPECT_EQ(fleet.servers[1].options.recording_dir, "/rec/2");
+    EXPECT_TRUE(fleet.servers[1].options.norecord);
+    EXPECT_FALSE(fleet.servers[2].options.norecord);
+    EXPECT_EQ(fleet.servers[3].options.recording_dir, "/own");
+    EXPECT_TRUE(fleet.servers[3].options.norecord);
+}
+
+TEST(FleetLoader, NorecordIsOffUnlessSet) {
+    const auto fleet = load_ok("servers: [{name: A, recording_dir: /rec}]\n");
+    EXPECT_FALSE(fleet.servers[0].options.norecord);
+}
+
+TEST(FleetLoader, ServerNorecordWithoutAnyRecordingDirIsAnErrorAtTheKey) {
+    const auto lines = error_lines("servers:\n  - name: A\n    norecord: true\n");
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_EQ(lines[0], "test.yaml:3:15: /servers/0/norecord: norecord needs a recording_dir "
+                        "(here or in defaults): without one the room has no recorder to start "
+                        "disabled");
+}
+
+TEST(FleetLoader, DefaultsNorecordIsFineWhileOneRoomRecords) {
+    const auto fleet = load_ok("defaults: {norecord: true}\n"
+                               "servers: [{name: A}, {name: B, recording_dir: /rec}]\n");
+    EXPECT_FALSE(fleet.servers[0].options.norecord); // A has no recorder to hold disabled
+    EXPECT_TRUE(fleet.servers[1].options.norecord);
+    const auto lines = error_lines("defaults: {norecord: true}\nservers: [{name: A}]\n");
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_EQ(lines[0].rfind("test.yaml:1:22: /defaults/norecord: norecord needs", 0), 0u)
+        << lines[0];
+}
+
+TEST(FleetLoader, NorecordMustBeABoolean) {
+    const auto lines =
+        error_lines("servers: [{name: A, recording_dir: /rec, norecord: sometimes}]\n");
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_NE(lines[0].find("/servers/0/norecord"), std::string::npos) << lines[0];
 }
 
 TEST(FleetLoader, AssignsPortsInOrderSkippingExplicitAndDirectoryPorts) {

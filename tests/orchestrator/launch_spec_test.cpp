@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "config/fleet_loader.h"
 
 namespace jamfleet::orchestrator {
@@ -67,6 +69,35 @@ TEST(LaunchSpec, MinimalMixerUsesDefaultsAndLoopbackRegistrationWhenBindingAll) 
     EXPECT_EQ(spec.args, (Args{"-p", "22124", "--serverbindip", "0.0.0.0", "-u", "10", "-o", "A;;0",
                                "-e", "127.0.0.1:22123", "-Q", "128", "--control-socket",
                                "./var/run/server-22124.sock"}));
+}
+
+bool has_arg(const LaunchSpec& spec, const std::string& arg) {
+    return std::find(spec.args.begin(), spec.args.end(), arg) != spec.args.end();
+}
+
+TEST(LaunchSpec, NorecordFollowsTheRecordingDirectoryAsJamulusTakesIt) {
+    const auto fleet = load(R"(
+defaults: {recording_dir: /rec, norecord: true}
+servers:
+  - {name: Held, port: 30000}
+  - {name: Live, port: 30001, norecord: false}
+)");
+    const LaunchSpec held = server_launch(fleet, fleet.servers[0], kBins);
+    EXPECT_EQ(held.args, (Args{"-p", "30000", "--serverbindip", "0.0.0.0", "-u", "10", "-o",
+                               "Held;;0", "-e", "127.0.0.1:22123", "-Q", "128", "-R", "/rec",
+                               "--norecord", "--control-socket", "./var/run/server-30000.sock"}));
+    const LaunchSpec live = server_launch(fleet, fleet.servers[1], kBins);
+    EXPECT_TRUE(has_arg(live, "-R"));
+    EXPECT_FALSE(has_arg(live, "--norecord"));
+}
+
+TEST(LaunchSpec, MixerWithoutARecorderGetsNeitherRecordingOption) {
+    const auto fleet = load("servers: [{name: A, recording_dir: /rec, norecord: true}]\n");
+    BinPaths bins = kBins;
+    bins.mixer_recording = false;
+    const LaunchSpec spec = server_launch(fleet, fleet.servers[0], bins);
+    EXPECT_FALSE(has_arg(spec, "-R"));
+    EXPECT_FALSE(has_arg(spec, "--norecord"));
 }
 
 TEST(LaunchSpec, ExternalDirectoryOrNoneWhenTheIntegratedOneIsDisabled) {

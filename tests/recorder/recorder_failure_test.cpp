@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <csignal>
 #include <poll.h>
+#include <sched.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -20,12 +21,16 @@ namespace {
 
 constexpr std::uint32_t kLoopback = 0x7f000001;
 
-// Unmounts what the test mounted, even when an assertion fails.
+// A tmpfs only this thread (and what it forks) sees: the thread first moves into its own mount
+// namespace (CLONE_NEWNS unshares just the calling thread's view) with every mount private, so
+// the mount never reaches the machine's mount table, even if the test crashes.
 class TmpfsMount {
 public:
     TmpfsMount(const std::string& dir, const char* size) : dir_(dir) {
         const std::string opts = std::string("size=") + size;
-        mounted_ = ::mount("tmpfs", dir.c_str(), "tmpfs", 0, opts.c_str()) == 0;
+        mounted_ = ::unshare(CLONE_NEWNS) == 0 &&
+                   ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0 &&
+                   ::mount("tmpfs", dir.c_str(), "tmpfs", 0, opts.c_str()) == 0;
     }
     ~TmpfsMount() {
         if (mounted_) {
