@@ -23,7 +23,11 @@ using namespace std::chrono_literals;
 constexpr auto kExpiryPoll = 1min;       // SERVLIST_POLL_TIME_MINUTES
 constexpr auto kKeepAliveInterval = 59s; // SERVLIST_UPDATE_PING_SERVERS_MS
 constexpr auto kWhitelistResolveInterval = 5min;
-constexpr std::size_t kBatch = 16;
+// Datagrams per recvmmsg; the replies to one batch go out in one sendmmsg pass.
+constexpr std::size_t kBatch = 64;
+// Kernel buffers that absorb a burst of list requests and replies (20 000 lists/s
+// of ~5-30 kB each); Linux caps them at net.core.[rw]mem_max.
+constexpr int kSocketBufferBytes = 4 << 20;
 
 // The host's own IPv4 address as routing would pick it towards a public address,
 // like Jamulus (a connected UDP socket sends nothing). 0 if there is no route.
@@ -133,7 +137,7 @@ std::optional<StartError> DirectoryApp::init() {
         return StartError{1, socket.error()};
     }
     socket_.emplace(std::move(socket.value()));
-    socket_->set_buffer_sizes(4 << 20, 4 << 20);
+    socket_->set_buffer_sizes(kSocketBufferBytes, kSocketBufferBytes);
 
     const std::uint32_t public_ip = options_.public_ip != 0 ? options_.public_ip : detect_own_ip();
     service_->set_public_ip(public_ip);
@@ -177,6 +181,9 @@ std::optional<StartError> DirectoryApp::init() {
 
     buffers_.assign(kBatch, std::vector<std::uint8_t>(proto::kMaxDatagramBytes));
     received_.resize(kBatch);
+    // A batch of list requests queues two lists each, plus hole punches.
+    out_.reserve(kBatch * 4);
+    send_list_.reserve(kBatch * 4);
     watcher_ = std::make_unique<io::FdWatcher>(loop_, socket_->fd(), [this] { on_readable(); });
 
     expiry_timer_.start(kExpiryPoll, kExpiryPoll, [this] {
@@ -217,7 +224,6 @@ std::optional<StartError> DirectoryApp::init() {
 }
 
 void DirectoryApp::on_readable() {
-    std::vector<Outgoing> out;
     // Bounded work per wake-up keeps timers and JSON-RPC responsive under a flood.
     for (int round = 0; round < 8; ++round) {
         for (std::size_t i = 0; i < kBatch; ++i) {
@@ -230,9 +236,9 @@ void DirectoryApp::on_readable() {
         for (std::size_t i = 0; i < n; ++i) {
             const auto& d = received_[i];
             // A truncated datagram cannot be a valid frame; the service counts it.
-            service_->on_datagram(from_io(d.from), d.data(), now, out);
+            service_->on_datagram(from_io(d.from), d.data(), now, out_);
         }
-        flush(out);
+        flush(out_);
         if (n < kBatch) {
             break;
         }
@@ -240,12 +246,11 @@ void DirectoryApp::on_readable() {
 }
 
 void DirectoryApp::flush(std::vector<Outgoing>& out) {
-    std::vector<io::OutgoingDatagram> batch;
-    batch.reserve(out.size());
+    send_list_.clear();
     for (const auto& o : out) {
-        batch.push_back({to_io(o.to), o.bytes});
+        send_list_.push_back({to_io(o.to), o.bytes()});
     }
-    std::span<const io::OutgoingDatagram> rest(batch);
+    std::span<const io::OutgoingDatagram> rest(send_list_);
     while (!rest.empty()) {
         const std::size_t sent = socket_->send_batch(rest);
         if (sent == 0) {
@@ -253,6 +258,7 @@ void DirectoryApp::flush(std::vector<Outgoing>& out) {
         }
         rest = rest.subspan(sent);
     }
+    send_list_.clear();
     out.clear();
 }
 

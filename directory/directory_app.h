@@ -71,8 +71,12 @@ private:
     std::unordered_map<std::string, std::vector<std::uint32_t>> resolved_;
     std::unique_ptr<io::SignalWatcher> sigterm_;
     std::unique_ptr<io::SignalWatcher> sigint_;
+    // Preallocated per receive batch: what arrived, what to send, and the send
+    // list handed to sendmmsg; reused so the datagram path allocates nothing.
     std::vector<std::vector<std::uint8_t>> buffers_;
     std::vector<io::ReceivedDatagram> received_;
+    std::vector<Outgoing> out_;
+    std::vector<io::OutgoingDatagram> send_list_;
 };
 
 } // namespace jamfleet::directory

@@ -2,7 +2,9 @@
 #include "directory/directory_service.h"
 
 #include <algorithm>
+#include <array>
 
+#include "base/byte_writer.h"
 #include "directory/list_plan.h"
 #include "proto/clm_messages.h"
 #include "proto/frame.h"
@@ -18,8 +20,34 @@ using proto::MessageId;
 constexpr std::string_view kCompatibleVersion = "3.9.1";
 constexpr std::uint8_t kOsLinux = 2;
 
-void send_clm(std::vector<Outgoing>& out, Address to, MessageId id, const proto::Bytes& payload) {
-    out.push_back({to, proto::make_clm_frame(id, payload)});
+// Small frames are encoded straight into the queued datagram (no allocation once
+// the queue has grown to its working size); anything larger gets its own buffer.
+void send_clm(std::vector<Outgoing>& out, Address to, MessageId id,
+              std::span<const std::uint8_t> payload) {
+    Outgoing& o = out.emplace_back();
+    o.to = to;
+    const std::size_t n = proto::encode_frame(proto::to_wire(id), 0, payload, o.small);
+    if (n != 0) {
+        o.small_bytes = static_cast<std::uint8_t>(n);
+    } else {
+        o.shared =
+            std::make_shared<const std::vector<std::uint8_t>>(proto::make_clm_frame(id, payload));
+    }
+}
+
+void send_shared(std::vector<Outgoing>& out, Address to, const SharedFrame& frame) {
+    Outgoing& o = out.emplace_back();
+    o.to = to;
+    o.shared = frame;
+}
+
+// CLM_SEND_EMPTY_MESSAGE payload (target IP u32, port u16) without a heap buffer.
+void send_punch(std::vector<Outgoing>& out, Address to, Address target) {
+    std::array<std::uint8_t, 6> payload{};
+    base::ByteWriter w(payload);
+    w.u32(target.ip);
+    w.u16(target.port);
+    send_clm(out, to, MessageId::ClmSendEmptyMessage, w.written());
 }
 
 const char* refusal_name(Refusal r) {
@@ -46,7 +74,7 @@ const char* refusal_name(Refusal r) {
 
 DirectoryService::DirectoryService(Registry& registry, Admission& admission, SelfInfo self,
                                    AbuseLimits limits, const base::Logger& log)
-    : registry_(registry), admission_(admission), self_(std::move(self)), log_(log),
+    : registry_(registry), admission_(admission), list_cache_(std::move(self)), log_(log),
       pings_(limits.pings_per_ip, limits.max_tracked_sources),
       lists_(limits.lists_per_ip, limits.max_tracked_sources),
       registrations_(limits.registrations_per_ip, limits.max_tracked_sources),
@@ -284,32 +312,26 @@ void DirectoryService::handle_list_request(Address from, base::TimePoint now,
         ++stats_.list_budget_exhausted;
         return;
     }
-    const auto plan = plan_list_reply(registry_.entries(), from, public_ip_);
-    proto::RedServerList reduced;
-    proto::ServerList full;
-    reduced.entries.reserve(plan.servers.size() + 1);
-    full.entries.reserve(plan.servers.size() + 1);
-    // Entry 0 is this directory at 0.0.0.0:0; clients substitute the list's source.
-    reduced.entries.push_back({0, 0, self_.name});
-    full.entries.push_back({0, 0, self_.country, 0, true, self_.name, "", self_.city});
-    for (const auto& s : plan.servers) {
-        const auto& info = s.entry->info;
-        reduced.entries.push_back({s.address.ip, s.address.port, info.name});
-        full.entries.push_back({s.address.ip, s.address.port, info.country, info.max_clients,
-                                info.permanent, info.name, "", info.city});
+    const ListReply* reply = list_cache_.find(registry_, from);
+    ListReply computed;
+    if (reply == nullptr) {
+        // Row 3 of §6.4 (a public client at a registered server's IP): rare, and the
+        // list depends on the client, so it is encoded for this request.
+        computed = encode_list_reply(plan_list_reply(registry_.entries(), from, public_ip_),
+                                     list_cache_.self());
+        reply = &computed;
     }
     ++stats_.lists_sent;
-    send_clm(out, from, MessageId::ClmRedServerList, proto::encode_payload(reduced));
-    send_clm(out, from, MessageId::ClmServerList, proto::encode_payload(full));
-    for (const auto& punch : plan.punches) {
+    send_shared(out, from, reply->reduced);
+    send_shared(out, from, reply->full);
+    const Address target = punch_target(from, public_ip_);
+    for (const auto& server : reply->punch_servers) {
         if (!punch_budget_.take(now)) {
             ++stats_.punches_over_budget;
             continue;
         }
         ++stats_.punches_sent;
-        send_clm(
-            out, punch.send_to, MessageId::ClmSendEmptyMessage,
-            proto::encode_payload(proto::ClmSendEmptyMessage{punch.target.ip, punch.target.port}));
+        send_punch(out, server, target);
     }
 }
 

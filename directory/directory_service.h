@@ -11,18 +11,13 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "directory/directory_stats.h"
+#include "directory/list_cache.h"
 #include "directory/list_filter.h"
+#include "directory/outgoing.h"
 #include "directory/rate_limiter.h"
 #include "directory/registry.h"
 
 namespace jamfleet::directory {
-
-// The directory's own list entry (entry 0), from -o/--serverinfo.
-struct SelfInfo {
-    std::string name;
-    std::string city;
-    std::uint16_t country = 0;
-};
 
 struct AbuseLimits {
     BucketParams pings_per_ip{20, 60}; // pings, version and client-list queries
@@ -30,13 +25,10 @@ struct AbuseLimits {
     BucketParams registrations_per_ip{10, 200};
     base::Duration list_interval_per_source = std::chrono::seconds(1);
     BucketParams punch_budget{2000, 4000}; // hole-punch requests, all clients together
-    BucketParams list_budget{200, 400};    // list replies, all clients together
+    // List replies, all clients together: the 20 000/s with headroom; see
+    // docs/directory.md ("List throughput") for the amplification this still bounds.
+    BucketParams list_budget{25000, 50000};
     std::size_t max_tracked_sources = 65536;
-};
-
-struct Outgoing {
-    Address to;
-    std::vector<std::uint8_t> bytes;
 };
 
 class DirectoryService {
@@ -66,7 +58,8 @@ public:
     const std::vector<Cidr>& bans() const { return bans_; }
 
     const DirectoryStats& stats() const { return stats_; }
-    const SelfInfo& self() const { return self_; }
+    const SelfInfo& self() const { return list_cache_.self(); }
+    std::uint64_t list_cache_rebuilds() const { return list_cache_.rebuilds(); }
 
 private:
     void handle_register(Address from, std::uint16_t id, std::span<const std::uint8_t> payload,
@@ -77,7 +70,7 @@ private:
 
     Registry& registry_;
     Admission& admission_;
-    SelfInfo self_;
+    ListCache list_cache_;
     const base::Logger& log_;
     std::uint32_t public_ip_ = 0;
     std::vector<Cidr> bans_;

@@ -259,7 +259,8 @@ A Jamulus custom directory that keeps its list in SQLite.
       --register-rate N        registrations per second per source IP (default 10,
                                burst 20x)
       --punch-budget N         hole-punch requests per second, all clients (default 2000)
-      --list-budget N          list replies per second, all clients (default 200)
+      --list-budget N          list replies per second, all clients (default 25000,
+                               burst 2x; per-source limits apply first)
       --db PATH                SQLite database (default var/directory.sqlite)
       --import-directoryfile F take over a Jamulus --directoryfile list at start
       --jsonrpcport N          JSON-RPC on 127.0.0.1:N (with --jsonrpcsecretfile)

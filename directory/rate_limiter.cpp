@@ -34,7 +34,23 @@ bool TokenBucket::idle(base::TimePoint now) const {
     return tokens_ + seconds * params_.rate_per_s >= params_.burst;
 }
 
+namespace {
+
+bool prune_due(std::optional<base::TimePoint>& last, base::TimePoint now) {
+    if (last && now - *last < kPruneInterval) {
+        return false;
+    }
+    last = now;
+    return true;
+}
+
+} // namespace
+
 void PerIpLimiter::prune(base::TimePoint now) {
+    if (!prune_due(last_prune_, now)) {
+        return;
+    }
+    ++prunes_;
     std::erase_if(buckets_, [now](const auto& kv) { return kv.second.idle(now); });
 }
 
@@ -68,13 +84,14 @@ bool PerSourceInterval::allow(Address source, base::TimePoint now) {
         it->second = now;
         return true;
     }
-    if (last_.size() >= max_tracked_) {
+    if (last_.size() >= max_tracked_ && prune_due(last_prune_, now)) {
+        ++prunes_;
         std::erase_if(last_, [&](const auto& kv) { return now - kv.second >= interval_; });
+    }
+    if (last_.size() >= max_tracked_) {
         // Still full: every tracked source replied within the interval, which only
         // a flood achieves; refusing new sources until entries age out is the safe side.
-        if (last_.size() >= max_tracked_) {
-            return false;
-        }
+        return false;
     }
     last_.emplace(source, now);
     return true;

@@ -4,12 +4,17 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <unordered_map>
 
 #include "base/clock.h"
 #include "directory/address.h"
 
 namespace jamfleet::directory {
+
+// A full table is scanned for stale entries at most this often: a flood of new
+// sources must not buy one O(table) scan per datagram.
+inline constexpr base::Duration kPruneInterval = std::chrono::milliseconds(100);
 
 struct BucketParams {
     double rate_per_s = 0; // 0 disables the limit (every request passes)
@@ -45,6 +50,7 @@ public:
 
     bool allow(std::uint32_t ip, base::TimePoint now, double cost = 1.0);
     std::size_t tracked() const { return buckets_.size(); }
+    std::uint64_t prunes() const { return prunes_; }
 
 private:
     void prune(base::TimePoint now);
@@ -54,6 +60,8 @@ private:
     std::unordered_map<std::uint32_t, TokenBucket> buckets_;
     TokenBucket overflow_;
     bool overflow_started_ = false;
+    std::optional<base::TimePoint> last_prune_;
+    std::uint64_t prunes_ = 0;
 };
 
 // "At most one reply per source address per interval" (list replies).
@@ -63,10 +71,13 @@ public:
         : interval_(interval), max_tracked_(max_tracked) {}
 
     bool allow(Address source, base::TimePoint now);
+    std::uint64_t prunes() const { return prunes_; }
 
 private:
     base::Duration interval_;
     std::size_t max_tracked_;
+    std::optional<base::TimePoint> last_prune_;
+    std::uint64_t prunes_ = 0;
     std::unordered_map<Address, base::TimePoint, AddressHash> last_;
 };
 

@@ -65,6 +65,9 @@ RegisterOutcome Registry::register_server(Address source, const ServerInfo& info
         if (!journal_.save(updated, now)) {
             return {std::nullopt, Refusal::StoreFailed, false};
         }
+        if (updated.info != it->info) {
+            ++generation_;
+        }
         *it = std::move(updated);
         return {RegisterResult::Registered, Refusal::None, false};
     }
@@ -84,6 +87,7 @@ RegisterOutcome Registry::register_server(Address source, const ServerInfo& info
     }
     ++next_position_;
     entries_.push_back(std::move(entry));
+    ++generation_;
     return {RegisterResult::Registered, Refusal::None, true};
 }
 
@@ -94,6 +98,7 @@ bool Registry::unregister(Address source) {
         return false;
     }
     entries_.erase(it);
+    ++generation_;
     return true;
 }
 
@@ -108,6 +113,7 @@ bool Registry::import_server(Address host, const ServerInfo& info, base::TimePoi
     }
     ++next_position_;
     entries_.push_back(std::move(entry));
+    ++generation_;
     return true;
 }
 
@@ -118,6 +124,7 @@ std::vector<Entry> Registry::expire(base::TimePoint now) {
         if (it->expires_at <= now && journal_.erase(*it)) {
             removed.push_back(std::move(*it));
             it = entries_.erase(it);
+            ++generation_;
         } else {
             ++it;
         }
@@ -127,6 +134,7 @@ std::vector<Entry> Registry::expire(base::TimePoint now) {
 
 void Registry::restore(std::vector<Entry> entries) {
     entries_ = std::move(entries);
+    ++generation_;
     next_position_ = 1;
     for (const auto& e : entries_) {
         next_position_ = std::max(next_position_, e.position + 1);

@@ -119,12 +119,17 @@ public:
     // Payload bytes of the full list as it would be sent now, own entry included.
     std::size_t list_bytes() const;
     const RegistryLimits& limits() const { return limits_; }
+    // Changes whenever the listed content changes (entries added, removed,
+    // reordered or edited); a refresh with identical info keeps it, so caches of
+    // the encoded list survive the steady stream of re-registrations.
+    std::uint64_t generation() const { return generation_; }
 
 private:
     RegistryLimits limits_;
     Journal& journal_;
     std::vector<Entry> entries_;
     std::uint64_t next_position_ = 1;
+    std::uint64_t generation_ = 0;
 };
 
 } // namespace jamfleet::directory

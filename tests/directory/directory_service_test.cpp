@@ -78,12 +78,12 @@ struct ServiceTest : ::testing::Test {
         service->on_datagram(from, bytes, now, out);
     }
     std::uint16_t id_of(const Outgoing& o) const {
-        const auto f = proto::parse_frame(o.bytes);
+        const auto f = proto::parse_frame(o.bytes());
         EXPECT_TRUE(f.ok());
         return f.ok() ? f->id : 0;
     }
     proto::Payload payload_of(const Outgoing& o) const {
-        return proto::parse_frame(o.bytes)->payload;
+        return proto::parse_frame(o.bytes())->payload;
     }
 };
 
@@ -202,6 +202,71 @@ TEST_F(ServiceTest, ListBudgetCapsRepliesToManySpoofedSources) {
     }
     EXPECT_EQ(service->stats().lists_sent, 4u);
     EXPECT_EQ(service->stats().list_budget_exhausted, 46u);
+}
+
+TEST_F(ServiceTest, DefaultListBudgetServesTwentyThousandSourcesPerSecond) {
+    // Issue 6: 20 000 lists/s from many sources within the per-source limits. Each
+    // source asks once; the default budget (25 000/s, burst 50 000) must not refuse.
+    for (std::uint32_t i = 0; i < 20000; ++i) {
+        const auto when = at(std::chrono::microseconds(i * 50)); // 20 000 in one second
+        send({0xc6000000 + i, 40000}, empty_frame(MessageId::ClmReqServerList), when);
+        out.clear();
+    }
+    EXPECT_EQ(service->stats().lists_sent, 20000u);
+    EXPECT_EQ(service->stats().list_budget_exhausted, 0u);
+}
+
+TEST_F(ServiceTest, DefaultListBudgetStillCapsASpoofedFloodAtItsBurst) {
+    for (std::uint32_t i = 0; i < 60000; ++i) {
+        send({0xc6000000 + i, 40000}, empty_frame(MessageId::ClmReqServerList), at(1s));
+        out.clear();
+    }
+    EXPECT_EQ(service->stats().lists_sent, 50000u);
+    EXPECT_EQ(service->stats().list_budget_exhausted, 10000u);
+}
+
+TEST_F(ServiceTest, ListRepliesFollowRegistryChangesAndShareEncodedFrames) {
+    send(kServer, frame_of(registration("First")));
+    out.clear();
+    send(kClient, empty_frame(MessageId::ClmReqServerList), at(0s));
+    send({kClient.ip + 1, 1}, empty_frame(MessageId::ClmReqServerList), at(0s));
+    ASSERT_EQ(out.size(), 6u); // two lists and a punch each
+    // The second client got the very same encoded frames: nothing was re-encoded.
+    EXPECT_EQ(out[1].shared.get(), out[4].shared.get());
+    EXPECT_EQ(service->list_cache_rebuilds(), 1u);
+    out.clear();
+
+    send({kServer.ip + 1, 22124}, frame_of(registration("Second")));
+    out.clear();
+    send(kClient, empty_frame(MessageId::ClmReqServerList), at(2s));
+    const auto full = proto::decode_server_list(payload_of(out[1]));
+    ASSERT_TRUE(full.ok());
+    ASSERT_EQ(full->entries.size(), 3u);
+    EXPECT_EQ(full->entries[2].name, "Second");
+
+    send(kServer, empty_frame(MessageId::ClmUnregisterServer));
+    out.clear();
+    send(kClient, empty_frame(MessageId::ClmReqServerList), at(4s));
+    const auto after = proto::decode_server_list(payload_of(out[1]));
+    ASSERT_TRUE(after.ok());
+    ASSERT_EQ(after->entries.size(), 2u);
+    EXPECT_EQ(after->entries[1].name, "Second");
+}
+
+TEST_F(ServiceTest, ClientBehindAServersNatGetsItsOwnListWithTheInternalAddress) {
+    send(kServer, frame_of(registration("Srv")));
+    out.clear();
+    send(kClient, empty_frame(MessageId::ClmReqServerList), at(0s)); // fills the cache
+    send({kServer.ip, 5555}, empty_frame(MessageId::ClmReqServerList), at(0s));
+    ASSERT_EQ(out.size(), 6u);
+    const auto elsewhere = proto::decode_server_list(payload_of(out[1]));
+    const auto same_nat = proto::decode_server_list(payload_of(out[4]));
+    ASSERT_TRUE(elsewhere.ok());
+    ASSERT_TRUE(same_nat.ok());
+    EXPECT_EQ(elsewhere->entries[1].ip, kServer.ip);
+    EXPECT_EQ(same_nat->entries[1].ip, 0x0a000005u); // row 3: the internal address
+    // The punch goes to the internal address too (upstream quirk), naming the client.
+    EXPECT_EQ(out[5].to, (Address{0x0a000005, 22124}));
 }
 
 TEST_F(ServiceTest, AnswersPingsVersionAndClientListAboutItself) {

@@ -53,6 +53,31 @@ TEST(PerIpLimiter, TableIsBoundedAndOverflowIsStillLimited) {
     EXPECT_LE(l.tracked(), 4u);
 }
 
+TEST(PerIpLimiter, FloodOfNewSourcesScansAFullTableAtMostEveryPruneInterval) {
+    PerIpLimiter l({1, 1}, 4);
+    for (std::uint32_t ip = 1; ip <= 4; ++ip) {
+        ASSERT_TRUE(l.allow(ip, at(0s)));
+    }
+    for (std::uint32_t ip = 1000; ip < 11000; ++ip) {
+        (void)l.allow(ip, at(0s));
+    }
+    EXPECT_EQ(l.prunes(), 1u);
+    (void)l.allow(20000, at(kPruneInterval));
+    EXPECT_EQ(l.prunes(), 2u);
+}
+
+TEST(PerSourceInterval, FloodOfNewSourcesScansAFullTableAtMostEveryPruneInterval) {
+    PerSourceInterval p(1s, 2);
+    EXPECT_TRUE(p.allow({1, 1}, at(0s)));
+    EXPECT_TRUE(p.allow({2, 1}, at(0s)));
+    for (std::uint32_t ip = 3; ip < 10000; ++ip) {
+        EXPECT_FALSE(p.allow({ip, 1}, at(10ms)));
+    }
+    EXPECT_EQ(p.prunes(), 1u);
+    EXPECT_FALSE(p.allow({3, 1}, at(10ms + kPruneInterval)));
+    EXPECT_EQ(p.prunes(), 2u);
+}
+
 TEST(PerSourceInterval, OneReplyPerSourcePerInterval) {
     PerSourceInterval p(1s, 100);
     const Address a{1, 1};
