@@ -179,7 +179,7 @@ std::optional<StartError> DirectoryApp::init() {
         });
     }
 
-    buffers_.assign(kBatch, std::vector<std::uint8_t>(proto::kMaxDatagramBytes));
+    buffers_.reset(new std::uint8_t[kBatch * proto::kMaxDatagramBytes]);
     received_.resize(kBatch);
     // A batch of list requests queues two lists each, plus hole punches.
     out_.reserve(kBatch * 4);
@@ -227,7 +227,8 @@ void DirectoryApp::on_readable() {
     // Bounded work per wake-up keeps timers and JSON-RPC responsive under a flood.
     for (int round = 0; round < 8; ++round) {
         for (std::size_t i = 0; i < kBatch; ++i) {
-            received_[i].buffer = buffers_[i];
+            received_[i].buffer = std::span<std::uint8_t>(
+                buffers_.get() + i * proto::kMaxDatagramBytes, proto::kMaxDatagramBytes);
             received_[i].size = 0;
             received_[i].truncated = false;
         }
