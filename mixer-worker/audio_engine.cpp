@@ -1,192 +1,29 @@
-// The real-time path: see audio_engine.h. Per tick and channel: read the server
-// frame's worth of client frames from the jitter buffer, decode (concealing
-// gaps), then build every listener's mix and encode it in the listener's format.
+// The real-time path: see audio_engine.h. A tick runs in phases whose items are
+// independent, so A and B can be spread over the TickPool: (A) decode every channel,
+// group listeners with identical mixes (serial), (B) mix and encode once per group leader,
+// (C) packetise the leader's bytes for every listener (serial, cheap).
 #include "mixer-worker/audio_engine.h"
 
 #include <algorithm>
-#include <cmath>
+#include <chrono>
 #include <cstring>
+
+#include "mixer-worker/audio_engine_channel.h"
+#include "mixer-worker/tick_pool.h"
 
 namespace jamfleet::mixer {
 
-// Largest frame buffers: 128 samples stereo; FIFOs hold two of them.
-constexpr std::size_t kMaxFrameFloats = 128 * 2;
+namespace {
 
-struct AudioEngine::Channel {
-    bool connected = false;
-    bool identified = false;
-    bool has_format = false;
-    io::SocketAddress address;
-    proto::AudioFormat format;
-    std::optional<OpusDecoder> decoder;
-    std::optional<OpusEncoder> encoder;
-    JitterBuffer jitter;
-    int jitter_request = kAutoJitterValue;
-    int last_reported_jitter = 0;
-
-    std::vector<std::uint8_t> block; // one coded frame read from the jitter buffer
-    std::vector<std::int16_t> pcm16; // one decoded/encoded client frame
-    std::vector<float> in_fifo;      // decoded samples not yet mixed
-    std::size_t in_fifo_floats = 0;
-    std::vector<float> current;  // this tick's server frame (interleaved)
-    std::vector<float> previous; // last tick's, for delay panning
-    bool decoded_this_tick = false;
-    std::vector<float> out_fifo; // mixed samples not yet encoded
-    std::size_t out_fifo_floats = 0;
-    std::vector<std::uint8_t> packet; // datagram being assembled
-    std::size_t packet_frames = 0;
-    std::vector<std::uint8_t> send_slots; // completed datagrams of this tick (≤ 2)
-    std::size_t send_slot_count = 0;
-    std::uint8_t out_sequence = 0;
-
-    std::array<float, kMaxChannels> gains{};
-    std::array<float, kMaxChannels> pans{};
-    int fade_count = 0;
-    int fade_max = 1;
-    double level_peak = 0;
-
-    float fade() const {
-        return identified ? static_cast<float>(fade_count) / static_cast<float>(fade_max) : 0.0f;
-    }
-};
-
-AudioEngine::AudioEngine(AudioEngineSettings settings) : settings_(settings) {
-    settings_.max_channels = std::clamp(settings_.max_channels, 1, kMaxChannels);
-    if (auto m = OpusMode::create(64); m.ok()) {
-        mode64_.emplace(std::move(m).value());
-    }
-    if (auto m = OpusMode::create(128); m.ok()) {
-        mode128_.emplace(std::move(m).value());
-    }
-    channels_.resize(static_cast<std::size_t>(settings_.max_channels));
-    const auto n = static_cast<std::size_t>(settings_.max_channels);
-    inputs_.resize(n);
-    input_ids_.resize(n);
-    gains_scratch_.resize(n);
-    pans_scratch_.resize(n);
-    mix_scratch_.resize(kMaxFrameFloats);
-    outgoing_.reserve(2 * n);
-    for (auto& ch : channels_) {
-        ch.gains.fill(1.0f);
-        ch.pans.fill(0.5f);
-    }
+void add_worker_stats(AudioStats& into, AudioStats& from) {
+    into.frames_decoded += from.frames_decoded;
+    into.frames_concealed += from.frames_concealed;
+    into.frames_encoded += from.frames_encoded;
+    into.codec_errors += from.codec_errors;
+    from = AudioStats{};
 }
 
-AudioEngine::~AudioEngine() = default;
-
-void AudioEngine::connect(int id, io::SocketAddress address) {
-    Channel& ch = channels_[static_cast<std::size_t>(id)];
-    ch.connected = true;
-    ch.identified = false;
-    ch.has_format = false;
-    ch.address = address;
-    ch.fade_count = 0;
-    ch.level_peak = 0;
-    ch.last_reported_jitter = 0; // the newcomer learns the size again
-    ch.gains.fill(1.0f);
-    ch.pans.fill(0.5f);
-    for (auto& other : channels_) {
-        other.gains[static_cast<std::size_t>(id)] = 1.0f;
-        other.pans[static_cast<std::size_t>(id)] = 0.5f;
-    }
-}
-
-void AudioEngine::disconnect(int id) {
-    Channel& ch = channels_[static_cast<std::size_t>(id)];
-    ch.connected = false;
-    ch.identified = false;
-    ch.has_format = false;
-    ch.decoder.reset();
-    ch.encoder.reset();
-}
-
-bool AudioEngine::set_format(int id, const proto::AudioFormat& format) {
-    Channel& ch = channels_[static_cast<std::size_t>(id)];
-    const int frame = format.frame_samples;
-    const OpusMode* mode =
-        frame == 64 ? (mode64_ ? &*mode64_ : nullptr) : (mode128_ ? &*mode128_ : nullptr);
-    if (mode == nullptr || format.coded_bytes == 0 || format.coded_bytes > kMaxCodedBytes ||
-        (format.channels != 1 && format.channels != 2) ||
-        (format.block_factor != 1 && format.block_factor != 2 && format.block_factor != 4)) {
-        return false;
-    }
-    if (ch.has_format && ch.format == format) {
-        return true;
-    }
-    auto dec = OpusDecoder::create(*mode, format.channels);
-    auto enc = OpusEncoder::create(*mode, format.channels, format.coded_bytes);
-    if (!dec.ok() || !enc.ok()) {
-        ++stats_.codec_errors;
-        return false;
-    }
-    ch.decoder.emplace(std::move(dec).value());
-    ch.encoder.emplace(std::move(enc).value());
-    ch.format = format;
-    ch.jitter.configure(format.coded_bytes, format.with_sequence, frame);
-    ch.jitter.set_requested_size(ch.jitter_request);
-    ch.block.assign(format.coded_bytes, 0);
-    ch.pcm16.assign(kMaxFrameFloats, 0);
-    ch.in_fifo.assign(2 * kMaxFrameFloats, 0.0f);
-    ch.in_fifo_floats = 0;
-    ch.current.assign(kMaxFrameFloats, 0.0f);
-    ch.previous.assign(kMaxFrameFloats, 0.0f);
-    ch.out_fifo.assign(2 * kMaxFrameFloats, 0.0f);
-    ch.out_fifo_floats = 0;
-    ch.packet.assign(format.packet_bytes(), 0);
-    ch.packet_frames = 0;
-    ch.send_slots.assign(2 * format.packet_bytes(), 0);
-    ch.send_slot_count = 0;
-    // Fade-in over ≈ 3 s of received datagrams (§5.5).
-    ch.fade_max = (frame == 64 ? 2250 : 1125) / format.block_factor;
-    ch.fade_count = std::min(ch.fade_count, ch.fade_max);
-    ch.has_format = true;
-    return true;
-}
-
-void AudioEngine::set_identified(int id) {
-    channels_[static_cast<std::size_t>(id)].identified = true;
-}
-
-void AudioEngine::set_gain(int listener, int source, float gain) {
-    channels_[static_cast<std::size_t>(listener)].gains[static_cast<std::size_t>(source)] = gain;
-}
-
-void AudioEngine::set_pan(int listener, int source, float pan) {
-    channels_[static_cast<std::size_t>(listener)].pans[static_cast<std::size_t>(source)] = pan;
-}
-
-float AudioEngine::gain(int listener, int source) const {
-    return channels_[static_cast<std::size_t>(listener)].gains[static_cast<std::size_t>(source)];
-}
-
-void AudioEngine::set_jitter_request(int id, int value) {
-    Channel& ch = channels_[static_cast<std::size_t>(id)];
-    ch.jitter_request = value;
-    ch.jitter.set_requested_size(value);
-}
-
-std::optional<int> AudioEngine::take_jitter_change(int id) {
-    Channel& ch = channels_[static_cast<std::size_t>(id)];
-    if (!ch.has_format || !ch.jitter.auto_mode() || ch.jitter.size() == ch.last_reported_jitter) {
-        return std::nullopt;
-    }
-    ch.last_reported_jitter = ch.jitter.size();
-    return ch.last_reported_jitter;
-}
-
-int AudioEngine::jitter_size(int id) const {
-    return channels_[static_cast<std::size_t>(id)].jitter.size();
-}
-bool AudioEngine::jitter_auto(int id) const {
-    return channels_[static_cast<std::size_t>(id)].jitter.auto_mode();
-}
-bool AudioEngine::has_format(int id) const {
-    return channels_[static_cast<std::size_t>(id)].has_format;
-}
-const proto::AudioFormat* AudioEngine::format(int id) const {
-    const Channel& ch = channels_[static_cast<std::size_t>(id)];
-    return ch.has_format ? &ch.format : nullptr;
-}
+} // namespace
 
 bool AudioEngine::on_audio(int id, std::span<const std::uint8_t> datagram) {
     Channel& ch = channels_[static_cast<std::size_t>(id)];
@@ -207,8 +44,13 @@ bool AudioEngine::on_audio(int id, std::span<const std::uint8_t> datagram) {
     return true;
 }
 
+// Audio goes only to identified clients with a format (since Jamulus 3.8.0).
+bool AudioEngine::active_listener(const Channel& ch) const {
+    return ch.connected && ch.has_format && ch.identified;
+}
+
 // Fills ch.current with one server frame, decoding as many client frames as needed.
-bool AudioEngine::decode_tick(Channel& ch) {
+bool AudioEngine::decode_tick(Channel& ch, AudioStats& stats) {
     const auto server_frame = static_cast<std::size_t>(settings_.server_frame_samples);
     const auto channels = static_cast<std::size_t>(ch.format.channels);
     const std::size_t need = server_frame * channels;
@@ -216,14 +58,14 @@ bool AudioEngine::decode_tick(Channel& ch) {
     while (ch.in_fifo_floats < need) {
         const bool have = ch.jitter.get(ch.block);
         if (have) {
-            ++stats_.frames_decoded;
+            ++stats.frames_decoded;
         } else {
-            ++stats_.frames_concealed;
+            ++stats.frames_concealed;
         }
         const std::span<const std::uint8_t> data =
             have ? std::span<const std::uint8_t>(ch.block) : std::span<const std::uint8_t>();
         if (!ch.decoder->decode(data, ch.pcm16)) {
-            ++stats_.codec_errors;
+            ++stats.codec_errors;
         }
         int16_to_float(std::span<const std::int16_t>(ch.pcm16).first(client_floats),
                        std::span<float>(ch.in_fifo).subspan(ch.in_fifo_floats, client_floats));
@@ -238,19 +80,113 @@ bool AudioEngine::decode_tick(Channel& ch) {
     return true;
 }
 
-// Appends one encoded client frame (plus sequence byte) to the packet; a full
+// Writes every listener's mix signature (what makes its encoded bytes differ) and lets
+// EncodeGroups partition them. Gains are computed exactly as mix_personal does, so equal
+// signatures mean bit-identical mixes.
+void AudioEngine::plan_groups(std::size_t input_count) {
+    groups_.begin(std::span<const int>(input_ids_).first(input_count));
+    for (std::size_t id = 0; id < channels_.size(); ++id) {
+        Channel& ch = channels_[id];
+        if (!active_listener(ch)) {
+            continue;
+        }
+        const int listener = static_cast<int>(id);
+        const EncodeKey key{
+            static_cast<int>(ch.format.frame_samples), static_cast<int>(ch.format.channels),
+            static_cast<int>(ch.format.coded_bytes), static_cast<int>(ch.out_fifo_floats)};
+        if (!settings_.shared_encodes) {
+            groups_.add(listener, 0, key);
+            continue;
+        }
+        const std::span<float> sig = groups_.signature_buffer(listener);
+        const float listener_fade = ch.fade();
+        const bool stereo = ch.format.channels == 2;
+        for (std::size_t k = 0; k < input_count; ++k) {
+            const int src = input_ids_[k];
+            const float g = effective_gain(ch.gains[static_cast<std::size_t>(src)], inputs_[k].fade,
+                                           listener_fade, src == listener);
+            // A silent source is skipped by the mixer whatever its pan; mono ignores pans.
+            const bool heard = g != 0.0f;
+            sig[2 * k] = heard ? g : 0.0f;
+            sig[2 * k + 1] = heard && stereo ? ch.pans[static_cast<std::size_t>(src)] : 0.0f;
+        }
+        groups_.add(listener, 2 * input_count, key);
+    }
+    groups_.plan(settings_.shared_encodes);
+}
+
+// Continues `from`'s stream in `to`: its client decoded `from`'s frames so far.
+void AudioEngine::copy_stream(int to, int from) {
+    Channel& dst = channels_[static_cast<std::size_t>(to)];
+    const Channel& src = channels_[static_cast<std::size_t>(from)];
+    if (!dst.encoder || !src.encoder || dst.format.frame_samples != src.format.frame_samples ||
+        dst.format.channels != src.format.channels ||
+        dst.format.coded_bytes != src.format.coded_bytes) {
+        return;
+    }
+    dst.encoder->copy_state_from(*src.encoder);
+    const std::size_t floats = std::min(src.out_fifo_floats, dst.out_fifo.size());
+    std::copy_n(src.out_fifo.begin(), floats, dst.out_fifo.begin());
+    dst.out_fifo_floats = floats;
+}
+
+// Mixes the leader's personal mix into its FIFO and encodes every whole client frame.
+void AudioEngine::mix_and_encode(Channel& leader, int leader_id, std::size_t input_count,
+                                 Worker& w) {
+    const auto server_frame = static_cast<std::size_t>(settings_.server_frame_samples);
+    const int out_channels = leader.format.channels;
+    int self = -1;
+    for (std::size_t k = 0; k < input_count; ++k) {
+        const int src = input_ids_[k];
+        w.gains[k] = leader.gains[static_cast<std::size_t>(src)];
+        w.pans[k] = leader.pans[static_cast<std::size_t>(src)];
+        if (src == leader_id) {
+            self = static_cast<int>(k);
+        }
+    }
+    const std::size_t floats = server_frame * static_cast<std::size_t>(out_channels);
+    std::span<float> acc = std::span<float>(w.mix).first(floats);
+    std::fill(acc.begin(), acc.end(), 0.0f);
+    MixSettings settings{settings_.server_frame_samples, out_channels, settings_.delay_pan};
+    mix_personal(settings, std::span<const MixInput>(inputs_).first(input_count),
+                 std::span<const float>(w.gains).first(input_count),
+                 std::span<const float>(w.pans).first(input_count), self, acc);
+    std::copy(acc.begin(), acc.end(),
+              leader.out_fifo.begin() + static_cast<std::ptrdiff_t>(leader.out_fifo_floats));
+    leader.out_fifo_floats += floats;
+    const std::size_t client_floats =
+        leader.format.frame_samples * static_cast<std::size_t>(out_channels);
+    const std::size_t bytes = leader.format.coded_bytes;
+    std::size_t consumed = 0;
+    leader.coded_frames = 0;
+    while (leader.out_fifo_floats - consumed >= client_floats &&
+           leader.coded_frames < kMaxFramesPerTick) {
+        float_to_int16(std::span<const float>(leader.out_fifo).subspan(consumed, client_floats),
+                       leader.pcm16);
+        const std::span<std::uint8_t> out =
+            std::span<std::uint8_t>(leader.coded).subspan(leader.coded_frames * bytes, bytes);
+        if (leader.encoder->encode(leader.pcm16, out) != bytes) {
+            ++w.stats.codec_errors;
+            std::fill(out.begin(), out.end(), std::uint8_t{0});
+        }
+        ++w.stats.frames_encoded;
+        ++leader.coded_frames;
+        consumed += client_floats;
+    }
+    if (consumed > 0) {
+        std::copy(leader.out_fifo.begin() + static_cast<std::ptrdiff_t>(consumed),
+                  leader.out_fifo.begin() + static_cast<std::ptrdiff_t>(leader.out_fifo_floats),
+                  leader.out_fifo.begin());
+        leader.out_fifo_floats -= consumed;
+    }
+}
+
+// Appends one coded client frame (plus sequence byte) to the listener's packet; a full
 // packet is copied to this tick's send slots.
-void AudioEngine::emit_frame(Channel& ch, std::span<const float> frame) {
-    float_to_int16(frame, ch.pcm16);
+void AudioEngine::packetise(Channel& ch, const std::uint8_t* coded) {
     const std::size_t stride = ch.format.frame_stride();
     std::uint8_t* at = ch.packet.data() + ch.packet_frames * stride;
-    const std::size_t n =
-        ch.encoder->encode(ch.pcm16, std::span<std::uint8_t>(at, ch.format.coded_bytes));
-    if (n != ch.format.coded_bytes) {
-        ++stats_.codec_errors;
-        std::memset(at, 0, ch.format.coded_bytes);
-    }
-    ++stats_.frames_encoded;
+    std::memcpy(at, coded, ch.format.coded_bytes);
     if (ch.format.with_sequence) {
         at[ch.format.coded_bytes] = ch.out_sequence;
     }
@@ -272,111 +208,118 @@ void AudioEngine::emit_frame(Channel& ch, std::span<const float> frame) {
     ++stats_.packets_sent;
 }
 
-void AudioEngine::mix_and_send(Channel& listener, int listener_id, std::size_t input_count) {
-    const auto server_frame = static_cast<std::size_t>(settings_.server_frame_samples);
-    const int out_channels = listener.format.channels;
-    int self = -1;
-    for (std::size_t k = 0; k < input_count; ++k) {
-        const int src = input_ids_[k];
-        gains_scratch_[k] = listener.gains[static_cast<std::size_t>(src)];
-        pans_scratch_[k] = listener.pans[static_cast<std::size_t>(src)];
-        if (src == listener_id) {
-            self = static_cast<int>(k);
-        }
+bool tick_runs_parallel(bool parallel_now, std::int64_t work_ns, std::int64_t period_ns) {
+    if (work_ns > period_ns * 30 / 100) {
+        return true;
     }
-    const std::size_t floats = server_frame * static_cast<std::size_t>(out_channels);
-    std::span<float> acc = std::span<float>(mix_scratch_).first(floats);
-    std::fill(acc.begin(), acc.end(), 0.0f);
-    MixSettings settings{settings_.server_frame_samples, out_channels, settings_.delay_pan};
-    mix_personal(settings, std::span<const MixInput>(inputs_).first(input_count),
-                 std::span<const float>(gains_scratch_).first(input_count),
-                 std::span<const float>(pans_scratch_).first(input_count), self, acc);
-    std::copy(acc.begin(), acc.end(),
-              listener.out_fifo.begin() + static_cast<std::ptrdiff_t>(listener.out_fifo_floats));
-    listener.out_fifo_floats += floats;
-    const std::size_t client_floats =
-        listener.format.frame_samples * static_cast<std::size_t>(out_channels);
-    std::size_t consumed = 0;
-    while (listener.out_fifo_floats - consumed >= client_floats) {
-        emit_frame(listener,
-                   std::span<const float>(listener.out_fifo).subspan(consumed, client_floats));
-        consumed += client_floats;
+    if (work_ns < period_ns * 15 / 100) {
+        return false;
     }
-    if (consumed > 0) {
-        std::copy(listener.out_fifo.begin() + static_cast<std::ptrdiff_t>(consumed),
-                  listener.out_fifo.begin() + static_cast<std::ptrdiff_t>(listener.out_fifo_floats),
-                  listener.out_fifo.begin());
-        listener.out_fifo_floats -= consumed;
+    return parallel_now;
+}
+
+template <class Fn>
+void AudioEngine::run_phase(bool parallel, std::size_t count, Fn&& fn) {
+    if (parallel) {
+        pool_->run(count, fn);
+        return;
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+        fn(0, i);
     }
 }
 
+// Hysteresis on a smoothed work estimate: parallel above ~30 % of the tick period, serial
+// again below ~15 %, so small rooms pay nothing for waking the helpers. A parallel tick's
+// wall time is scaled by the workers to estimate what the work would cost serially.
+void AudioEngine::choose_parallelism(std::int64_t work_ns, bool parallel) {
+    if (parallel) {
+        work_ns *= static_cast<std::int64_t>(workers_.size());
+    }
+    work_ns_avg_ += (work_ns - work_ns_avg_) / 8;
+    const std::int64_t period_ns =
+        static_cast<std::int64_t>(settings_.server_frame_samples) * 1'000'000'000 / kSampleRate;
+    parallel_ = tick_runs_parallel(parallel_, work_ns_avg_, period_ns);
+}
+
 std::span<const io::OutgoingDatagram> AudioEngine::tick() {
+    const auto started = std::chrono::steady_clock::now();
     ++stats_.ticks;
     outgoing_.clear();
+    const bool parallel =
+        pool_ && (settings_.parallelism == TickParallelism::Parallel ||
+                  (settings_.parallelism == TickParallelism::Automatic && parallel_));
+    if (parallel) {
+        ++stats_.parallel_ticks;
+    }
+
+    // (A) decode: per-channel state only.
     std::size_t count = 0;
     for (std::size_t id = 0; id < channels_.size(); ++id) {
         Channel& ch = channels_[id];
         ch.decoded_this_tick = false;
         ch.send_slot_count = 0;
-        if (!ch.connected || !ch.has_format) {
-            continue;
+        ch.coded_frames = 0;
+        if (ch.connected && ch.has_format) {
+            decode_ids_[count++] = static_cast<int>(id);
         }
-        ch.decoded_this_tick = decode_tick(ch);
+    }
+    run_phase(parallel, count, [this](int worker, std::size_t i) {
+        Channel& ch = channels_[static_cast<std::size_t>(decode_ids_[i])];
+        ch.decoded_this_tick = decode_tick(ch, workers_[static_cast<std::size_t>(worker)].stats);
         (void)ch.jitter.update_auto_size();
+    });
+    for (std::size_t k = 0; k < count; ++k) {
+        const int id = decode_ids_[k];
+        Channel& ch = channels_[static_cast<std::size_t>(id)];
         const auto floats = static_cast<std::size_t>(settings_.server_frame_samples) *
                             static_cast<std::size_t>(ch.format.channels);
-        inputs_[count] = MixInput{std::span<const float>(ch.current).first(floats),
-                                  std::span<const float>(ch.previous).first(floats),
-                                  ch.format.channels, ch.fade()};
-        input_ids_[count] = static_cast<int>(id);
-        ++count;
+        inputs_[k] = MixInput{std::span<const float>(ch.current).first(floats),
+                              std::span<const float>(ch.previous).first(floats), ch.format.channels,
+                              ch.fade()};
+        input_ids_[k] = id;
     }
+
+    // Grouping, then every split's state copy before any encode: copy sources are last
+    // tick's leaders, which no copy overwrites.
+    plan_groups(count);
+    const auto leaders = groups_.leaders();
+    for (const int leader : leaders) {
+        if (const int from = groups_.copy_source(leader); from >= 0) {
+            copy_stream(leader, from);
+        }
+    }
+
+    // (B) one mix and encode per group.
+    run_phase(parallel, leaders.size(), [this, leaders, count](int worker, std::size_t i) {
+        const int id = leaders[i];
+        mix_and_encode(channels_[static_cast<std::size_t>(id)], id, count,
+                       workers_[static_cast<std::size_t>(worker)]);
+    });
+
+    // (C) every listener sends its leader's bytes under its own sequence numbers.
     for (std::size_t id = 0; id < channels_.size(); ++id) {
         Channel& ch = channels_[id];
-        // Audio goes only to identified clients with a format (since Jamulus 3.8.0).
-        if (ch.connected && ch.has_format && ch.identified) {
-            mix_and_send(ch, static_cast<int>(id), count);
+        if (!active_listener(ch)) {
+            continue;
         }
+        const Channel& leader =
+            channels_[static_cast<std::size_t>(groups_.leader_of(static_cast<int>(id)))];
+        ch.out_fifo_floats = leader.out_fifo_floats;
+        for (std::size_t f = 0; f < leader.coded_frames; ++f) {
+            packetise(ch, leader.coded.data() + f * ch.format.coded_bytes);
+        }
+    }
+    for (auto& w : workers_) {
+        add_worker_stats(stats_, w.stats);
+    }
+    stats_.encode_groups = leaders.size();
+    if (pool_ && settings_.parallelism == TickParallelism::Automatic) {
+        const auto work = std::chrono::steady_clock::now() - started;
+        choose_parallelism(std::chrono::duration_cast<std::chrono::nanoseconds>(work).count(),
+                           parallel);
     }
     return outgoing_;
-}
-
-std::span<const float> AudioEngine::tick_frame(int id) const {
-    const Channel& ch = channels_[static_cast<std::size_t>(id)];
-    if (!ch.connected || !ch.has_format || !ch.decoded_this_tick) {
-        return {};
-    }
-    return std::span<const float>(ch.current)
-        .first(static_cast<std::size_t>(settings_.server_frame_samples) * ch.format.channels);
-}
-
-io::SocketAddress AudioEngine::address(int id) const {
-    return channels_[static_cast<std::size_t>(id)].address;
-}
-
-std::uint8_t AudioEngine::update_level(int id) {
-    Channel& ch = channels_[static_cast<std::size_t>(id)];
-    double peak = 0;
-    if (ch.has_format) {
-        const std::size_t floats = static_cast<std::size_t>(settings_.server_frame_samples) *
-                                   static_cast<std::size_t>(ch.format.channels);
-        float minimum = 0;
-        const std::size_t step = 3 * static_cast<std::size_t>(ch.format.channels);
-        for (std::size_t i = 0; i < floats; i += step) {
-            for (std::size_t c = 0; c < ch.format.channels; ++c) {
-                minimum = std::min(minimum, ch.current[i + c]);
-            }
-        }
-        peak = -static_cast<double>(minimum);
-    }
-    // Falls by half per update, jumps up at once (a peak meter).
-    ch.level_peak = std::max(peak, ch.level_peak * 0.5);
-    if (ch.level_peak < 1.0) {
-        return 0;
-    }
-    const double db = 20.0 * std::log10(ch.level_peak / 32767.0);
-    const double level = std::ceil(std::max(0.0, (db + 50.0) * 8.0 / 50.0));
-    return static_cast<std::uint8_t>(std::min(level, 9.0));
 }
 
 } // namespace jamfleet::mixer

@@ -1,17 +1,19 @@
 // The real-time path of the mixer: per channel jitter buffer → decode → personal
-// mixes → encode → packetise, once per server tick. Everything a tick touches is
-// allocated when a channel's format is set, never per frame.
+// mixes → one encode per group of identical mixes → packetise, once per server tick.
+// Everything a tick touches is allocated when a channel's format is set, never per frame.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
 
 #include "io/socket_address.h"
 #include "io/udp_socket.h"
+#include "mixer-worker/encode_groups.h"
 #include "mixer-worker/jitter_buffer.h"
 #include "mixer-worker/mix_engine.h"
 #include "mixer-worker/opus_codec.h"
@@ -21,10 +23,29 @@ namespace jamfleet::mixer {
 
 inline constexpr int kMaxChannels = 150;
 
+class TickPool;
+
+// When the tick spreads decode and encode over the pool's workers.
+enum class TickParallelism {
+    Automatic, // in parallel while the tick's work exceeds ~30 % of its period, until < ~15 %
+    Serial,
+    Parallel, // always (tests)
+};
+
+// Hysteresis of TickParallelism::Automatic: parallel once the smoothed serial-equivalent work
+// of a tick exceeds 30 % of its period, serial again below 15 %.
+bool tick_runs_parallel(bool parallel_now, std::int64_t work_ns, std::int64_t period_ns);
+
 struct AudioEngineSettings {
     int server_frame_samples = 128; // 64 with -F
     bool delay_pan = false;
     int max_channels = 10;
+    // One encode per group of listeners with identical mixes (docs/adr/0006).
+    bool shared_encodes = true;
+    // Ticks both signatures must be unchanged before a listener switches to another stream.
+    int merge_after_ticks = 32;
+    int threads = 1; // workers for decode and encode, the tick's own thread included
+    TickParallelism parallelism = TickParallelism::Automatic;
 };
 
 // Counters the tick path keeps (read by stats/JSON-RPC).
@@ -32,7 +53,9 @@ struct AudioStats {
     std::uint64_t ticks = 0;
     std::uint64_t frames_decoded = 0;
     std::uint64_t frames_concealed = 0;
-    std::uint64_t frames_encoded = 0;
+    std::uint64_t frames_encoded = 0; // real encodes (one per group and client frame)
+    std::uint64_t encode_groups = 0;  // groups of listeners sharing an encode, last tick
+    std::uint64_t parallel_ticks = 0; // ticks that ran decode/encode on the pool
     std::uint64_t packets_sent = 0;
     std::uint64_t jitter_put_drops = 0;
     std::uint64_t wrong_size_packets = 0;
@@ -86,21 +109,40 @@ public:
 
 private:
     struct Channel;
+    // Scratch and counters of one pool worker, so phases run without sharing writes (on its
+    // own cache lines: workers increment their counters concurrently).
+    struct alignas(64) Worker {
+        AudioStats stats;
+        std::vector<float> gains;
+        std::vector<float> pans;
+        std::vector<float> mix;
+    };
 
-    bool decode_tick(Channel& ch);
-    void mix_and_send(Channel& listener, int listener_id, std::size_t input_count);
-    void emit_frame(Channel& ch, std::span<const float> frame);
+    void start_pool();
+    void release_stream(int id);
+    bool active_listener(const Channel& ch) const;
+    bool decode_tick(Channel& ch, AudioStats& stats);
+    void plan_groups(std::size_t input_count);
+    void copy_stream(int to, int from);
+    void mix_and_encode(Channel& leader, int leader_id, std::size_t input_count, Worker& w);
+    void packetise(Channel& ch, const std::uint8_t* coded);
+    template <class Fn>
+    void run_phase(bool parallel, std::size_t count, Fn&& fn);
+    void choose_parallelism(std::int64_t work_ns, bool parallel);
 
     AudioEngineSettings settings_;
     std::optional<OpusMode> mode64_;
     std::optional<OpusMode> mode128_;
     std::vector<Channel> channels_;
+    EncodeGroups groups_;
+    std::unique_ptr<TickPool> pool_;
+    std::vector<Worker> workers_;
+    bool parallel_ = false;
+    std::int64_t work_ns_avg_ = 0;
     // Per-tick scratch, sized once in the constructor.
+    std::vector<int> decode_ids_;
     std::vector<MixInput> inputs_;
     std::vector<int> input_ids_;
-    std::vector<float> gains_scratch_;
-    std::vector<float> pans_scratch_;
-    std::vector<float> mix_scratch_;
     std::vector<io::OutgoingDatagram> outgoing_;
     AudioStats stats_;
 };

@@ -74,8 +74,11 @@ MixerServer::create(io::Loop& loop, MixerOptions options, base::Logger log) {
 MixerServer::MixerServer(io::Loop& loop, MixerOptions options, base::Logger log,
                          io::UdpSocket socket)
     : loop_(loop), options_(std::move(options)), log_(std::move(log)), socket_(std::move(socket)),
-      engine_(AudioEngineSettings{options_.fast_update ? 64 : 128, options_.delay_pan,
-                                  options_.max_channels}) {
+      engine_(AudioEngineSettings{.server_frame_samples = options_.fast_update ? 64 : 128,
+                                  .delay_pan = options_.delay_pan,
+                                  .max_channels = options_.max_channels,
+                                  .shared_encodes = options_.shared_encodes,
+                                  .threads = options_.threads}) {
     SessionSettings s;
     s.max_channels = options_.max_channels;
     s.server_frame_samples = options_.fast_update ? 64 : 128;
@@ -93,10 +96,10 @@ MixerServer::MixerServer(io::Loop& loop, MixerOptions options, base::Logger log,
     info_ = options_.server_info.value_or(ServerInfo{});
     socket_.set_buffer_sizes(1 << 20, 1 << 20);
 
-    receive_storage_.resize(kBatch * proto::kMaxDatagramBytes);
+    receive_storage_.reset(new std::uint8_t[kBatch * proto::kMaxDatagramBytes]);
     for (std::size_t i = 0; i < kBatch; ++i) {
-        received_[i].buffer = std::span<std::uint8_t>(receive_storage_)
-                                  .subspan(i * proto::kMaxDatagramBytes, proto::kMaxDatagramBytes);
+        received_[i].buffer = std::span<std::uint8_t>(
+            receive_storage_.get() + i * proto::kMaxDatagramBytes, proto::kMaxDatagramBytes);
     }
     session_->on_other_clm = [this](io::SocketAddress, std::uint16_t id,
                                     std::span<const std::uint8_t> payload) {

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "io/socket_address.h"
 
@@ -51,6 +52,8 @@ A Jamulus-compatible server (drop-in for a headless `Jamulus -s -n`).
   -R, --recording DIR         record sessions into DIR (jam recorder)
       --norecord              start with recording disabled
       --control-socket PATH   supervisor control socket (used by jamfleet)
+      --threads N             cores a busy tick may use for decode/encode, 1…8
+                              (default 2 with ≥ 2 CPUs, else 1)
   -s, --server, -n, --nogui   accepted and ignored (always a headless server)
   -d, --discononquit, -T, --multithreading
                               accepted and ignored (clients are always told on quit)
@@ -60,6 +63,7 @@ A Jamulus-compatible server (drop-in for a headless `Jamulus -s -n`).
 
 base::Result<MixerOptions, std::string> parse_options(const std::vector<std::string>& args) {
     MixerOptions o;
+    o.threads = std::thread::hardware_concurrency() >= 2 ? 2 : 1;
     std::string welcome_arg;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -166,6 +170,13 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
             }
         } else if (a == "--norecord") {
             o.no_record = true;
+        } else if (a == "--threads") {
+            if (!(error = number(1, 8, n))) {
+                o.threads = static_cast<int>(n);
+            }
+        } else if (a == "--no-shared-encodes") {
+            // Not in --help: one encode per listener, for benchmarks and tests.
+            o.shared_encodes = false;
         } else if (a == "--control-socket") {
             if (!value(o.control_socket)) {
                 error = a + ": missing value";

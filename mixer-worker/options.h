@@ -30,6 +30,10 @@ struct MixerOptions {
     std::string recording_dir; // -R: jam recorder base directory
     bool no_record = false;    // --norecord: recorder initialised but disabled
     std::string control_socket;
+    // Workers for a tick's decode and encode (the tick thread included): 2 on a machine
+    // with ≥ 2 CPUs, else 1 (no helper thread).
+    int threads = 1;
+    bool shared_encodes = true; // --no-shared-encodes (hidden; benchmarks and tests)
     bool help = false;
     std::vector<std::string> warnings;
 };

@@ -92,6 +92,15 @@ OpusEncoder OpusEncoder::clone() const {
     return copy;
 }
 
+void OpusEncoder::copy_state_from(const OpusEncoder& other) {
+    if (this == &other || !enc_ || !other.enc_ || state_bytes_ != other.state_bytes_ ||
+        channels_ != other.channels_ || frame_samples_ != other.frame_samples_) {
+        return;
+    }
+    std::memcpy(enc_.get(), other.enc_.get(), state_bytes_);
+    coded_bytes_ = other.coded_bytes_;
+}
+
 void OpusDecoder::Deleter::operator()(OpusCustomDecoder* d) const {
     opus_custom_decoder_destroy(d);
 }

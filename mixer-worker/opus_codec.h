@@ -52,6 +52,9 @@ public:
 
     // A copy of the whole encoder state: continuing both gives identical bytes.
     OpusEncoder clone() const;
+    // Overwrites this encoder's state with `other`'s (same mode, channels and size): both then
+    // continue the same stream bit-identically. No allocation (a tick may call it).
+    void copy_state_from(const OpusEncoder& other);
 
     int channels() const { return channels_; }
     int coded_bytes() const { return coded_bytes_; }

@@ -155,6 +155,8 @@ void MixerServer::register_rpc_methods() {
                     {"framesDecoded", a.frames_decoded},
                     {"framesConcealed", a.frames_concealed},
                     {"framesEncoded", a.frames_encoded},
+                    {"encodeGroups", a.encode_groups},
+                    {"parallelTicks", a.parallel_ticks},
                     {"packetsSent", a.packets_sent},
                     {"jitterPutDrops", a.jitter_put_drops},
                     {"wrongSizePackets", a.wrong_size_packets},

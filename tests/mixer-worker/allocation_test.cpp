@@ -1,7 +1,9 @@
 // Proves the real-time path allocates nothing: global operator new is replaced in
 // this test executable only and counts calls while a test window is open, over
 // many ticks of receive → session → jitter buffer → decode → mix → encode → send
-// with several clients of different formats on real loopback sockets.
+// with several clients of different formats on real loopback sockets, while encode groups
+// split and merge, serially and with the tick pool forced parallel.
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
@@ -113,17 +115,19 @@ std::vector<std::vector<std::uint8_t>> encode_packets(const proto::AudioFormat& 
     return out;
 }
 
-TEST(RealTimePath, AllocatesNothingPerTickWithSeveralClients) {
+void run_real_time_path(const AudioEngineSettings& engine_settings) {
     auto server = io::UdpSocket::bind(io::SocketAddress::loopback(0));
     ASSERT_TRUE(server.ok()) << server.error();
-    AudioEngine engine({128, false, 8});
+    AudioEngine engine(engine_settings);
     SessionSettings settings;
     settings.max_channels = 8;
     Session session(std::move(settings), engine, base::Logger("mixer", [](std::string_view) {}));
 
     std::vector<Client> clients;
-    for (const auto& f : {fmt(128, 1, 45, 1), fmt(128, 2, 71, 1), fmt(64, 1, 22, 1),
-                          fmt(128, 2, 165, 2), fmt(64, 2, 35, 2)}) {
+    // Three clients share a format, so their mixes are encoded once.
+    for (const auto& f :
+         {fmt(128, 1, 45, 1), fmt(128, 2, 71, 1), fmt(64, 1, 22, 1), fmt(128, 2, 165, 2),
+          fmt(64, 2, 35, 2), fmt(128, 2, 71, 1), fmt(128, 2, 71, 1)}) {
         Client c;
         c.format = f;
         auto s = io::UdpSocket::bind(io::SocketAddress::loopback(0));
@@ -203,23 +207,53 @@ TEST(RealTimePath, AllocatesNothingPerTickWithSeveralClients) {
         counter = static_cast<std::uint8_t>(counter + 2);
     }
     (void)session.take_outgoing();
-    ASSERT_EQ(session.connected_count(), 5);
-    for (int i = 0; i < 50; ++i) {
+    ASSERT_EQ(session.connected_count(), 7);
+    // Past the ≈3 s fade-in, so that equal mixes have merged into one encode group.
+    for (int i = 0; i < 1250; ++i) {
         tick();
     }
     const auto packets_before = engine.stats().packets_sent;
+    const auto parallel_before = engine.stats().parallel_ticks;
+    std::uint64_t min_groups = engine.stats().encode_groups;
+    std::uint64_t max_groups = min_groups;
 
     g_allocations = 0;
     g_counting = true;
     for (int i = 0; i < 1000; ++i) {
+        // A fader move splits a listener off its group; moving it back merges it again.
+        if (i == 300 || i == 500) {
+            engine.set_gain(5, 0, i == 300 ? 0.5f : 1.0f);
+        }
         tick();
+        min_groups = std::min<std::uint64_t>(min_groups, engine.stats().encode_groups);
+        max_groups = std::max<std::uint64_t>(max_groups, engine.stats().encode_groups);
     }
     g_counting = false;
 
     EXPECT_EQ(g_allocations.load(), 0u);
-    // The window really exercised the path: every client got its audio.
-    EXPECT_GE(engine.stats().packets_sent - packets_before, 4000u);
+    // The window really exercised the path: every client got its audio, groups changed.
+    EXPECT_GE(engine.stats().packets_sent - packets_before, 5500u);
     EXPECT_GT(engine.stats().frames_decoded, 4000u);
+    EXPECT_EQ(min_groups, 5u);
+    EXPECT_EQ(max_groups, 6u);
+    if (engine_settings.parallelism == TickParallelism::Parallel) {
+        EXPECT_EQ(engine.stats().parallel_ticks - parallel_before, 1000u);
+    }
+}
+
+TEST(RealTimePath, AllocatesNothingPerTickWithSeveralClients) {
+    AudioEngineSettings s;
+    s.max_channels = 8;
+    s.threads = 1;
+    run_real_time_path(s);
+}
+
+TEST(RealTimePath, AllocatesNothingPerTickOnTheTickPoolInParallel) {
+    AudioEngineSettings s;
+    s.max_channels = 8;
+    s.threads = 2;
+    s.parallelism = TickParallelism::Parallel;
+    run_real_time_path(s);
 }
 
 TEST(RealTimePath, TheCounterSeesAllocations) {

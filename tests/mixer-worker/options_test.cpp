@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -91,10 +92,11 @@ TEST(Options, HelpListsEveryOption) {
     ASSERT_TRUE(o.ok());
     EXPECT_TRUE(o->help);
     const std::string text = usage_text();
-    for (const char* opt : {"--port", "--serverbindip", "--numchannels", "--welcomemessage",
-                            "--directoryserver", "--directoryaddress", "--serverinfo",
-                            "--serverpublicip", "--delaypan", "--fastupdate", "--licence", "--qos",
-                            "--jsonrpcport", "--jsonrpcsecretfile", "--log", "--control-socket"}) {
+    for (const char* opt :
+         {"--port", "--serverbindip", "--numchannels", "--welcomemessage", "--directoryserver",
+          "--directoryaddress", "--serverinfo", "--serverpublicip", "--delaypan", "--fastupdate",
+          "--licence", "--qos", "--jsonrpcport", "--jsonrpcsecretfile", "--log", "--control-socket",
+          "--threads"}) {
         EXPECT_NE(text.find(opt), std::string::npos) << opt;
     }
 }
@@ -112,6 +114,22 @@ TEST(Options, RecordingDirectoryAndNoRecord) {
     ASSERT_FALSE(missing.ok());
     EXPECT_EQ(missing.error(), "-R: missing value");
     EXPECT_NE(usage_text().find("--recording"), std::string::npos);
+}
+
+TEST(Options, ThreadsAndSharedEncodes) {
+    auto d = parse_options({});
+    ASSERT_TRUE(d.ok());
+    EXPECT_EQ(d->threads, std::thread::hardware_concurrency() >= 2 ? 2 : 1);
+    EXPECT_TRUE(d->shared_encodes);
+    auto o = parse_options({"--threads", "1", "--no-shared-encodes"});
+    ASSERT_TRUE(o.ok());
+    EXPECT_EQ(o->threads, 1);
+    EXPECT_FALSE(o->shared_encodes);
+    auto zero = parse_options({"--threads", "0"});
+    ASSERT_FALSE(zero.ok());
+    EXPECT_EQ(zero.error(), "--threads: \"0\" is not a number in 1…8");
+    // A benchmark switch, not a user option.
+    EXPECT_EQ(usage_text().find("--no-shared-encodes"), std::string::npos);
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -154,6 +155,114 @@ TEST(OpusEncoder, CloneContinuesTheStreamBitIdentically) {
     }
     // The clone carries history: a fresh encoder would produce different bytes.
     EXPECT_TRUE(any_difference_from_fresh);
+}
+
+class OpusStateCopy : public ::testing::TestWithParam<Case> {};
+
+// What shared encodes rely on (docs/adr/0006): with the libopus we ship (1.5.2), an encoder
+// that copies another's state mid-stream continues that stream byte for byte, even after it
+// encoded different audio of its own; without the copy it would not.
+TEST_P(OpusStateCopy, ContinuesTheOtherStreamBitIdentically) {
+    const Case c = GetParam();
+    auto mode = OpusMode::create(c.frame_samples);
+    ASSERT_TRUE(mode.ok());
+    auto leader = OpusEncoder::create(*mode, c.channels, c.coded_bytes);
+    auto follower = OpusEncoder::create(*mode, c.channels, c.coded_bytes);
+    ASSERT_TRUE(leader.ok() && follower.ok());
+    const auto bytes = static_cast<std::size_t>(c.coded_bytes);
+    std::vector<std::uint8_t> a(bytes), b(bytes);
+    for (int f = 0; f < 40; ++f) {
+        const long t = long{f} * c.frame_samples;
+        ASSERT_EQ(leader->encode(sine(c.frame_samples, c.channels, t, 300.0), a), bytes);
+        ASSERT_EQ(follower->encode(sine(c.frame_samples, c.channels, t, 770.0), b), bytes);
+    }
+    auto uncopied = follower->clone();
+    follower->copy_state_from(*leader);
+    bool uncopied_differs = false;
+    for (int f = 40; f < 200; ++f) {
+        const auto pcm = sine(c.frame_samples, c.channels, long{f} * c.frame_samples, 300.0);
+        ASSERT_EQ(leader->encode(pcm, a), bytes);
+        ASSERT_EQ(follower->encode(pcm, b), bytes);
+        ASSERT_EQ(a, b) << "frame " << f;
+        std::vector<std::uint8_t> u(bytes);
+        ASSERT_EQ(uncopied.encode(pcm, u), bytes);
+        uncopied_differs = uncopied_differs || u != a;
+    }
+    EXPECT_TRUE(uncopied_differs);
+}
+
+INSTANTIATE_TEST_SUITE_P(JamulusFormats, OpusStateCopy,
+                         ::testing::Values(Case{128, 1, 45}, Case{128, 2, 71}, Case{64, 1, 22},
+                                           Case{64, 2, 35}));
+
+// Why merges wait for stable ticks (docs/adr/0006), and the bound the engine's merge test
+// uses: a client switched to another encoder that saw the same audio for 32 frames decodes
+// (almost) what its own encoder would have given; switched to a fresh encoder it clicks.
+TEST(OpusStreamSwitch, AConvergedEncoderIsSeamlessAFreshOneIsNot) {
+    auto mode = OpusMode::create(128);
+    ASSERT_TRUE(mode.ok());
+    auto group = OpusEncoder::create(*mode, 2, 71);
+    auto own = OpusEncoder::create(*mode, 2, 71);
+    ASSERT_TRUE(group.ok() && own.ok());
+    auto d_own = OpusDecoder::create(*mode, 2);
+    auto d_merged = OpusDecoder::create(*mode, 2);
+    auto d_fresh = OpusDecoder::create(*mode, 2);
+    ASSERT_TRUE(d_own.ok() && d_merged.ok() && d_fresh.ok());
+    // Two tones; the listener's own mix had the second one at 0.3 until frame 100.
+    auto mix = [](long f, float second) {
+        auto a = sine(128, 2, f * 128, 300.0);
+        const auto b = sine(128, 2, f * 128, 700.0);
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            a[i] = static_cast<std::int16_t>(0.5f * a[i] + 0.5f * second * b[i]);
+        }
+        return a;
+    };
+    std::vector<std::uint8_t> pg(71), po(71), pf(71);
+    std::vector<std::int16_t> out_own(256), out_merged(256), out_fresh(256);
+    std::optional<OpusEncoder> fresh;
+    double merged_error = 0;
+    double fresh_error = 0;
+    double peak = 0;
+    for (long f = 0; f < 142; ++f) {
+        ASSERT_EQ(group->encode(mix(f, 1.0f), pg), 71u);
+        ASSERT_EQ(own->encode(mix(f, f < 100 ? 0.3f : 1.0f), po), 71u);
+        if (f < 132) {
+            ASSERT_TRUE(d_own->decode(po, out_own) && d_merged->decode(po, out_merged) &&
+                        d_fresh->decode(po, out_fresh));
+            continue;
+        }
+        if (!fresh) {
+            fresh.emplace(std::move(OpusEncoder::create(*mode, 2, 71)).value());
+        }
+        ASSERT_EQ(fresh->encode(mix(f, 1.0f), pf), 71u);
+        ASSERT_TRUE(d_own->decode(po, out_own) && d_merged->decode(pg, out_merged) &&
+                    d_fresh->decode(pf, out_fresh));
+        for (std::size_t i = 0; i < out_own.size(); ++i) {
+            merged_error = std::max(merged_error, std::abs(double(out_merged[i]) - out_own[i]));
+            fresh_error = std::max(fresh_error, std::abs(double(out_fresh[i]) - out_own[i]));
+            peak = std::max(peak, std::abs(double(out_own[i])));
+        }
+    }
+    ASSERT_GT(peak, 8000.0);
+    EXPECT_LT(merged_error / peak, 0.05) << merged_error;
+    EXPECT_GT(fresh_error / peak, 0.05) << fresh_error;
+}
+
+TEST(OpusEncoder, CopyStateIgnoresAnEncoderOfAnotherShape) {
+    auto mode = OpusMode::create(128);
+    ASSERT_TRUE(mode.ok());
+    auto mono = OpusEncoder::create(*mode, 1, 45);
+    auto stereo = OpusEncoder::create(*mode, 2, 71);
+    ASSERT_TRUE(mono.ok() && stereo.ok());
+    auto reference = stereo->clone();
+    stereo->copy_state_from(*mono); // refused: the stereo stream goes on untouched
+    std::vector<std::uint8_t> a(71), b(71);
+    for (int f = 0; f < 5; ++f) {
+        const auto pcm = sine(128, 2, f * 128L, 300.0);
+        ASSERT_EQ(stereo->encode(pcm, a), 71u);
+        ASSERT_EQ(reference.encode(pcm, b), 71u);
+        EXPECT_EQ(a, b);
+    }
 }
 
 } // namespace
