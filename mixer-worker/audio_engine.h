@@ -27,13 +27,13 @@ class TickPool;
 
 // When the tick spreads decode and encode over the pool's workers.
 enum class TickParallelism {
-    Automatic, // in parallel while the tick's work exceeds ~30 % of its period, until < ~15 %
+    Automatic, // in parallel while the tick's work exceeds ~45 % of its period, until < ~25 %
     Serial,
     Parallel, // always (tests)
 };
 
 // Hysteresis of TickParallelism::Automatic: parallel once the smoothed serial-equivalent work
-// of a tick exceeds 30 % of its period, serial again below 15 %.
+// of a tick exceeds 45 % of its period, serial again below 25 %.
 bool tick_runs_parallel(bool parallel_now, std::int64_t work_ns, std::int64_t period_ns);
 
 struct AudioEngineSettings {

@@ -92,13 +92,13 @@ TEST_P(SharedEncodesExact, EveryDatagramEqualsTheUnsharedEngines) {
     EXPECT_EQ(parallel.stats().frames_decoded, reference.stats().frames_decoded);
 }
 
-TEST(TickParallelism, SwitchesUpAbove30PercentAndDownBelow15PercentOfThePeriod) {
+TEST(TickParallelism, SwitchesUpAbove45PercentAndDownBelow25PercentOfThePeriod) {
     constexpr std::int64_t kPeriod = 2'666'666; // 128 samples at 48 kHz
-    EXPECT_FALSE(tick_runs_parallel(false, kPeriod / 4, kPeriod));
-    EXPECT_TRUE(tick_runs_parallel(false, kPeriod / 3, kPeriod));
-    EXPECT_TRUE(tick_runs_parallel(true, kPeriod / 5, kPeriod)); // between: stays
+    EXPECT_FALSE(tick_runs_parallel(false, kPeriod * 40 / 100, kPeriod)); // between: stays
+    EXPECT_TRUE(tick_runs_parallel(false, kPeriod / 2, kPeriod));
+    EXPECT_TRUE(tick_runs_parallel(true, kPeriod * 30 / 100, kPeriod)); // between: stays
     EXPECT_FALSE(tick_runs_parallel(false, kPeriod / 5, kPeriod));
-    EXPECT_FALSE(tick_runs_parallel(true, kPeriod / 10, kPeriod));
+    EXPECT_FALSE(tick_runs_parallel(true, kPeriod / 5, kPeriod));
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, SharedEncodesExact,
