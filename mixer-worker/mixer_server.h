@@ -49,6 +49,9 @@ private:
     MixerServer(io::Loop& loop, MixerOptions options, base::Logger log, io::UdpSocket socket);
 
     void on_readable();
+    void receive_all();
+    void start_ticking();
+    void stop_ticking();
     void on_tick(std::uint64_t expirations);
     void on_housekeeping();
     // Hands this tick's decoded client frames to the jam recorder (no allocation).
