@@ -20,6 +20,7 @@
 
 #include "bench/client_protocol.h"
 #include "bench/opus_custom_codec.h"
+#include "bench/posix_fd.h"
 #include "bench/process_sample.h"
 #include "bench/receive_stats.h"
 #include "bench/tone_check.h"
@@ -41,36 +42,6 @@ Duration seconds(double s) {
 
 double to_seconds(Duration d) {
     return std::chrono::duration<double>(d).count();
-}
-
-// A file descriptor closed on destruction.
-class Fd {
-public:
-    explicit Fd(int fd = -1) : fd_(fd) {}
-    Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-    Fd& operator=(Fd&& other) noexcept {
-        std::swap(fd_, other.fd_);
-        return *this;
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    ~Fd() {
-        if (fd_ >= 0) {
-            ::close(fd_);
-        }
-    }
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
-
-sockaddr_in make_sockaddr(std::uint32_t ip, std::uint16_t port) {
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(ip);
-    sa.sin_port = htons(port);
-    return sa;
 }
 
 struct SimClient {
