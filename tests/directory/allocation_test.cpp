@@ -9,59 +9,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/counting_new.h"
+
 #include "directory/directory_service.h"
 #include "proto/clm_messages.h"
 #include "proto/frame.h"
 #include "tests/directory/fake_journal.h"
-
-namespace {
-// Counting state for the replaced operator new (the one place globals are needed).
-std::atomic<bool> g_counting{false};
-std::atomic<std::uint64_t> g_allocations{0};
-
-void* counted_alloc(std::size_t size) {
-    if (g_counting.load(std::memory_order_relaxed)) {
-        g_allocations.fetch_add(1, std::memory_order_relaxed);
-    }
-    if (void* p = std::malloc(size == 0 ? 1 : size)) {
-        return p;
-    }
-    throw std::bad_alloc();
-}
-} // namespace
-
-void* operator new(std::size_t size) {
-    return counted_alloc(size);
-}
-void* operator new[](std::size_t size) {
-    return counted_alloc(size);
-}
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-    try {
-        return counted_alloc(size);
-    } catch (...) {
-        return nullptr;
-    }
-}
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-    try {
-        return counted_alloc(size);
-    } catch (...) {
-        return nullptr;
-    }
-}
-void operator delete(void* p) noexcept {
-    std::free(p);
-}
-void operator delete[](void* p) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-    std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-    std::free(p);
-}
 
 namespace jamfleet::directory {
 namespace {
@@ -99,14 +52,13 @@ TEST(DirectoryAllocation, ListRequestsFromKnownSourcesAllocateNothing) {
     const auto lists_before = service.stats().lists_sent;
     const auto punches_before = service.stats().punches_sent;
 
-    g_allocations = 0;
-    g_counting = true;
+    test_support::start_counting_allocations();
     round(base::TimePoint{} + 3s);
-    g_counting = false;
+    const std::uint64_t allocations = test_support::stop_counting_allocations();
 
     EXPECT_EQ(service.stats().lists_sent - lists_before, 200u);
     EXPECT_GT(service.stats().punches_sent, punches_before);
-    EXPECT_EQ(g_allocations.load(), 0u);
+    EXPECT_EQ(allocations, 0u);
 }
 
 } // namespace

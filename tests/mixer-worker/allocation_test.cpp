@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/counting_new.h"
+
 #include "base/log.h"
 #include "io/udp_socket.h"
 #include "mixer-worker/audio_engine.h"
@@ -20,55 +22,6 @@
 #include "proto/audio_format.h"
 #include "proto/conn_messages.h"
 #include "proto/frame.h"
-
-namespace {
-// Counting state for the replaced operator new (the one place globals are needed).
-std::atomic<bool> g_counting{false};
-std::atomic<std::uint64_t> g_allocations{0};
-
-void* counted_alloc(std::size_t size) {
-    if (g_counting.load(std::memory_order_relaxed)) {
-        g_allocations.fetch_add(1, std::memory_order_relaxed);
-    }
-    if (void* p = std::malloc(size == 0 ? 1 : size)) {
-        return p;
-    }
-    throw std::bad_alloc();
-}
-} // namespace
-
-void* operator new(std::size_t size) {
-    return counted_alloc(size);
-}
-void* operator new[](std::size_t size) {
-    return counted_alloc(size);
-}
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-    try {
-        return counted_alloc(size);
-    } catch (...) {
-        return nullptr;
-    }
-}
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-    try {
-        return counted_alloc(size);
-    } catch (...) {
-        return nullptr;
-    }
-}
-void operator delete(void* p) noexcept {
-    std::free(p);
-}
-void operator delete[](void* p) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-    std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-    std::free(p);
-}
 
 namespace jamfleet::mixer {
 namespace {
@@ -217,8 +170,7 @@ void run_real_time_path(const AudioEngineSettings& engine_settings) {
     std::uint64_t min_groups = engine.stats().encode_groups;
     std::uint64_t max_groups = min_groups;
 
-    g_allocations = 0;
-    g_counting = true;
+    test_support::start_counting_allocations();
     for (int i = 0; i < 1000; ++i) {
         // A fader move splits a listener off its group; moving it back merges it again.
         if (i == 300 || i == 500) {
@@ -228,9 +180,9 @@ void run_real_time_path(const AudioEngineSettings& engine_settings) {
         min_groups = std::min<std::uint64_t>(min_groups, engine.stats().encode_groups);
         max_groups = std::max<std::uint64_t>(max_groups, engine.stats().encode_groups);
     }
-    g_counting = false;
+    const std::uint64_t allocations = test_support::stop_counting_allocations();
 
-    EXPECT_EQ(g_allocations.load(), 0u);
+    EXPECT_EQ(allocations, 0u);
     // The window really exercised the path: every client got its audio, groups changed.
     EXPECT_GE(engine.stats().packets_sent - packets_before, 5500u);
     EXPECT_GT(engine.stats().frames_decoded, 4000u);
@@ -257,12 +209,11 @@ TEST(RealTimePath, AllocatesNothingPerTickOnTheTickPoolInParallel) {
 }
 
 TEST(RealTimePath, TheCounterSeesAllocations) {
-    g_allocations = 0;
-    g_counting = true;
+    test_support::start_counting_allocations();
     auto* p = new std::vector<int>(100);
-    g_counting = false;
+    const std::uint64_t allocations = test_support::stop_counting_allocations();
     delete p;
-    EXPECT_GE(g_allocations.load(), 1u);
+    EXPECT_GE(allocations, 1u);
 }
 
 } // namespace

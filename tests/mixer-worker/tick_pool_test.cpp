@@ -18,56 +18,9 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/counting_new.h"
+
 #include "mixer-worker/tick_pool.h"
-
-namespace {
-// Counting state for the replaced operator new (the one place globals are needed).
-std::atomic<bool> g_counting{false};
-std::atomic<std::uint64_t> g_allocations{0};
-
-void* counted_alloc(std::size_t size) {
-    if (g_counting.load(std::memory_order_relaxed)) {
-        g_allocations.fetch_add(1, std::memory_order_relaxed);
-    }
-    if (void* p = std::malloc(size == 0 ? 1 : size)) {
-        return p;
-    }
-    throw std::bad_alloc();
-}
-} // namespace
-
-void* operator new(std::size_t size) {
-    return counted_alloc(size);
-}
-void* operator new[](std::size_t size) {
-    return counted_alloc(size);
-}
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-    try {
-        return counted_alloc(size);
-    } catch (...) {
-        return nullptr;
-    }
-}
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-    try {
-        return counted_alloc(size);
-    } catch (...) {
-        return nullptr;
-    }
-}
-void operator delete(void* p) noexcept {
-    std::free(p);
-}
-void operator delete[](void* p) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-    std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-    std::free(p);
-}
 
 namespace jamfleet::mixer {
 namespace {
@@ -319,8 +272,7 @@ TEST(TickPool, RunAllocatesNothing) {
     std::atomic<std::uint64_t> calls{0};
     std::atomic<std::uint64_t> on_helpers{0};
     bool timed_out = false;
-    g_allocations = 0;
-    g_counting = true;
+    test_support::start_counting_allocations();
     for (int run = 0; run < kRuns; ++run) {
         const std::size_t count = static_cast<std::size_t>(run) % kMaxCount;
         const bool overlap = run % 20 == 2;
@@ -335,8 +287,8 @@ TEST(TickPool, RunAllocatesNothing) {
             }
         });
     }
-    g_counting = false;
-    EXPECT_EQ(g_allocations.load(), 0u);
+    const std::uint64_t allocations = test_support::stop_counting_allocations();
+    EXPECT_EQ(allocations, 0u);
     ASSERT_FALSE(timed_out);
     // The window really ran the work, partly on the helpers.
     std::uint64_t expected = 0;
@@ -348,12 +300,11 @@ TEST(TickPool, RunAllocatesNothing) {
 }
 
 TEST(TickPool, TheCounterSeesAllocations) {
-    g_allocations = 0;
-    g_counting = true;
+    test_support::start_counting_allocations();
     auto* p = new std::vector<int>(100);
-    g_counting = false;
+    const std::uint64_t allocations = test_support::stop_counting_allocations();
     delete p;
-    EXPECT_GE(g_allocations.load(), 1u);
+    EXPECT_GE(allocations, 1u);
 }
 
 } // namespace
