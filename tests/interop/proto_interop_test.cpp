@@ -97,7 +97,13 @@ TEST_F(ProtoAgainstRealServer, ClientListRequestNamesConnectedClients) {
         server_.address());
     JamulusClient bob(dir_.path(), jack_, "bob", {.name = "Bob 日本", .city = "São Paulo"},
                       server_.address());
-    ASSERT_TRUE(bob.wait_for_client_list([](const auto& c) { return c.size() == 2; }));
+    // Both names, not just two entries: a channel is listed before its CHANNEL_INFOS
+    // arrive, with an empty name until then.
+    ASSERT_TRUE(bob.wait_for_client_list([](const auto& c) {
+        return c.size() == 2 && std::all_of(c.begin(), c.end(), [](const auto& e) {
+                   return !e.value("name", std::string()).empty();
+               });
+    }));
 
     const auto reply = ask(MessageId::ClmReqConnClientsList, proto::encode_payload(proto::Empty{}),
                            MessageId::ClmConnClientsList);
