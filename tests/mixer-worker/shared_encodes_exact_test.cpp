@@ -93,7 +93,7 @@ TEST_P(SharedEncodesExact, EveryDatagramEqualsTheUnsharedEngines) {
 }
 
 TEST(TickParallelism, SwitchesUpAbove45PercentAndDownBelow25PercentOfThePeriod) {
-    constexpr std::int64_t kPeriod = 2'666'666; // 128 samples at 48 kHz
+    constexpr std::int64_t kPeriod = 2'666'666;                           // 128 samples at 48 kHz
     EXPECT_FALSE(tick_runs_parallel(false, kPeriod * 40 / 100, kPeriod)); // between: stays
     EXPECT_TRUE(tick_runs_parallel(false, kPeriod / 2, kPeriod));
     EXPECT_TRUE(tick_runs_parallel(true, kPeriod * 30 / 100, kPeriod)); // between: stays
