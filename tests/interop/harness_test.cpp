@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <csignal>
 #include <fstream>
 #include <numbers>
@@ -74,6 +75,18 @@ TEST(Harness, RunsInItsOwnNetworkNamespaceWithOnlyLoopback) {
     ASSERT_TRUE(got) << "loopback is not up";
     EXPECT_EQ(got->bytes, hello);
     EXPECT_EQ(got->from_port, a.port());
+}
+
+TEST(Harness, HasItsOwnDevShmSoTheMachinesJackRegistryCannotBlockJackd) {
+    // A file made in our /dev/shm must not exist in the /dev/shm the parent (meson) sees.
+    const std::string name = "jamfleet-harness-probe-" + std::to_string(::getpid());
+    { std::ofstream("/dev/shm/" + name) << "x"; }
+    ASSERT_TRUE(std::ifstream("/dev/shm/" + name).good());
+    EXPECT_FALSE(std::ifstream("/proc/" + std::to_string(::getppid()) + "/root/dev/shm/" + name)
+                     .good());
+    std::remove(("/dev/shm/" + name).c_str());
+    // And a fresh one: no JACK registry left by earlier test runs.
+    EXPECT_FALSE(std::ifstream("/dev/shm/jack-shm-registry").good());
 }
 
 TEST(Harness, ProcessCapturesOutputAndReportsExitCode) {

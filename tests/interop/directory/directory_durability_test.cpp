@@ -93,8 +93,9 @@ TEST(DirectoryDurability, KillNineDuringStormLosesNoAcknowledgedRegistration) {
         SCOPED_TRACE("round " + std::to_string(round));
         TempDir dir("directory-kill");
         const auto db = dir / "db.sqlite";
-        const std::uint16_t port = free_udp_port();
+        // Probes first: their ephemeral binds could otherwise take the port just picked.
         auto probes = make_probes(kStormServers);
+        const std::uint16_t port = free_udp_port();
         auto directory = std::make_unique<Directory>(dir.path(), db, kStormArgs, port, "first");
         // The storm takes ~10 ms, so the kill is aimed by progress, not by time: after
         // a random number of sends plus a random few microseconds, it lands anywhere

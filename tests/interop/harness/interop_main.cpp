@@ -1,8 +1,10 @@
-// main() of every interop test executable: enter a private network namespace, then run gtest.
+// main() of every interop test executable: enter a private network namespace and a private
+// /dev/shm, then run gtest.
 #include <cstdio>
 #include <gtest/gtest.h>
 
 #include "tests/interop/harness/netns.h"
+#include "tests/interop/harness/private_shm.h"
 
 int main(int argc, char** argv) {
     ::testing::InitGoogleTest(&argc, argv);
@@ -16,6 +18,12 @@ int main(int argc, char** argv) {
                          error.c_str());
             return 77; // meson: skipped
         }
+    }
+    if (auto error = jamfleet::interop::enter_private_dev_shm(); !error.empty()) {
+        std::fprintf(stderr,
+                     "interop: keeping the machine's /dev/shm (%s); jackd may find the machine's "
+                     "JACK registry full of dead servers\n",
+                     error.c_str());
     }
     return RUN_ALL_TESTS();
 }

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <netinet/in.h>
 #include <poll.h>
+#include <random>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -43,7 +44,46 @@ int bind_loopback(int type, std::uint16_t port, std::uint16_t& bound) {
     return fd;
 }
 
+// The kernel's ephemeral range (port-0 binds, Jamulus's and our probes' sockets) starts here.
+std::uint16_t ephemeral_low() {
+    std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
+    unsigned low = 0;
+    return in >> low && low > 0 && low <= 65535 ? static_cast<std::uint16_t>(low) : 32768;
+}
+
+// A port below the ephemeral range, so no later port-0 bind (the 149 probes of a storm, a
+// client) can take it between this pick and the server's own bind; above 23000, so neither
+// Jamulus's default ports (22124, clients from 22134) collide. Port 0 when the range is too
+// small or crowded.
+std::uint16_t free_port_below_ephemeral(int type, bool also_tcp) {
+    constexpr unsigned kLow = 23000;
+    const unsigned high = ephemeral_low();
+    if (high <= kLow + 100) {
+        return 0;
+    }
+    std::mt19937 rng(std::random_device{}());
+    std::uniform_int_distribution<unsigned> pick(kLow, high - 1);
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        const auto candidate = static_cast<std::uint16_t>(pick(rng));
+        std::uint16_t bound = 0;
+        const int first = bind_loopback(type, candidate, bound);
+        const int tcp = first >= 0 && also_tcp ? bind_loopback(SOCK_STREAM, candidate, bound) : -1;
+        for (int fd : {first, tcp}) {
+            if (fd >= 0) {
+                ::close(fd);
+            }
+        }
+        if (first >= 0 && (!also_tcp || tcp >= 0)) {
+            return candidate;
+        }
+    }
+    return 0;
+}
+
 std::uint16_t free_port(int type) {
+    if (const auto port = free_port_below_ephemeral(type, false); port != 0) {
+        return port;
+    }
     std::uint16_t port = 0;
     const int fd = bind_loopback(type, 0, port);
     if (fd < 0) {
@@ -88,6 +128,9 @@ std::uint16_t free_tcp_port() {
 }
 
 std::uint16_t free_udp_and_tcp_port() {
+    if (const auto port = free_port_below_ephemeral(SOCK_DGRAM, true); port != 0) {
+        return port;
+    }
     for (int attempt = 0; attempt < 100; ++attempt) {
         std::uint16_t port = 0;
         const int udp = bind_loopback(SOCK_DGRAM, 0, port);

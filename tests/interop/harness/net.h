@@ -11,7 +11,8 @@
 
 namespace jamfleet::interop {
 
-// A port that was free on 127.0.0.1 a moment ago (the socket is closed before returning).
+// A port that was free on 127.0.0.1 a moment ago (the socket is closed before returning), picked
+// below the ephemeral range so that port-0 binds made after the pick cannot take it.
 // Inside the test's private network namespace nothing else can take it meanwhile.
 std::uint16_t free_udp_port();
 std::uint16_t free_tcp_port();
