@@ -4,8 +4,8 @@
 
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <numbers>
 #include <string>
@@ -82,8 +82,8 @@ TEST(Harness, HasItsOwnDevShmSoTheMachinesJackRegistryCannotBlockJackd) {
     const std::string name = "jamfleet-harness-probe-" + std::to_string(::getpid());
     { std::ofstream("/dev/shm/" + name) << "x"; }
     ASSERT_TRUE(std::ifstream("/dev/shm/" + name).good());
-    EXPECT_FALSE(std::ifstream("/proc/" + std::to_string(::getppid()) + "/root/dev/shm/" + name)
-                     .good());
+    EXPECT_FALSE(
+        std::ifstream("/proc/" + std::to_string(::getppid()) + "/root/dev/shm/" + name).good());
     std::remove(("/dev/shm/" + name).c_str());
     // And a fresh one: no JACK registry left by earlier test runs.
     EXPECT_FALSE(std::ifstream("/dev/shm/jack-shm-registry").good());
