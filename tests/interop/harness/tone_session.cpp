@@ -32,6 +32,7 @@ std::vector<AudioCase> audio_cases() {
 ToneResult measure_tone(const std::filesystem::path& dir, const ServerKind& kind,
                         const AudioCase& audio) {
     constexpr double kToneHz = 440;
+    constexpr int kJitterFrames = 6; // enough for the JACK dummy backend on a busy machine
     JackServer jack(dir, audio.jack_period);
     JamulusServer server(dir, kind, {.args = audio.server_args});
     const auto profile = [&](const std::string& name) {
@@ -40,8 +41,14 @@ ToneResult measure_tone(const std::filesystem::path& dir, const ServerKind& kind
                              .audio_quality = audio.audio_quality,
                              .opus_small = audio.opus_small};
     };
-    JamulusClient alice(dir, jack, "alice", profile("alice"), server.address());
-    JamulusClient bob(dir, jack, "bob", profile("bob"), server.address());
+    // Fixed jitter buffers on both sides (the client tells the server its size): with the
+    // automatic ones, the same server measured 13–24 ms from one session to the next, so a
+    // latency comparison between servers would compare buffer decisions, not servers.
+    const ClientOptions fixed_buffers{
+        .extra_ini = "<autojitbuf>0</autojitbuf><jitbuf>" + std::to_string(kJitterFrames) +
+                     "</jitbuf><jitbufserver>" + std::to_string(kJitterFrames) + "</jitbufserver>"};
+    JamulusClient alice(dir, jack, "alice", profile("alice"), server.address(), fixed_buffers);
+    JamulusClient bob(dir, jack, "bob", profile("bob"), server.address(), fixed_buffers);
     for (auto* client : {&alice, &bob}) {
         if (!client->wait_for_client_list([](const auto& c) { return c.size() == 2; })) {
             throw std::runtime_error(client->role() + " never saw both clients on " + kind.name);
