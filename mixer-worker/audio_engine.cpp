@@ -64,11 +64,10 @@ bool AudioEngine::decode_tick(Channel& ch, AudioStats& stats) {
         }
         const std::span<const std::uint8_t> data =
             have ? std::span<const std::uint8_t>(ch.block) : std::span<const std::uint8_t>();
-        if (!ch.decoder->decode(data, ch.pcm16)) {
+        if (!ch.decoder->decode(
+                data, std::span<float>(ch.in_fifo).subspan(ch.in_fifo_floats, client_floats))) {
             ++stats.codec_errors;
         }
-        int16_to_float(std::span<const std::int16_t>(ch.pcm16).first(client_floats),
-                       std::span<float>(ch.in_fifo).subspan(ch.in_fifo_floats, client_floats));
         ch.in_fifo_floats += client_floats;
     }
     std::swap(ch.current, ch.previous);
@@ -161,11 +160,11 @@ void AudioEngine::mix_and_encode(Channel& leader, int leader_id, std::size_t inp
     leader.coded_frames = 0;
     while (leader.out_fifo_floats - consumed >= client_floats &&
            leader.coded_frames < kMaxFramesPerTick) {
-        float_to_int16(std::span<const float>(leader.out_fifo).subspan(consumed, client_floats),
-                       leader.pcm16);
         const std::span<std::uint8_t> out =
             std::span<std::uint8_t>(leader.coded).subspan(leader.coded_frames * bytes, bytes);
-        if (leader.encoder->encode(leader.pcm16, out) != bytes) {
+        if (leader.encoder->encode(
+                std::span<const float>(leader.out_fifo).subspan(consumed, client_floats), out) !=
+            bytes) {
             ++w.stats.codec_errors;
             std::fill(out.begin(), out.end(), std::uint8_t{0});
         }

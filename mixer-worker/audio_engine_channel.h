@@ -31,7 +31,6 @@ struct alignas(64) AudioEngine::Channel {
     int last_reported_jitter = 0;
 
     std::vector<std::uint8_t> block; // one coded frame read from the jitter buffer
-    std::vector<std::int16_t> pcm16; // one decoded/encoded client frame
     std::vector<float> in_fifo;      // decoded samples not yet mixed
     std::size_t in_fifo_floats = 0;
     std::vector<float> current;  // this tick's server frame (interleaved)

@@ -124,7 +124,6 @@ bool AudioEngine::set_format(int id, const proto::AudioFormat& format) {
     ch.jitter.configure(format.coded_bytes, format.with_sequence, frame);
     ch.jitter.set_requested_size(ch.jitter_request);
     ch.block.assign(format.coded_bytes, 0);
-    ch.pcm16.assign(kMaxFrameFloats, 0);
     ch.in_fifo.assign(2 * kMaxFrameFloats, 0.0f);
     ch.in_fifo_floats = 0;
     ch.current.assign(kMaxFrameFloats, 0.0f);

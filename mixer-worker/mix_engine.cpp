@@ -100,11 +100,4 @@ void float_to_int16(std::span<const float> in, std::span<std::int16_t> out) {
     }
 }
 
-void int16_to_float(std::span<const std::int16_t> in, std::span<float> out) {
-    const std::size_t n = std::min(in.size(), out.size());
-    for (std::size_t i = 0; i < n; ++i) {
-        out[i] = static_cast<float>(in[i]);
-    }
-}
-
 } // namespace jamfleet::mixer

@@ -42,6 +42,5 @@ void mix_personal(const MixSettings& settings, std::span<const MixInput> inputs,
 
 // Converts with saturation to [-32768, 32767]; in-range values truncate toward zero.
 void float_to_int16(std::span<const float> in, std::span<std::int16_t> out);
-void int16_to_float(std::span<const std::int16_t> in, std::span<float> out);
 
 } // namespace jamfleet::mixer

@@ -14,6 +14,14 @@ namespace jamfleet::mixer {
 
 using base::Err;
 
+namespace {
+
+// libopus's float samples are ±1.0; the mixer's floats are in int16 units.
+constexpr float kInt16Scale = 32768.0f;
+constexpr float kInt16Max = 32767.0f;
+
+} // namespace
+
 void OpusMode::Deleter::operator()(OpusCustomMode* m) const {
     opus_custom_mode_destroy(m);
 }
@@ -63,6 +71,7 @@ base::Result<OpusEncoder, std::string> OpusEncoder::create(const OpusMode& mode,
     // and an explicit output size that only caps the size at the same value, and
     // libopus 1.5.2 (custom modes) segfaults in the next encode when it is set, so
     // the size alone drives the bitrate here.
+    out.scaled_.assign(static_cast<std::size_t>(mode.frame_samples() * channels), 0.0f);
     out.channels_ = channels;
     out.coded_bytes_ = coded_bytes;
     out.frame_samples_ = mode.frame_samples();
@@ -79,12 +88,27 @@ std::size_t OpusEncoder::encode(std::span<const std::int16_t> pcm, std::span<std
     return n > 0 ? static_cast<std::size_t>(n) : 0;
 }
 
+std::size_t OpusEncoder::encode(std::span<const float> pcm, std::span<std::uint8_t> out) {
+    const auto need = static_cast<std::size_t>(frame_samples_ * channels_);
+    if (pcm.size() < need || scaled_.size() < need ||
+        out.size() < static_cast<std::size_t>(coded_bytes_)) {
+        return 0;
+    }
+    for (std::size_t i = 0; i < need; ++i) {
+        scaled_[i] = std::clamp(pcm[i], -kInt16Scale, kInt16Max) * (1.0f / kInt16Scale);
+    }
+    const int n = opus_custom_encode_float(enc_.get(), scaled_.data(), frame_samples_, out.data(),
+                                           coded_bytes_);
+    return n > 0 ? static_cast<std::size_t>(n) : 0;
+}
+
 OpusEncoder OpusEncoder::clone() const {
     OpusEncoder copy;
     copy.enc_.reset(static_cast<OpusCustomEncoder*>(std::malloc(state_bytes_)));
     if (copy.enc_) {
         std::memcpy(copy.enc_.get(), enc_.get(), state_bytes_);
     }
+    copy.scaled_.assign(scaled_.size(), 0.0f);
     copy.state_bytes_ = state_bytes_;
     copy.channels_ = channels_;
     copy.coded_bytes_ = coded_bytes_;
@@ -119,24 +143,33 @@ base::Result<OpusDecoder, std::string> OpusDecoder::create(const OpusMode& mode,
     return out;
 }
 
+std::span<const std::uint8_t> OpusDecoder::packet_for(std::span<const std::uint8_t> data) {
+    if (data.empty()) {
+        if (last_packet_bytes_ == 0 || consecutive_losses_ >= 15) {
+            return {};
+        }
+        ++consecutive_losses_;
+        return std::span<const std::uint8_t>(last_packet_).first(last_packet_bytes_);
+    }
+    if (data.size() <= last_packet_.size()) {
+        consecutive_losses_ = 0;
+        std::copy(data.begin(), data.end(), last_packet_.begin());
+        last_packet_bytes_ = data.size();
+    }
+    return data;
+}
+
 bool OpusDecoder::decode(std::span<const std::uint8_t> data, std::span<std::int16_t> pcm) {
     const auto need = static_cast<std::size_t>(frame_samples_ * channels_);
     if (pcm.size() < need) {
         return false;
     }
-    if (data.empty()) {
-        if (last_packet_bytes_ == 0 || consecutive_losses_ >= 15) {
-            std::fill_n(pcm.begin(), need, std::int16_t{0});
-            return true;
-        }
-        ++consecutive_losses_;
-        data = std::span<const std::uint8_t>(last_packet_).first(last_packet_bytes_);
-    } else if (data.size() <= last_packet_.size()) {
-        consecutive_losses_ = 0;
-        std::copy(data.begin(), data.end(), last_packet_.begin());
-        last_packet_bytes_ = data.size();
+    const auto packet = packet_for(data);
+    if (packet.empty()) {
+        std::fill_n(pcm.begin(), need, std::int16_t{0});
+        return true;
     }
-    const int n = opus_custom_decode(dec_.get(), data.data(), static_cast<int>(data.size()),
+    const int n = opus_custom_decode(dec_.get(), packet.data(), static_cast<int>(packet.size()),
                                      pcm.data(), frame_samples_);
     if (n != frame_samples_) {
         std::fill_n(pcm.begin(), need, std::int16_t{0});
@@ -147,6 +180,30 @@ bool OpusDecoder::decode(std::span<const std::uint8_t> data, std::span<std::int1
         for (std::size_t i = 0; i < need; ++i) {
             pcm[i] = static_cast<std::int16_t>(pcm[i] / (1 << shift));
         }
+    }
+    return true;
+}
+
+bool OpusDecoder::decode(std::span<const std::uint8_t> data, std::span<float> pcm) {
+    const auto need = static_cast<std::size_t>(frame_samples_ * channels_);
+    if (pcm.size() < need) {
+        return false;
+    }
+    const auto packet = packet_for(data);
+    if (packet.empty()) {
+        std::fill_n(pcm.begin(), need, 0.0f);
+        return true;
+    }
+    const int n = opus_custom_decode_float(
+        dec_.get(), packet.data(), static_cast<int>(packet.size()), pcm.data(), frame_samples_);
+    if (n != frame_samples_) {
+        std::fill_n(pcm.begin(), need, 0.0f);
+        return false;
+    }
+    // Clamped first, then a repeated packet halved per consecutive loss: the int16 path's order.
+    const float loss_scale = 1.0f / static_cast<float>(1 << consecutive_losses_);
+    for (std::size_t i = 0; i < need; ++i) {
+        pcm[i] = std::clamp(pcm[i] * kInt16Scale, -kInt16Scale, kInt16Max) * loss_scale;
     }
     return true;
 }

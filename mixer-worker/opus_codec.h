@@ -49,6 +49,10 @@ public:
     // Encodes one frame of interleaved int16 (frame_samples × channels) into
     // exactly coded_bytes() bytes of `out`. Returns bytes written, 0 on error.
     std::size_t encode(std::span<const std::int16_t> pcm, std::span<std::uint8_t> out);
+    // The same from floats in int16 units (clamped to the int16 range as the int16 path
+    // is), through libopus's float entry point: the mixer's samples are floats, and this
+    // skips a conversion to int16 and libopus's conversion back. No allocation.
+    std::size_t encode(std::span<const float> pcm, std::span<std::uint8_t> out);
 
     // A copy of the whole encoder state: continuing both gives identical bytes.
     OpusEncoder clone() const;
@@ -67,6 +71,7 @@ private:
     OpusEncoder() = default;
 
     std::unique_ptr<OpusCustomEncoder, Deleter> enc_;
+    std::vector<float> scaled_; // one frame scaled to ±1 for the float entry point
     std::size_t state_bytes_ = 0;
     int channels_ = 1;
     int coded_bytes_ = 0;
@@ -87,6 +92,9 @@ public:
     // good packet is decoded again, halving the level for each consecutive loss,
     // which keeps the decoder state continuous; before any packet it is silence.
     bool decode(std::span<const std::uint8_t> data, std::span<std::int16_t> pcm);
+    // The same into floats in int16 units, clamped to the int16 range like the int16 path,
+    // through libopus's float entry point (no round trip through int16). No allocation.
+    bool decode(std::span<const std::uint8_t> data, std::span<float> pcm);
 
     int channels() const { return channels_; }
     int frame_samples() const { return frame_samples_; }
@@ -96,6 +104,9 @@ private:
         void operator()(OpusCustomDecoder* d) const;
     };
     OpusDecoder() = default;
+    // The packet to decode for `data` (the last good one again when it is empty, remembered
+    // otherwise); empty when the output is silence.
+    std::span<const std::uint8_t> packet_for(std::span<const std::uint8_t> data);
 
     std::unique_ptr<OpusCustomDecoder, Deleter> dec_;
     std::vector<std::uint8_t> last_packet_; // capacity kMaxCodedBytes, never reallocated
