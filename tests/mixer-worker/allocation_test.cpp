@@ -22,6 +22,7 @@
 #include "proto/audio_format.h"
 #include "proto/conn_messages.h"
 #include "proto/frame.h"
+#include "tests/mixer-worker/audio_room.h"
 
 namespace jamfleet::mixer {
 namespace {
@@ -33,17 +34,7 @@ struct Client {
     std::size_t next = 0;
 };
 
-proto::AudioFormat fmt(std::uint16_t frame, std::uint8_t channels, std::uint16_t coded,
-                       std::uint16_t factor) {
-    proto::AudioFormat f;
-    f.codec = frame == 64 ? proto::AudioCodingType::Opus64 : proto::AudioCodingType::Opus;
-    f.frame_samples = frame;
-    f.channels = channels;
-    f.coded_bytes = coded;
-    f.block_factor = factor;
-    f.with_sequence = true;
-    return f;
-}
+using testing::audio_format;
 
 std::vector<std::vector<std::uint8_t>> encode_packets(const proto::AudioFormat& f, int count) {
     auto mode = OpusMode::create(f.frame_samples);
@@ -79,8 +70,9 @@ void run_real_time_path(const AudioEngineSettings& engine_settings) {
     std::vector<Client> clients;
     // Three clients share a format, so their mixes are encoded once.
     for (const auto& f :
-         {fmt(128, 1, 45, 1), fmt(128, 2, 71, 1), fmt(64, 1, 22, 1), fmt(128, 2, 165, 2),
-          fmt(64, 2, 35, 2), fmt(128, 2, 71, 1), fmt(128, 2, 71, 1)}) {
+         {audio_format(128, 1, 45, 1), audio_format(128, 2, 71, 1), audio_format(64, 1, 22, 1),
+          audio_format(128, 2, 165, 2), audio_format(64, 2, 35, 2), audio_format(128, 2, 71, 1),
+          audio_format(128, 2, 71, 1)}) {
         Client c;
         c.format = f;
         auto s = io::UdpSocket::bind(io::SocketAddress::loopback(0));

@@ -10,6 +10,7 @@
 
 #include "mixer-worker/opus_codec.h"
 #include "proto/audio_format.h"
+#include "tests/mixer-worker/audio_room.h"
 
 namespace jamfleet::mixer {
 namespace {
@@ -17,17 +18,7 @@ namespace {
 const io::SocketAddress kA{0x7f000001, 6000};
 const io::SocketAddress kB{0x7f000001, 6001};
 
-proto::AudioFormat format(std::uint16_t frame_samples, std::uint8_t channels,
-                          std::uint16_t coded_bytes, std::uint16_t factor, bool seq) {
-    proto::AudioFormat f;
-    f.codec = frame_samples == 64 ? proto::AudioCodingType::Opus64 : proto::AudioCodingType::Opus;
-    f.frame_samples = frame_samples;
-    f.channels = channels;
-    f.coded_bytes = coded_bytes;
-    f.block_factor = factor;
-    f.with_sequence = seq;
-    return f;
-}
+using testing::audio_format;
 
 // A client that sends a sine (or silence) in its format.
 class FakeClient {
@@ -115,8 +106,8 @@ Captured run(AudioEngine& engine, FakeClient& a, FakeClient* b, int ticks, int p
 
 TEST(AudioEngine, MixesAToBInBsFormatWithSequenceBytes) {
     AudioEngine engine({128, false, 4});
-    const auto fa = format(128, 1, 45, 1, true);
-    const auto fb = format(128, 2, 71, 1, true);
+    const auto fa = audio_format(128, 1, 45, 1, true);
+    const auto fb = audio_format(128, 2, 71, 1, true);
     engine.connect(0, kA);
     engine.connect(1, kB);
     ASSERT_TRUE(engine.set_format(0, fa));
@@ -153,7 +144,7 @@ TEST(AudioEngine, MixesAToBInBsFormatWithSequenceBytes) {
 
 TEST(AudioEngine, LevelMeterFollowsTheSignal) {
     AudioEngine engine({128, false, 2});
-    const auto f = format(128, 1, 45, 1, true);
+    const auto f = audio_format(128, 1, 45, 1, true);
     engine.connect(0, kA);
     ASSERT_TRUE(engine.set_format(0, f));
     engine.set_identified(0);
@@ -165,7 +156,7 @@ TEST(AudioEngine, LevelMeterFollowsTheSignal) {
 
 TEST(AudioEngine, SendsNothingToAnUnidentifiedClient) {
     AudioEngine engine({128, false, 2});
-    const auto f = format(128, 1, 45, 1, false);
+    const auto f = audio_format(128, 1, 45, 1, false);
     engine.connect(0, kA);
     ASSERT_TRUE(engine.set_format(0, f));
     FakeClient a(f, 440);
@@ -178,7 +169,7 @@ TEST(AudioEngine, SendsNothingToAnUnidentifiedClient) {
 
 TEST(AudioEngine, FactorTwoSendsOneDatagramEveryOtherTick) {
     AudioEngine engine({128, false, 2});
-    const auto f = format(128, 1, 45, 2, true);
+    const auto f = audio_format(128, 1, 45, 2, true);
     engine.connect(0, kA);
     ASSERT_TRUE(engine.set_format(0, f));
     engine.set_identified(0);
@@ -192,7 +183,7 @@ TEST(AudioEngine, FactorTwoSendsOneDatagramEveryOtherTick) {
 
 TEST(AudioEngine, SixtyFourSampleClientGetsTwoDatagramsPer128SampleTick) {
     AudioEngine engine({128, false, 2});
-    const auto f = format(64, 1, 22, 1, true);
+    const auto f = audio_format(64, 1, 22, 1, true);
     engine.connect(0, kA);
     ASSERT_TRUE(engine.set_format(0, f));
     engine.set_identified(0);
@@ -204,7 +195,7 @@ TEST(AudioEngine, SixtyFourSampleClientGetsTwoDatagramsPer128SampleTick) {
 
 TEST(AudioEngine, OneTwentyEightSampleClientOnA64SampleServerGetsOneDatagramPerTwoTicks) {
     AudioEngine engine({64, false, 2});
-    const auto f = format(128, 2, 71, 1, true);
+    const auto f = audio_format(128, 2, 71, 1, true);
     engine.connect(0, kA);
     ASSERT_TRUE(engine.set_format(0, f));
     engine.set_identified(0);
@@ -219,15 +210,15 @@ TEST(AudioEngine, RejectsAudioOfTheWrongSizeAndUnservableFormats) {
     engine.connect(0, kA);
     std::vector<std::uint8_t> junk(46, 1);
     EXPECT_FALSE(engine.on_audio(0, junk)); // no format yet
-    ASSERT_TRUE(engine.set_format(0, format(128, 1, 45, 1, false)));
+    ASSERT_TRUE(engine.set_format(0, audio_format(128, 1, 45, 1, false)));
     EXPECT_FALSE(engine.on_audio(0, junk));
-    EXPECT_FALSE(engine.set_format(0, format(128, 1, 2000, 1, false)));
+    EXPECT_FALSE(engine.set_format(0, audio_format(128, 1, 2000, 1, false)));
 }
 
 TEST(AudioEngine, ReportsAutoJitterSizeChangesOnce) {
     AudioEngine engine({128, false, 2});
     engine.connect(0, kA);
-    ASSERT_TRUE(engine.set_format(0, format(128, 1, 45, 1, true)));
+    ASSERT_TRUE(engine.set_format(0, audio_format(128, 1, 45, 1, true)));
     auto first = engine.take_jitter_change(0);
     ASSERT_TRUE(first.has_value());
     EXPECT_EQ(*first, 6);

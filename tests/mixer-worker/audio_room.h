@@ -16,14 +16,15 @@
 namespace jamfleet::mixer::testing {
 
 inline proto::AudioFormat audio_format(std::uint16_t frame_samples, std::uint8_t channels,
-                                       std::uint16_t coded_bytes, std::uint16_t factor = 1) {
+                                       std::uint16_t coded_bytes, std::uint16_t factor = 1,
+                                       bool with_sequence = true) {
     proto::AudioFormat f;
     f.codec = frame_samples == 64 ? proto::AudioCodingType::Opus64 : proto::AudioCodingType::Opus;
     f.frame_samples = frame_samples;
     f.channels = channels;
     f.coded_bytes = coded_bytes;
     f.block_factor = factor;
-    f.with_sequence = true;
+    f.with_sequence = with_sequence;
     return f;
 }
 
