@@ -20,36 +20,15 @@ const io::SocketAddress kB{0x7f000001, 6001};
 
 using testing::audio_format;
 
-// A client that sends a sine (or silence) in its format.
+// A client that sends a sine (or silence) in its format and decodes what comes back.
 class FakeClient {
 public:
     FakeClient(const proto::AudioFormat& f, double hz)
-        : format_(f), mode_(std::move(OpusMode::create(f.frame_samples)).value()),
-          encoder_(std::move(OpusEncoder::create(mode_, f.channels, f.coded_bytes)).value()),
-          decoder_(std::move(OpusDecoder::create(mode_, f.channels)).value()), hz_(hz) {}
+        : format_(f), sine_(f, hz, 8000.0),
+          mode_(std::move(OpusMode::create(f.frame_samples)).value()),
+          decoder_(std::move(OpusDecoder::create(mode_, f.channels)).value()) {}
 
-    std::vector<std::uint8_t> next_packet() {
-        std::vector<std::uint8_t> packet;
-        std::vector<std::int16_t> pcm(
-            static_cast<std::size_t>(format_.frame_samples * format_.channels));
-        std::vector<std::uint8_t> coded(format_.coded_bytes);
-        for (int k = 0; k < format_.block_factor; ++k) {
-            for (int i = 0; i < format_.frame_samples; ++i, ++t_) {
-                const auto v =
-                    static_cast<std::int16_t>(8000.0 * std::sin(2 * 3.14159265358979 * hz_ *
-                                                                static_cast<double>(t_) / 48000.0));
-                for (int c = 0; c < format_.channels; ++c) {
-                    pcm[static_cast<std::size_t>(i * format_.channels + c)] = v;
-                }
-            }
-            EXPECT_EQ(encoder_.encode(pcm, coded), coded.size());
-            packet.insert(packet.end(), coded.begin(), coded.end());
-            if (format_.with_sequence) {
-                packet.push_back(seq_++);
-            }
-        }
-        return packet;
-    }
+    std::vector<std::uint8_t> next_packet() { return sine_.next_packet(); }
 
     // RMS of what the server sent back (decoded), frame by frame.
     double rms_of(std::span<const std::uint8_t> packet) {
@@ -70,12 +49,9 @@ public:
 
 private:
     proto::AudioFormat format_;
+    testing::SineClient sine_;
     OpusMode mode_;
-    OpusEncoder encoder_;
     OpusDecoder decoder_;
-    double hz_;
-    long t_ = 0;
-    std::uint8_t seq_ = 0;
 };
 
 struct Captured {

@@ -32,13 +32,14 @@ inline io::SocketAddress client_address(int id) {
     return io::SocketAddress{0x7f000001, static_cast<std::uint16_t>(6000 + id)};
 }
 
-// A client sending a sine at `hz` in its format, at the rate of a 128-sample server tick.
+// A client sending a sine at `hz` (peak `amplitude` in int16 units) in its format, at the rate
+// of a server tick.
 class SineClient {
 public:
-    SineClient(const proto::AudioFormat& f, double hz)
+    SineClient(const proto::AudioFormat& f, double hz, double amplitude = 6000.0)
         : format_(f), mode_(std::move(OpusMode::create(f.frame_samples)).value()),
           encoder_(std::move(OpusEncoder::create(mode_, f.channels, f.coded_bytes)).value()),
-          hz_(hz) {}
+          hz_(hz), amplitude_(amplitude) {}
 
     // The datagrams this client sends during one tick of `server_frame_samples`.
     std::vector<std::vector<std::uint8_t>> packets_for_tick(int server_frame_samples) {
@@ -54,7 +55,8 @@ public:
 
     const proto::AudioFormat& format() const { return format_; }
 
-private:
+    // The next datagram: block_factor coded frames, each with its sequence byte if the
+    // format has them.
     std::vector<std::uint8_t> next_packet() {
         std::vector<std::uint8_t> packet;
         std::vector<std::int16_t> pcm(
@@ -63,22 +65,26 @@ private:
         for (int k = 0; k < format_.block_factor; ++k) {
             for (int i = 0; i < format_.frame_samples; ++i, ++t_) {
                 const double x = 2 * 3.14159265358979 * hz_ * static_cast<double>(t_) / 48000.0;
-                const auto v = static_cast<std::int16_t>(6000.0 * std::sin(x));
+                const auto v = static_cast<std::int16_t>(amplitude_ * std::sin(x));
                 for (int c = 0; c < format_.channels; ++c) {
                     pcm[static_cast<std::size_t>(i * format_.channels + c)] = v;
                 }
             }
             EXPECT_EQ(encoder_.encode(pcm, coded), coded.size());
             packet.insert(packet.end(), coded.begin(), coded.end());
-            packet.push_back(seq_++);
+            if (format_.with_sequence) {
+                packet.push_back(seq_++);
+            }
         }
         return packet;
     }
 
+private:
     proto::AudioFormat format_;
     OpusMode mode_;
     OpusEncoder encoder_;
     double hz_;
+    double amplitude_;
     long t_ = 0;
     int budget_ = 0;
     std::uint8_t seq_ = 0;
