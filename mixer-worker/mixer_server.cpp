@@ -78,7 +78,10 @@ MixerServer::MixerServer(io::Loop& loop, MixerOptions options, base::Logger log,
                                   .delay_pan = options_.delay_pan,
                                   .max_channels = options_.max_channels,
                                   .shared_encodes = options_.shared_encodes,
-                                  .threads = options_.threads}) {
+                                  .threads = options_.threads,
+                                  .parallelism = options_.always_parallel_ticks
+                                                     ? TickParallelism::Parallel
+                                                     : TickParallelism::Automatic}) {
     SessionSettings s;
     s.max_channels = options_.max_channels;
     s.server_frame_samples = options_.fast_update ? 64 : 128;

@@ -177,6 +177,9 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
         } else if (a == "--no-shared-encodes") {
             // Not in --help: one encode per listener, for benchmarks and tests.
             o.shared_encodes = false;
+        } else if (a == "--parallel-ticks") {
+            // Not in --help: decode and encode on all --threads workers on every tick.
+            o.always_parallel_ticks = true;
         } else if (a == "--control-socket") {
             if (!value(o.control_socket)) {
                 error = a + ": missing value";

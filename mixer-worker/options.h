@@ -34,6 +34,9 @@ struct MixerOptions {
     // with ≥ 2 CPUs, else 1 (no helper thread).
     int threads = 1;
     bool shared_encodes = true; // --no-shared-encodes (hidden; benchmarks and tests)
+    // --parallel-ticks (hidden): every tick uses all workers, so tests can prove the second
+    // core's path with real clients, whose light load would otherwise stay serial.
+    bool always_parallel_ticks = false;
     bool help = false;
     std::vector<std::string> warnings;
 };

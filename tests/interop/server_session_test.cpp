@@ -190,11 +190,24 @@ struct ToneParam {
     AudioCase audio;
 };
 
+// jamfleet-mixer with every tick's decode and encode spread over two workers: real clients
+// are too light a load for the automatic switch, so this kind proves the second core's path.
+constexpr const char* kBothCores = "jamfleet_mixer_both_cores";
+
 std::vector<ToneParam> tone_params() {
     std::vector<ToneParam> params;
     for (const auto& kind : server_kinds_under_test()) {
         for (const auto& audio : audio_cases()) {
             params.push_back({kind, audio});
+        }
+    }
+    if (auto mixer = jamfleet_mixer_kind()) {
+        mixer->name = kBothCores;
+        mixer->base_args = {"--threads", "2", "--parallel-ticks"};
+        for (const auto& audio : audio_cases()) {
+            if (audio.name != "mono_128") { // both frame sizes, mono and stereo
+                params.push_back({*mixer, audio});
+            }
         }
     }
     return params;
@@ -278,6 +291,19 @@ TEST_P(ToneThroughServer, ToneIntoClientAComesOutOfClientB) {
         ASSERT_TRUE(reference->latency_ms);
         EXPECT_LE(*result.latency_ms, *reference->latency_ms + audio.frame_ms)
             << "latency worse than real Jamulus by more than one frame";
+    }
+    if (result.server_stats) {
+        const auto& stats = *result.server_stats;
+        std::cout << kind.name << "/" << audio.name << " stats: encodeGroups "
+                  << stats.at("encodeGroups") << ", framesEncoded " << stats.at("framesEncoded")
+                  << ", parallelTicks " << stats.at("parallelTicks") << "\n";
+        // Both clients are on default faders with one audio format, so their mixes are
+        // identical: one shared encode serves both (the lever the level check above heard).
+        EXPECT_EQ(stats.at("encodeGroups").get<int>(), 1);
+        if (kind.name == kBothCores) {
+            // Several seconds of audio at 375 or 750 ticks/s, every one on both workers.
+            EXPECT_GT(stats.at("parallelTicks").get<std::uint64_t>(), 1000u);
+        }
     }
 }
 

@@ -121,15 +121,21 @@ TEST(Options, ThreadsAndSharedEncodes) {
     ASSERT_TRUE(d.ok());
     EXPECT_EQ(d->threads, std::thread::hardware_concurrency() >= 2 ? 2 : 1);
     EXPECT_TRUE(d->shared_encodes);
+    EXPECT_FALSE(d->always_parallel_ticks);
     auto o = parse_options({"--threads", "1", "--no-shared-encodes"});
     ASSERT_TRUE(o.ok());
     EXPECT_EQ(o->threads, 1);
     EXPECT_FALSE(o->shared_encodes);
+    auto p = parse_options({"--threads", "2", "--parallel-ticks"});
+    ASSERT_TRUE(p.ok());
+    EXPECT_EQ(p->threads, 2);
+    EXPECT_TRUE(p->always_parallel_ticks);
     auto zero = parse_options({"--threads", "0"});
     ASSERT_FALSE(zero.ok());
     EXPECT_EQ(zero.error(), "--threads: \"0\" is not a number in 1…8");
-    // A benchmark switch, not a user option.
+    // Benchmark and test switches, not user options.
     EXPECT_EQ(usage_text().find("--no-shared-encodes"), std::string::npos);
+    EXPECT_EQ(usage_text().find("--parallel-ticks"), std::string::npos);
 }
 
 } // namespace

@@ -72,6 +72,9 @@ ToneResult measure_tone(const std::filesystem::path& dir, const ServerKind& kind
     result.source_dbfs = median(block_levels_dbfs(wired.channels[0], kToneHz, 48000));
     result.level_dbfs = median(block_levels_dbfs(wired.channels[1], kToneHz, 48000));
     result.latency_ms = median_latency_ms(wired.channels[0], wired.channels[1], 48000);
+    if (!kind.is_real_jamulus) {
+        result.server_stats = server.rpc().call("jamfleet/getStats");
+    }
     return result;
 }
 

@@ -33,6 +33,8 @@ struct ToneResult {
     double level_dbfs = 0;            // B's output at the tone frequency, tone wired into A
     double source_dbfs = 0;           // the tone itself
     std::optional<double> latency_ms; // A's input → B's output, median over beeps
+    // jamfleet/getStats at the end of the recording (jamfleet-mixer only).
+    std::optional<nlohmann::json> server_stats;
 };
 
 // Starts jackd, the server of `kind` (with the case's options) and two clients, measures the
