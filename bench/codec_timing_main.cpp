@@ -1,0 +1,201 @@
+// jamfleet-codec-timing: what one mixer tick's libopus work (N decodes and one shared
+// encode, through the mixer's own codec wrappers) costs on this machine, once with ticks
+// back to back and once paced as a server runs them (sleeping to the next frame deadline).
+// The difference is the price of waking up for every tick, which docs/performance.md
+// uses to explain where the N = 8 figures come from.
+#include <time.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mixer-worker/opus_codec.h"
+#include "proto/audio_format.h"
+
+namespace {
+
+using jamfleet::mixer::OpusDecoder;
+using jamfleet::mixer::OpusEncoder;
+using jamfleet::mixer::OpusMode;
+using nlohmann::json;
+
+struct Options {
+    int frames = 128;
+    int channels = 2;
+    int sources = 8;
+    int ticks = 2000;
+    jamfleet::proto::AudioQuality quality = jamfleet::proto::AudioQuality::High;
+};
+
+std::int64_t now_ns() {
+    timespec t{};
+    ::clock_gettime(CLOCK_MONOTONIC, &t);
+    return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
+void sleep_until_ns(std::int64_t deadline) {
+    timespec t{};
+    t.tv_sec = static_cast<time_t>(deadline / 1'000'000'000);
+    t.tv_nsec = static_cast<long>(deadline % 1'000'000'000);
+    while (::clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, nullptr) != 0) {
+    }
+}
+
+double median_us(std::vector<double> ns) {
+    if (ns.empty()) {
+        return 0;
+    }
+    std::nth_element(ns.begin(), ns.begin() + static_cast<std::ptrdiff_t>(ns.size() / 2), ns.end());
+    return ns[ns.size() / 2] / 1000.0;
+}
+
+bool parse_int(std::string_view text, int low, int high, int& out) {
+    int v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size() || v < low || v > high) {
+        return false;
+    }
+    out = v;
+    return true;
+}
+
+const char* kUsage =
+    "usage: jamfleet-codec-timing [--frames 64|128] [--mono] [--quality low|normal|high]\n"
+    "                             [--sources N (1-150, default 8)] [--ticks T (default 2000)]\n";
+
+bool parse(int argc, char** argv, Options& o) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        const bool has_value = i + 1 < argc;
+        if (a == "--mono") {
+            o.channels = 1;
+        } else if (a == "--frames" && has_value) {
+            if (!parse_int(argv[++i], 64, 128, o.frames) || (o.frames != 64 && o.frames != 128)) {
+                return false;
+            }
+        } else if (a == "--sources" && has_value) {
+            if (!parse_int(argv[++i], 1, 150, o.sources)) {
+                return false;
+            }
+        } else if (a == "--ticks" && has_value) {
+            if (!parse_int(argv[++i], 10, 1'000'000, o.ticks)) {
+                return false;
+            }
+        } else if (a == "--quality" && has_value) {
+            const std::string_view q = argv[++i];
+            using jamfleet::proto::AudioQuality;
+            if (q == "low") {
+                o.quality = AudioQuality::Low;
+            } else if (q == "normal") {
+                o.quality = AudioQuality::Normal;
+            } else if (q == "high") {
+                o.quality = AudioQuality::High;
+            } else {
+                return false;
+            }
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+// One run of `ticks` ticks; `paced` sleeps to each frame deadline first, as a server does.
+json run(const Options& o, const OpusMode& mode, int coded_bytes,
+         const std::vector<std::vector<std::uint8_t>>& stream, bool paced) {
+    std::vector<OpusDecoder> decoders;
+    for (int s = 0; s < o.sources; ++s) {
+        auto decoder = OpusDecoder::create(mode, o.channels);
+        if (!decoder.ok()) {
+            return json{{"error", decoder.error()}};
+        }
+        decoders.push_back(std::move(decoder).value());
+    }
+    auto created = OpusEncoder::create(mode, o.channels, coded_bytes);
+    if (!created.ok()) {
+        return json{{"error", created.error()}};
+    }
+    OpusEncoder encoder = std::move(created).value();
+    const auto floats = static_cast<std::size_t>(o.frames * o.channels);
+    std::vector<float> pcm(floats), mix(floats);
+    std::vector<std::uint8_t> out(static_cast<std::size_t>(coded_bytes));
+    std::vector<double> first, later, encode;
+    const std::int64_t period = static_cast<std::int64_t>(o.frames) * 1'000'000'000 / 48000;
+    std::int64_t deadline = now_ns();
+    for (int t = 0; t < o.ticks; ++t) {
+        if (paced) {
+            deadline += period;
+            sleep_until_ns(deadline);
+        }
+        std::fill(mix.begin(), mix.end(), 0.0f);
+        const auto& packet = stream[static_cast<std::size_t>(t) % stream.size()];
+        for (int s = 0; s < o.sources; ++s) {
+            const std::int64_t a = now_ns();
+            (void)decoders[static_cast<std::size_t>(s)].decode(packet, std::span<float>(pcm));
+            (s == 0 ? first : later).push_back(static_cast<double>(now_ns() - a));
+            for (std::size_t i = 0; i < floats; ++i) {
+                mix[i] += pcm[i] * (1.0f / static_cast<float>(o.sources));
+            }
+        }
+        const std::int64_t b = now_ns();
+        (void)encoder.encode(std::span<const float>(mix), out);
+        encode.push_back(static_cast<double>(now_ns() - b));
+    }
+    return json{{"mode", paced ? "paced" : "back_to_back"},
+                {"first_decode_us", median_us(first)},
+                {"later_decode_us", median_us(later)},
+                {"encode_us", median_us(encode)}};
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    Options o;
+    if (!parse(argc, argv, o)) {
+        std::fputs(kUsage, stderr);
+        return 2;
+    }
+    using namespace jamfleet::proto;
+    const auto codec = o.frames == 64 ? AudioCodingType::Opus64 : AudioCodingType::Opus;
+    const int coded_bytes =
+        coded_bytes_for(codec, static_cast<std::uint8_t>(o.channels), o.quality);
+    auto mode = OpusMode::create(o.frames);
+    if (!mode.ok()) {
+        std::cerr << "error codec-timing: " << mode.error() << "\n";
+        return 1;
+    }
+    // A second of a two-tone signal, encoded as a client would send it.
+    auto source_encoder = OpusEncoder::create(*mode, o.channels, coded_bytes);
+    if (!source_encoder.ok()) {
+        std::cerr << "error codec-timing: " << source_encoder.error() << "\n";
+        return 1;
+    }
+    std::vector<std::vector<std::uint8_t>> stream;
+    std::vector<float> frame(static_cast<std::size_t>(o.frames * o.channels));
+    for (int f = 0, n = 0; f < 48000 / o.frames; ++f) {
+        for (int i = 0; i < o.frames; ++i, ++n) {
+            for (int c = 0; c < o.channels; ++c) {
+                const double hz = c == 0 ? 440.0 : 660.0;
+                frame[static_cast<std::size_t>(i * o.channels + c)] =
+                    static_cast<float>(16000.0 * std::sin(2 * M_PI * hz * n / 48000.0));
+            }
+        }
+        auto& packet = stream.emplace_back(static_cast<std::size_t>(coded_bytes));
+        (void)source_encoder->encode(std::span<const float>(frame), packet);
+    }
+    json result{{"frames", o.frames},   {"channels", o.channels}, {"coded_bytes", coded_bytes},
+                {"sources", o.sources}, {"ticks", o.ticks},       {"runs", json::array()}};
+    bool failed = false;
+    for (const bool paced : {false, true}) {
+        result["runs"].push_back(run(o, *mode, coded_bytes, stream, paced));
+        failed = failed || result["runs"].back().contains("error");
+    }
+    std::cout << result.dump(2) << "\n";
+    return failed ? 1 : 0;
+}
