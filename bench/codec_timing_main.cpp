@@ -1,8 +1,9 @@
 // jamfleet-codec-timing: what one mixer tick's libopus work (N decodes and one shared
 // encode, through the mixer's own codec wrappers) costs on this machine, once with ticks
 // back to back and once paced as a server runs them (sleeping to the next frame deadline).
-// The difference is the price of waking up for every tick, which docs/performance.md
-// uses to explain where the N = 8 figures come from.
+// The difference, and the CPU time of a wake-up alone (a third run without work), are the
+// price of waking up for every tick, which docs/performance.md uses to explain where the
+// N = 8 figures come from.
 #include <time.h>
 
 #include <algorithm>
@@ -45,6 +46,27 @@ void sleep_until_ns(std::int64_t deadline) {
     t.tv_nsec = static_cast<long>(deadline % 1'000'000'000);
     while (::clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, nullptr) != 0) {
     }
+}
+
+std::int64_t process_cpu_ns() {
+    timespec t{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
+// The CPU time of waking up for a tick and going back to sleep, with no work in between:
+// the fixed price of every tick, whatever it then does.
+json idle_wake_cost(const Options& o) {
+    const std::int64_t period = static_cast<std::int64_t>(o.frames) * 1'000'000'000 / 48000;
+    std::int64_t deadline = now_ns();
+    const std::int64_t cpu_before = process_cpu_ns();
+    for (int t = 0; t < o.ticks; ++t) {
+        deadline += period;
+        sleep_until_ns(deadline);
+    }
+    const double per_tick_ns =
+        static_cast<double>(process_cpu_ns() - cpu_before) / static_cast<double>(o.ticks);
+    return json{{"mode", "idle_wake"}, {"cpu_us_per_tick", per_tick_ns / 1000.0}};
 }
 
 double median_us(std::vector<double> ns) {
@@ -196,6 +218,7 @@ int main(int argc, char** argv) {
         result["runs"].push_back(run(o, *mode, coded_bytes, stream, paced));
         failed = failed || result["runs"].back().contains("error");
     }
+    result["runs"].push_back(idle_wake_cost(o));
     std::cout << result.dump(2) << "\n";
     return failed ? 1 : 0;
 }
