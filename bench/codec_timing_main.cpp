@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -16,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bench/tone_loop.h"
 #include "mixer-worker/opus_codec.h"
 #include "proto/audio_format.h"
 
@@ -130,7 +130,7 @@ bool parse(int argc, char** argv, Options& o) {
 
 // One run of `ticks` ticks; `paced` sleeps to each frame deadline first, as a server does.
 json run(const Options& o, const OpusMode& mode, int coded_bytes,
-         const std::vector<std::vector<std::uint8_t>>& stream, bool paced) {
+         const jamfleet::bench::ToneLoop& stream, bool paced) {
     std::vector<OpusDecoder> decoders;
     for (int s = 0; s < o.sources; ++s) {
         auto decoder = OpusDecoder::create(mode, o.channels);
@@ -156,7 +156,7 @@ json run(const Options& o, const OpusMode& mode, int coded_bytes,
             sleep_until_ns(deadline);
         }
         std::fill(mix.begin(), mix.end(), 0.0f);
-        const auto& packet = stream[static_cast<std::size_t>(t) % stream.size()];
+        const auto packet = stream.frame(static_cast<std::size_t>(t));
         for (int s = 0; s < o.sources; ++s) {
             const std::int64_t a = now_ns();
             (void)decoders[static_cast<std::size_t>(s)].decode(packet, std::span<float>(pcm));
@@ -192,30 +192,19 @@ int main(int argc, char** argv) {
         std::cerr << "error codec-timing: " << mode.error() << "\n";
         return 1;
     }
-    // A second of a two-tone signal, encoded as a client would send it.
-    auto source_encoder = OpusEncoder::create(*mode, o.channels, coded_bytes);
-    if (!source_encoder.ok()) {
-        std::cerr << "error codec-timing: " << source_encoder.error() << "\n";
+    // The very frames jamfleet-load's first client sends (a one-second seamless tone loop).
+    const auto stream = jamfleet::bench::encode_tone_loop(
+        o.frames, o.channels, coded_bytes, jamfleet::bench::tone_frequency_hz(0),
+        jamfleet::bench::tone_amplitude(static_cast<std::size_t>(o.sources)));
+    if (!stream) {
+        std::cerr << "error codec-timing: encoding the source tone failed\n";
         return 1;
-    }
-    std::vector<std::vector<std::uint8_t>> stream;
-    std::vector<float> frame(static_cast<std::size_t>(o.frames * o.channels));
-    for (int f = 0, n = 0; f < 48000 / o.frames; ++f) {
-        for (int i = 0; i < o.frames; ++i, ++n) {
-            for (int c = 0; c < o.channels; ++c) {
-                const double hz = c == 0 ? 440.0 : 660.0;
-                frame[static_cast<std::size_t>(i * o.channels + c)] =
-                    static_cast<float>(16000.0 * std::sin(2 * M_PI * hz * n / 48000.0));
-            }
-        }
-        auto& packet = stream.emplace_back(static_cast<std::size_t>(coded_bytes));
-        (void)source_encoder->encode(std::span<const float>(frame), packet);
     }
     json result{{"frames", o.frames},   {"channels", o.channels}, {"coded_bytes", coded_bytes},
                 {"sources", o.sources}, {"ticks", o.ticks},       {"runs", json::array()}};
     bool failed = false;
     for (const bool paced : {false, true}) {
-        result["runs"].push_back(run(o, *mode, coded_bytes, stream, paced));
+        result["runs"].push_back(run(o, *mode, coded_bytes, *stream, paced));
         failed = failed || result["runs"].back().contains("error");
     }
     result["runs"].push_back(idle_wake_cost(o));
