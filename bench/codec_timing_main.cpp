@@ -7,7 +7,6 @@
 #include <time.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -15,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bench/load_options.h"
 #include "bench/tone_loop.h"
 #include "mixer-worker/opus_codec.h"
 #include "proto/audio_format.h"
@@ -79,8 +79,7 @@ double median_us(std::vector<double> ns) {
 
 bool parse_int(std::string_view text, int low, int high, int& out) {
     int v = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || end != text.data() + text.size() || v < low || v > high) {
+    if (!jamfleet::bench::parse_number(text, v) || v < low || v > high) {
         return false;
     }
     out = v;
@@ -110,17 +109,11 @@ bool parse(int argc, char** argv, Options& o) {
                 return false;
             }
         } else if (a == "--quality" && has_value) {
-            const std::string_view q = argv[++i];
-            using jamfleet::proto::AudioQuality;
-            if (q == "low") {
-                o.quality = AudioQuality::Low;
-            } else if (q == "normal") {
-                o.quality = AudioQuality::Normal;
-            } else if (q == "high") {
-                o.quality = AudioQuality::High;
-            } else {
+            const auto quality = jamfleet::bench::parse_quality(argv[++i]);
+            if (!quality) {
                 return false;
             }
+            o.quality = *quality;
         } else {
             return false;
         }

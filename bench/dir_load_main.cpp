@@ -410,12 +410,6 @@ nlohmann::json run_list_load(DirSocket& sock, const DirOptions& o) {
     return out;
 }
 
-template <typename T>
-bool number(std::string_view s, T& out) {
-    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc{} && p == s.data() + s.size();
-}
-
 } // namespace
 } // namespace jamfleet::bench
 
@@ -431,22 +425,22 @@ int main(int argc, char** argv) {
             const auto colon = v.rfind(':');
             const auto ip =
                 colon == std::string_view::npos ? std::nullopt : parse_ipv4(v.substr(0, colon));
-            ok = ip && number(v.substr(colon + 1), o.port);
+            ok = ip && parse_number(v.substr(colon + 1), o.port);
             if (ip) {
                 o.ip = *ip;
             }
         } else if (a == "--servers") {
-            ok = number(v, o.servers) && o.servers <= 10000;
+            ok = parse_number(v, o.servers) && o.servers <= 10000;
         } else if (a == "--list-seconds") {
             o.list_seconds = std::atof(std::string(v).c_str());
             ok = o.list_seconds > 0;
         } else if (a == "--list-rate") {
-            ok = number(v, o.list_rate) && o.list_rate > 0 && o.list_rate <= 50000;
+            ok = parse_number(v, o.list_rate) && o.list_rate > 0 && o.list_rate <= 50000;
         } else if (a == "--sources") {
-            ok = number(v, o.sources) && o.sources <= 60000;
+            ok = parse_number(v, o.sources) && o.sources <= 60000;
         } else if (a == "--server-pid") {
             int pid = 0;
-            ok = number(v, pid) && pid > 0;
+            ok = parse_number(v, pid) && pid > 0;
             o.server_pid = pid;
         } else {
             std::fprintf(stderr, "usage: jamfleet-dirload --directory IP:PORT [--servers 149] "

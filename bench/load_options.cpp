@@ -8,12 +8,6 @@
 namespace jamfleet::bench {
 namespace {
 
-template <typename T>
-bool parse_number(std::string_view text, T& out) {
-    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return ec == std::errc{} && ptr == text.data() + text.size();
-}
-
 bool parse_seconds(std::string_view text, double& out) {
     char* end = nullptr;
     const std::string copy(text);
@@ -22,6 +16,19 @@ bool parse_seconds(std::string_view text, double& out) {
 }
 
 } // namespace
+
+std::optional<proto::AudioQuality> parse_quality(std::string_view text) {
+    if (text == "low") {
+        return proto::AudioQuality::Low;
+    }
+    if (text == "normal") {
+        return proto::AudioQuality::Normal;
+    }
+    if (text == "high") {
+        return proto::AudioQuality::High;
+    }
+    return std::nullopt;
+}
 
 std::optional<std::uint32_t> parse_ipv4(std::string_view text) {
     std::uint32_t ip = 0;
@@ -129,15 +136,11 @@ std::variant<LoadOptions, HelpRequested, std::string> parse_load_options(int arg
             }
         } else if (arg == "--quality") {
             const auto v = value();
-            if (v == "low") {
-                o.quality = proto::AudioQuality::Low;
-            } else if (v == "normal") {
-                o.quality = proto::AudioQuality::Normal;
-            } else if (v == "high") {
-                o.quality = proto::AudioQuality::High;
-            } else {
+            const auto quality = v ? parse_quality(*v) : std::nullopt;
+            if (!quality) {
                 return bad("quality (low, normal, high)");
             }
+            o.quality = *quality;
         } else if (arg == "--warmup" || arg == "--duration" || arg == "--check") {
             double& target = arg == "--warmup"     ? o.warmup_s
                              : arg == "--duration" ? o.duration_s

@@ -1,10 +1,13 @@
 // Command line of jamfleet-load, the simulated-client load generator.
 #pragma once
 
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <system_error>
 #include <variant>
 
 #include "proto/audio_format.h"
@@ -35,6 +38,16 @@ struct HelpRequested {};
 std::variant<LoadOptions, HelpRequested, std::string> parse_load_options(int argc,
                                                                          const char* const* argv);
 const char* load_usage();
+
+// The whole of `text` as a decimal number of type T (bench tools' option values).
+template <typename T>
+bool parse_number(std::string_view text, T& out) {
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc{} && ptr == text.data() + text.size();
+}
+
+// "low", "normal" or "high".
+std::optional<proto::AudioQuality> parse_quality(std::string_view text);
 
 std::optional<std::uint32_t> parse_ipv4(std::string_view text);
 std::string ipv4_to_string(std::uint32_t ip);
