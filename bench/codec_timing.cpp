@@ -86,7 +86,7 @@ double median_us(std::vector<double> ns) {
 
 bool parse_int(std::string_view text, int low, int high, int& out) {
     int v = 0;
-    if (!jamfleet::bench::parse_number(text, v) || v < low || v > high) {
+    if (!parse_number(text, v) || v < low || v > high) {
         return false;
     }
     out = v;
@@ -121,7 +121,7 @@ bool parse(int argc, char** argv, Options& o) {
                 return false;
             }
         } else if (a == "--quality" && has_value) {
-            const auto quality = jamfleet::bench::parse_quality(argv[++i]);
+            const auto quality = parse_quality(argv[++i]);
             if (!quality) {
                 return false;
             }
@@ -134,8 +134,8 @@ bool parse(int argc, char** argv, Options& o) {
 }
 
 // One run of `ticks` ticks; `paced` sleeps to each frame deadline first, as a server does.
-json run(const Options& o, const OpusMode& mode, int coded_bytes,
-         const jamfleet::bench::ToneLoop& stream, bool paced) {
+json run(const Options& o, const OpusMode& mode, int coded_bytes, const ToneLoop& stream,
+         bool paced) {
     std::vector<OpusDecoder> decoders;
     for (int s = 0; s < o.sources; ++s) {
         auto decoder = OpusDecoder::create(mode, o.channels);
@@ -206,9 +206,8 @@ int codec_timing_main(int argc, char** argv, std::ostream& out) {
         return 1;
     }
     // The very frames jamfleet-load's first client sends (a one-second seamless tone loop).
-    const auto stream = jamfleet::bench::encode_tone_loop(
-        o.frames, o.channels, coded_bytes, jamfleet::bench::tone_frequency_hz(0),
-        jamfleet::bench::tone_amplitude(static_cast<std::size_t>(o.sources)));
+    const auto stream = encode_tone_loop(o.frames, o.channels, coded_bytes, tone_frequency_hz(0),
+                                         tone_amplitude(static_cast<std::size_t>(o.sources)));
     if (!stream) {
         std::cerr << "error codec-timing: encoding the source tone failed\n";
         return 1;
