@@ -1,6 +1,7 @@
 // LineServer: a libuv listener (TCP or pipe) handing each accepted connection to a
 // detail::LineStream; connections are identified by ids so users never hold handles.
-// A sweeper timer closes connections that send no line in time.
+// A sweeper timer closes connections that send no line in time and cuts off
+// closing ones whose peer does not read the rest.
 #include "io/line_server.h"
 
 #include <sys/socket.h>
@@ -71,17 +72,31 @@ LineServer::LineServer(Loop& loop, LineServerOptions options)
       drop_logs_(static_cast<std::size_t>(Drop::Count), base::RateLimit(kDropLogInterval)),
       alive_(std::make_shared<bool>(true)) {}
 
+namespace {
+
+std::uint64_t to_ms(Duration d) {
+    return d <= Duration::zero() ? 0
+                                 : static_cast<std::uint64_t>(
+                                       std::chrono::ceil<std::chrono::milliseconds>(d).count());
+}
+
+} // namespace
+
 void LineServer::start_sweeper() {
-    if (options_.first_line_timeout <= Duration::zero()) {
+    const std::uint64_t first_line_ms = to_ms(options_.first_line_timeout);
+    const std::uint64_t grace_ms = to_ms(options_.close_grace);
+    if (first_line_ms == 0 && grace_ms == 0) {
         return;
     }
-    const auto timeout_ms = static_cast<std::uint64_t>(
-        std::chrono::ceil<std::chrono::milliseconds>(options_.first_line_timeout).count());
+    // The shorter of the two (ignoring a disabled one), checked four times over.
+    const std::uint64_t timeout_ms = first_line_ms == 0 ? grace_ms
+                                     : grace_ms == 0    ? first_line_ms
+                                                        : std::min(first_line_ms, grace_ms);
     auto* sweeper = new Sweeper{{}, this};
     uv_timer_init(loop_.raw(), &sweeper->timer);
     sweeper->timer.data = sweeper;
     // A late connection is closed within 1.25 timeouts.
-    const std::uint64_t period_ms = std::max<std::uint64_t>(timeout_ms / 4, 1);
+    const std::uint64_t period_ms = std::clamp<std::uint64_t>(timeout_ms / 4, 1, 1000);
     uv_timer_start(
         &sweeper->timer,
         [](uv_timer_t* t) {
@@ -97,23 +112,34 @@ void LineServer::start_sweeper() {
 
 void LineServer::sweep() {
     const std::uint64_t now_ms = uv_now(loop_.raw());
-    const auto timeout_ms = static_cast<std::uint64_t>(
-        std::chrono::ceil<std::chrono::milliseconds>(options_.first_line_timeout).count());
-    std::vector<ConnectionId> late;
+    const std::uint64_t first_line_ms = to_ms(options_.first_line_timeout);
+    const std::uint64_t grace_ms = to_ms(options_.close_grace);
+    std::vector<std::pair<ConnectionId, Drop>> late;
     for (const auto& [id, conn] : connections_) {
-        if (!conn.sent_a_line && !conn.stream->closing() &&
-            now_ms - conn.accepted_ms >= timeout_ms) {
-            late.push_back(id);
+        const auto* stream = conn.stream;
+        if (!stream->closing()) {
+            if (first_line_ms != 0 && !conn.sent_a_line &&
+                now_ms - conn.accepted_ms >= first_line_ms) {
+                late.emplace_back(id, Drop::NoLineInTime);
+            }
+        } else if (grace_ms != 0 && stream->flushing_since_ms() != 0 &&
+                   now_ms - stream->flushing_since_ms() >= grace_ms) {
+            late.emplace_back(id, Drop::StuckClosing);
         }
     }
-    for (const auto id : late) {
+    for (const auto& [id, drop] : late) {
         const auto it = connections_.find(id);
-        note_drop(Drop::NoLineInTime, it->second.peer, it->second.stream->buffered_bytes());
+        if (drop == Drop::NoLineInTime) {
+            note_drop(drop, it->second.peer, "bytes", it->second.stream->buffered_bytes());
+        } else {
+            note_drop(drop, it->second.peer, "queued_bytes", it->second.stream->queued_bytes());
+        }
         it->second.stream->abort();
     }
 }
 
-void LineServer::note_drop(Drop drop, const std::string& peer, std::size_t bytes) {
+void LineServer::note_drop(Drop drop, const std::string& peer, std::string_view key,
+                           std::size_t value) {
     std::uint64_t* counter = nullptr;
     std::string_view reason;
     switch (drop) {
@@ -133,6 +159,10 @@ void LineServer::note_drop(Drop drop, const std::string& peer, std::size_t bytes
         counter = &drops_.no_line_in_time;
         reason = "no line in time";
         break;
+    case Drop::StuckClosing:
+        counter = &drops_.stuck_closing;
+        reason = "peer did not take the last replies";
+        break;
     case Drop::WriteError:
     case Drop::Count:
         counter = &drops_.write_error;
@@ -145,7 +175,7 @@ void LineServer::note_drop(Drop drop, const std::string& peer, std::size_t bytes
         log_.warn("closing connection", {{"endpoint", options_.name},
                                          {"reason", reason},
                                          {"peer", peer},
-                                         {"bytes", bytes},
+                                         {key, value},
                                          {"total", *counter},
                                          {"suppressed", suppressed}});
     }
@@ -257,7 +287,7 @@ void LineServer::on_connection() {
     // Accepted (so it leaves the kernel's backlog) and closed at once: a flood of
     // connections costs a file descriptor each only for a moment.
     if (connections_.size() >= options_.max_connections) {
-        note_drop(Drop::ConnectionCap, peer, connections_.size());
+        note_drop(Drop::ConnectionCap, peer, "connections", connections_.size());
         stream->abort();
         return;
     }
@@ -294,7 +324,8 @@ void LineServer::on_connection() {
         const Drop drop = reason == detail::DropReason::LineTooLong ? Drop::LineTooLong
                           : reason == detail::DropReason::Backlog   ? Drop::Backlog
                                                                     : Drop::WriteError;
-        note_drop(drop, it == connections_.end() ? std::string() : it->second.peer, bytes);
+        note_drop(drop, it == connections_.end() ? std::string() : it->second.peer,
+                  drop == Drop::Backlog ? "queued_bytes" : "bytes", bytes);
     };
     // Set before reading starts so no line can arrive without its callback.
     stream->set_callbacks(std::move(callbacks));

@@ -38,6 +38,9 @@ struct LineServerOptions {
     std::size_t max_connections = 64;
     // A connection that has not sent one complete line by then is closed; 0 = never.
     Duration first_line_timeout = std::chrono::seconds(10);
+    // A closing connection whose peer does not take the rest of its replies within
+    // this time is cut off, so it cannot hold a connection slot for ever.
+    Duration close_grace = std::chrono::seconds(5);
     // Names the endpoint in logs ("jsonrpc", "control"); default "tcp ADDRESS" or "unix PATH".
     std::string name;
 };
@@ -48,6 +51,7 @@ struct LineServerDrops {
     std::uint64_t backlog = 0;
     std::uint64_t over_connection_cap = 0;
     std::uint64_t no_line_in_time = 0;
+    std::uint64_t stuck_closing = 0;
     std::uint64_t write_error = 0;
 };
 
@@ -103,14 +107,23 @@ private:
         std::uint64_t accepted_ms; // uv_now() when accepted
         bool sent_a_line = false;
     };
-    enum class Drop { LineTooLong, Backlog, ConnectionCap, NoLineInTime, WriteError, Count };
+    enum class Drop {
+        LineTooLong,
+        Backlog,
+        ConnectionCap,
+        NoLineInTime,
+        StuckClosing,
+        WriteError,
+        Count
+    };
 
     LineServer(Loop& loop, LineServerOptions options);
     void on_connection();
     void start_sweeper();
     void sweep();
     // Counts the drop and logs it, at most once per interval and reason.
-    void note_drop(Drop drop, const std::string& peer, std::size_t bytes);
+    // `key`=`value` says how far the limit was broken (bytes, connections).
+    void note_drop(Drop drop, const std::string& peer, std::string_view key, std::size_t value);
 
     Loop& loop_;
     LineServerOptions options_;

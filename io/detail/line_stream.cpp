@@ -5,6 +5,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "base/log.h"
@@ -196,6 +197,7 @@ void LineStream::close() {
         return;
     }
     uv_read_stop(handle_);
+    flushing_since_ms_ = std::max<std::uint64_t>(uv_now(handle_->loop), 1);
     auto* req = new uv_shutdown_t;
     req->data = this;
     const int rc = uv_shutdown(req, handle_, [](uv_shutdown_t* r, int) {

@@ -9,6 +9,7 @@
 #include <uv.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -75,6 +76,10 @@ public:
     // nothing is stuck in the write queue).
     void detach();
     bool closing() const { return closing_; }
+    // uv_now() when a graceful close began waiting for writes to drain; 0 otherwise.
+    std::uint64_t flushing_since_ms() const { return flushing_since_ms_; }
+    // Bytes libuv still holds for the peer (not yet in the kernel).
+    std::size_t queued_bytes() const { return uv_stream_get_write_queue_size(handle_); }
     // Bytes of an incomplete line received so far.
     std::size_t buffered_bytes() const { return framer_.buffered_bytes(); }
 
@@ -101,6 +106,7 @@ private:
     LineFramer framer_;
     std::size_t queued_bytes_ = 0; // handed to uv_write, callback not yet run
     bool closing_ = false;
+    std::uint64_t flushing_since_ms_ = 0;
     bool established_ = false;
     char read_buffer_[65536];
 };

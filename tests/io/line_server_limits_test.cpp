@@ -170,6 +170,33 @@ TEST(LineServerLimits, PeerThatNeverReadsIsDroppedAtTheBacklogLimit) {
     ::close(fd);
 }
 
+TEST(LineServerLimits, ClosingConnectionWhosePeerDoesNotReadIsCutOffAfterTheGrace) {
+    TempDir dir;
+    Loop loop;
+    LineServerOptions options;
+    options.max_queued_bytes = 8u << 20;
+    options.close_grace = 100ms;
+    auto listening = LineServer::listen_unix(loop, dir.file("s.sock"), options);
+    ASSERT_TRUE(listening.ok()) << listening.error();
+    auto server = std::move(listening).value();
+    bool closed = false;
+    server->set_on_line([&](ConnectionId id, std::string_view) {
+        // More than a unix socket's buffers hold, less than the backlog limit:
+        // the graceful close waits for a peer that never reads.
+        for (int i = 0; i < 32; ++i) {
+            ASSERT_TRUE(server->send(id, std::string(64u << 10, 'x')));
+        }
+        server->close(id);
+    });
+    server->set_on_closed([&](ConnectionId) { closed = true; });
+    const int fd = raw_unix(dir.file("s.sock"));
+    send_all(fd, "dump\n");
+    ASSERT_TRUE(loop.run_until([&] { return closed; }, 5s));
+    EXPECT_EQ(server->drops().stuck_closing, 1u);
+    EXPECT_EQ(server->drops().backlog, 0u);
+    ::close(fd);
+}
+
 TEST(LineServerLimits, MebibyteLineClosesTheConnectionAndTheServerGoesOn) {
     TempDir dir;
     Loop loop;
