@@ -29,7 +29,7 @@ struct LineServer::Listener {
     uv_handle_t* handle() { return reinterpret_cast<uv_handle_t*>(&tcp); }
 };
 
-// Repeating timer for the first-line deadline; unreferenced so it never keeps a
+// Repeating timer for the first-line deadline and the close grace; unreferenced so it never keeps a
 // loop running on its own. Deleted in its close callback.
 struct LineServer::Sweeper {
     uv_timer_t timer;

@@ -233,6 +233,7 @@ void LineStream::detach() {
 }
 
 void LineStream::begin_close() {
+    flushing_since_ms_ = 0; // no longer waiting for the peer
     auto* h = reinterpret_cast<uv_handle_t*>(handle_);
     if (!uv_is_closing(h)) {
         uv_close(h, close_cb);
