@@ -2,8 +2,9 @@
 // real Jamulus 3.9.1 clients play in a room: 300 clients that hang up before
 // the reply (half of them with a reset), a line of a mebibyte and a line of junk,
 // each against the supervisor's socket, a room's and the directory's control
-// sockets and the room's JSON-RPC port. Afterwards the supervisor has the same
-// PID, no child restarted, and both musicians are still in their room.
+// sockets and the room's and the directory's JSON-RPC ports. Afterwards the
+// supervisor has the same PID, no child restarted, and both musicians are still
+// in their room.
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -35,6 +36,7 @@ using namespace std::chrono_literals;
 
 constexpr std::uint16_t kRoomPort = 22124;
 constexpr std::uint16_t kRoomRpcPort = 22200;
+constexpr std::uint16_t kDirectoryRpcPort = 22201;
 constexpr const char* kSecret = "control-abuse-secret-0123456789";
 
 // Where a test client connects: a unix socket path or a loopback TCP port.
@@ -151,9 +153,12 @@ std::string fleet_yaml(const std::filesystem::path& secret) {
     return "fleet:\n  name: Abuse fleet\n  bind: 127.0.0.1\n  run_dir: ./var/run\n"
            "directory:\n  port: 22123\n  name: Abuse directory\n  database: ./var/dir.db\n"
            "  list_rate: 0\n  ping_rate: 0\n"
+           "  jsonrpc_port: " +
+           std::to_string(kDirectoryRpcPort) + "\n  jsonrpc_secret_file: " + secret.string() +
+           "\n"
            "servers:\n"
-           "  - {name: Alpha, port: 22124, jsonrpc_port: 22200, jsonrpc_secret_file: " +
-           secret.string() +
+           "  - {name: Alpha, port: 22124, jsonrpc_port: " +
+           std::to_string(kRoomRpcPort) + ", jsonrpc_secret_file: " + secret.string() +
            "}\n"
            "  - {name: Beta, port: 22125}\n";
 }
@@ -194,6 +199,8 @@ TEST(ControlAbuse, AbusiveControlClientsNeitherStopTheFleetNorDisconnectMusician
         {"directory control", run + "/directory.sock", 0, R"({"id":1,"op":"status","args":{}})"},
         {"room json-rpc", "", kRoomRpcPort,
          R"({"id":1,"jsonrpc":"2.0","method":"jamulusserver/getClients","params":{}})"},
+        {"directory json-rpc", "", kDirectoryRpcPort,
+         R"({"id":1,"jsonrpc":"2.0","method":"jamulus/getVersion","params":{}})"},
     };
     const auto start = std::chrono::steady_clock::now();
     for (const auto& e : endpoints) {
