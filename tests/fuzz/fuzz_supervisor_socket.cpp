@@ -108,7 +108,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             ::shutdown(fd, SHUT_WR);
             shut = true;
         }
-        w.loop.run_until([] { return false; }, 1ms);
+        w.loop.run_once_nowait(); // busy, but bounded by the deadline
         char buf[4096];
         ssize_t n = 0;
         while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) {
