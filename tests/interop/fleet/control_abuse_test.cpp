@@ -206,6 +206,7 @@ TEST(ControlAbuse, AbusiveControlClientsNeitherStopTheFleetNorDisconnectMusician
     for (const auto& e : endpoints) {
         SCOPED_TRACE(e.name);
         EXPECT_EQ(hang_up_clients(e, 300), 300);
+        ASSERT_TRUE(fleet.process().running()) << fleet.process().log_text();
         EXPECT_TRUE(answers_again(e));
         // A mebibyte in one line: the endpoint hangs up long before its end.
         const auto big = exchange(e, std::string(1u << 20, 'x') + "\n", false, 10s);
@@ -222,7 +223,7 @@ TEST(ControlAbuse, AbusiveControlClientsNeitherStopTheFleetNorDisconnectMusician
             const std::string expected = e.port != 0 ? "-32700" : R"("type":"hello")";
             EXPECT_NE(junk.received.find(expected), std::string::npos) << junk.received;
         }
-        EXPECT_TRUE(process_exists(supervisor)) << fleet.process().log_text();
+        ASSERT_TRUE(process_exists(supervisor)) << fleet.process().log_text();
     }
     std::cout << "abuse took "
               << std::chrono::duration_cast<std::chrono::milliseconds>(
