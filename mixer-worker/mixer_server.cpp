@@ -149,7 +149,7 @@ MixerServer::~MixerServer() = default;
 void MixerServer::on_readable() {
     receive_all();
     flush();
-    if (!ticking_ && session_->connected_count() > 0 && !shutting_down_) {
+    if (!ticking_ && session_->active() && !shutting_down_) {
         start_ticking();
     }
 }
@@ -206,7 +206,7 @@ void MixerServer::on_tick(std::uint64_t expirations) {
         session_->on_tick(now);
     }
     flush();
-    if (session_->connected_count() == 0) {
+    if (!session_->active()) {
         recorder_->on_no_clients(); // the last client left: the recording session ends
         stop_ticking();
     }
