@@ -135,9 +135,8 @@ bool Admission::sent_before(const Pending& p, std::uint8_t counter, std::uint16_
     return false;
 }
 
-std::optional<Promotion> Admission::on_frame(io::SocketAddress from,
-                                             const proto::FrameView& frame, std::size_t bytes,
-                                             base::TimePoint now) {
+std::optional<Promotion> Admission::on_frame(io::SocketAddress from, const proto::FrameView& frame,
+                                             std::size_t bytes, base::TimePoint now) {
     Pending* p = find(from);
     if (p == nullptr) {
         return std::nullopt;

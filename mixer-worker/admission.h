@@ -32,7 +32,7 @@ inline constexpr int kProofAcks = 3;
 
 struct AdmissionSettings {
     std::size_t max_pending = 64;
-    std::size_t max_pending_per_ip = 4;
+    std::size_t max_pending_per_ip = 8;
     // New pending addresses (= attempts at a channel) per source IP and in total.
     base::BucketParams new_per_ip{5.0, 10.0};
     base::BucketParams new_total{50.0, 100.0};
@@ -46,26 +46,31 @@ struct AdmissionSettings {
 
 // Counters, for jamfleet/getStats and the supervisor's status.
 struct AdmissionStats {
-    std::uint64_t started = 0;          // pending addresses created
-    std::uint64_t promoted = 0;         // proofs completed
-    std::uint64_t forged_acks = 0;      // attempts ended by an ACK naming an unsent counter
-    std::uint64_t expired = 0;          // attempts that went silent or took too long
-    std::uint64_t refused_pending = 0;  // table full (in total)
-    std::uint64_t refused_pending_ip = 0; // this IP has max_pending_per_ip attempts running
-    std::uint64_t refused_rate_ip = 0;  // new-attempt rate of this IP exceeded
-    std::uint64_t refused_rate_total = 0; // new-attempt rate of the room exceeded
-    std::uint64_t held_dropped = 0;     // client messages beyond what a pending entry keeps
+    std::uint64_t started = 0;               // pending addresses created
+    std::uint64_t promoted = 0;              // proofs completed
+    std::uint64_t forged_acks = 0;           // attempts ended by an ACK naming an unsent counter
+    std::uint64_t expired = 0;               // attempts that went silent or took too long
+    std::uint64_t refused_pending = 0;       // table full (in total)
+    std::uint64_t refused_pending_ip = 0;    // this IP has max_pending_per_ip attempts running
+    std::uint64_t refused_rate_ip = 0;       // new-attempt rate of this IP exceeded
+    std::uint64_t refused_rate_total = 0;    // new-attempt rate of the room exceeded
+    std::uint64_t held_dropped = 0;          // client messages beyond what a pending entry keeps
     std::uint64_t amplification_blocked = 0; // datagrams not sent: 3× budget reached
 };
 
-enum class StartResult : std::uint8_t { Started, RefusedPending, RefusedPendingIp, RefusedRateIp,
-                                        RefusedRateTotal };
+enum class StartResult : std::uint8_t {
+    Started,
+    RefusedPending,
+    RefusedPendingIp,
+    RefusedRateIp,
+    RefusedRateTotal
+};
 
 // What the session needs to turn a proven address into a channel.
 struct Promotion {
     io::SocketAddress address;
-    proto::ReliableLink link; // probe queue drained; counters continue from here
-    int announced_id = 0;     // the channel ID CLIENT_ID carried
+    proto::ReliableLink link;                  // probe queue drained; counters continue from here
+    int announced_id = 0;                      // the channel ID CLIENT_ID carried
     std::vector<proto::DeliveredMessage> held; // the client's messages while pending
 };
 

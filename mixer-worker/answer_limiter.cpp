@@ -22,12 +22,12 @@ std::string_view to_string(AnswerKind kind) {
 }
 
 AnswerLimiter::AnswerLimiter(AnswerLimits limits)
-    : limits_{Limit{base::KeyedBuckets(limits.small_per_ip, kTrackedIps), limits.small_total,
-                    {}, false},
-              Limit{base::KeyedBuckets(limits.list_per_ip, kTrackedIps), limits.list_total, {},
-                    false},
-              Limit{base::KeyedBuckets(limits.full_per_ip, kTrackedIps), limits.full_total, {},
-                    false}} {}
+    : limits_{
+          Limit{
+              base::KeyedBuckets(limits.small_per_ip, kTrackedIps), limits.small_total, {}, false},
+          Limit{base::KeyedBuckets(limits.list_per_ip, kTrackedIps), limits.list_total, {}, false},
+          Limit{
+              base::KeyedBuckets(limits.full_per_ip, kTrackedIps), limits.full_total, {}, false}} {}
 
 bool AnswerLimiter::allow(AnswerKind kind, std::uint32_t ip, base::TimePoint now) {
     const auto k = static_cast<std::size_t>(kind);

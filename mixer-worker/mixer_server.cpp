@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "mixer-worker/mix_engine.h"
+#include "mixer-worker/session_stats.h"
 #include "proto/clm_messages.h"
 
 namespace jamfleet::mixer {
@@ -346,6 +347,8 @@ base::Status<std::string> MixerServer::start_control_endpoint() {
             {"registration", registration_ ? std::string(to_string(registration_->status()))
                                            : std::string("not_registered")},
             {"tickOverruns", tick_->overruns()},
+            {"drops", drop_counters(*session_)},
+            {"admission", admission_counters(*session_)},
         };
     });
     control_->set_on_stop([this] { shutdown(); });

@@ -142,15 +142,15 @@ private:
                                base::TimePoint now);
     // Unknown and pending addresses (session_admission.cpp).
     void on_unknown_audio(io::SocketAddress from, std::size_t bytes, base::TimePoint now);
-    void on_pending_frame(io::SocketAddress from, const proto::FrameView& frame,
-                          std::size_t bytes, base::TimePoint now);
+    void on_pending_frame(io::SocketAddress from, const proto::FrameView& frame, std::size_t bytes,
+                          base::TimePoint now);
     void promote(Promotion promotion, base::TimePoint now);
     void answer_server_full(io::SocketAddress to, base::TimePoint now);
     // Connection-less answers to a source without a channel go through the limiter.
     bool may_answer(AnswerKind kind, io::SocketAddress to, base::TimePoint now);
     int seats_of_ip(std::uint32_t ip) const;
-    void open_channel(int id, io::SocketAddress from, proto::ReliableLink link,
-                      int announced_id, base::TimePoint now);
+    void open_channel(int id, io::SocketAddress from, proto::ReliableLink link, int announced_id,
+                      base::TimePoint now);
     void free_channel(int id, base::TimePoint now);
     void send(int id, proto::MessageId msg, const std::vector<std::uint8_t>& payload,
               base::TimePoint now);

@@ -237,10 +237,12 @@ TEST(MixerInterop, JunkDatagramsDoNotTakeChannels) {
     EXPECT_EQ(stats["drops"]["junk_from_unknown"], 20);
     EXPECT_EQ(stats["clients"], 0);
 
-    // A datagram of a real client's size does take a channel.
+    // A datagram of a real client's size starts an admission attempt, not a channel
+    // (docs/admission.md): the address must first ACK what the room sends it.
     senders[0]->send_to(mixer.port(), std::vector<std::uint8_t>(46, 0x55));
-    EXPECT_TRUE(
-        wait_until([&] { return mixer.rpc().call("jamfleet/getStats")["clients"] == 1; }, 3s));
+    EXPECT_TRUE(wait_until(
+        [&] { return mixer.rpc().call("jamfleet/getStats")["admission"]["started"] == 1; }, 3s));
+    EXPECT_EQ(mixer.rpc().call("jamfleet/getStats")["clients"], 0);
 }
 
 TEST(MixerInterop, ABusyPortIsOneClearLineAndExitCode1) {
