@@ -88,6 +88,7 @@ MixerServer::MixerServer(io::Loop& loop, MixerOptions options, base::Logger log,
     s.server_frame_samples = options_.fast_update ? 64 : 128;
     s.welcome_message = options_.welcome_message;
     s.licence_required = options_.licence;
+    s.max_seats_per_ip = options_.max_seats_per_ip.value_or(kDefaultSeatsPerIp);
     session_ = std::make_unique<Session>(std::move(s), engine_, log_);
     recorder::RecorderOptions ro;
     ro.base_dir = options_.recording_dir;
