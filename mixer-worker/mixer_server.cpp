@@ -208,9 +208,13 @@ void MixerServer::on_tick(std::uint64_t expirations) {
         session_->on_tick(now);
     }
     flush();
-    if (!session_->active()) {
-        recorder_->on_no_clients(); // the last client left: the recording session ends
-        stop_ticking();
+    if (session_->connected_count() == 0) {
+        // The last client left: the recording session ends (once; later calls do nothing),
+        // even while new addresses are still proving themselves (docs/admission.md).
+        recorder_->on_no_clients();
+        if (!session_->active()) {
+            stop_ticking();
+        }
     }
 }
 

@@ -54,7 +54,7 @@ struct SessionSettings {
 enum class DropReason : std::uint8_t {
     JunkFromUnknown, // non-protocol datagram of no valid audio size from an unknown address
     ServerFull,      // a would-be new client while all channels are used
-    ConnFromUnknown, // connection-based message from an address without a channel
+    ConnFromUnknown, // connection-based message from an address without channel or attempt
     BadPayload,      // a message whose payload did not decode (still ACKed)
     WrongAudioSize,  // audio of a size that does not match the channel's format
     UnknownClm,      // a connection-less ID we do not handle
