@@ -337,6 +337,9 @@ TEST(MixerInterop, ControlSocketGreetsReportsStatusAndStops) {
     EXPECT_EQ((*reply)["result"]["clients"], json::array());
     EXPECT_EQ((*reply)["result"]["port"], port);
     EXPECT_EQ((*reply)["result"]["registration"], "not_registered");
+    // The drop and admission counters of jamfleet/getStats (docs/admission.md).
+    EXPECT_EQ((*reply)["result"]["drops"]["junk_from_unknown"], 0);
+    EXPECT_EQ((*reply)["result"]["admission"]["pending"], 0);
 
     const std::string stop = R"({"id":2,"op":"stop","args":{}})"
                              "\n";
