@@ -2,6 +2,7 @@
 #include "orchestrator/client_commands.h"
 
 #include <optional>
+#include <thread>
 
 #include "config/fleet_config.h"
 #include "config/fleet_loader.h"
@@ -188,6 +189,35 @@ int command_restart(const std::string& run_dir, const std::string& name, std::os
     }
     out << "restarting " << name << "\n";
     return kExitOk;
+}
+
+int command_upgrade(const std::string& run_dir, std::ostream& out, std::ostream& err) {
+    std::string error;
+    const auto reply = ask(run_dir, {{"command", "upgrade"}}, false, 10s, error);
+    if (!reply) {
+        err << "jamfleet upgrade: " << error << "\n";
+        return kExitFailure;
+    }
+    if (!reply->value("ok", false)) {
+        err << "jamfleet upgrade: " << reply->value("error", "failed") << "\n";
+        return kExitFailure;
+    }
+    const std::string old_pid_version = reply->value("version", "");
+    // The old image answers until it re-executes; wait for the new one's status.
+    std::this_thread::sleep_for(400ms);
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (std::chrono::steady_clock::now() < deadline) {
+        std::string ignored;
+        if (const auto status = ask(run_dir, {{"command", "status"}}, false, 2s, ignored)) {
+            out << "upgraded: supervisor pid " << text_of(status->value("pid", nlohmann::json()))
+                << " version " << status->value("version", "?") << " (was " << old_pid_version
+                << ")\n";
+            return kExitOk;
+        }
+        std::this_thread::sleep_for(100ms);
+    }
+    err << "jamfleet upgrade: the supervisor did not answer after re-executing\n";
+    return kExitFailure;
 }
 
 int command_stop(const std::string& run_dir, std::ostream& out, std::ostream& err) {

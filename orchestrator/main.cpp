@@ -24,6 +24,9 @@ constexpr const char* kUsage = R"(usage: jamfleet COMMAND [ARGS]
                          restart one server (or "directory"), also one marked failed
   stop [--run-dir DIR | FILE]
                          stop the running supervisor and all its children
+  upgrade [--run-dir DIR | FILE]
+                         re-execute the supervisor's (possibly replaced) binary in place;
+                         the children keep running and are adopted
 )";
 
 struct Arguments {
@@ -89,7 +92,8 @@ int main(int argc, char** argv) {
         return command_run(a.positional[0], a.bin_dir);
     }
     const std::size_t names = command == "restart" ? 1 : 0;
-    if (command != "status" && command != "reload" && command != "restart" && command != "stop") {
+    if (command != "status" && command != "reload" && command != "restart" && command != "stop" &&
+        command != "upgrade") {
         return usage_error("unknown command");
     }
     if (n < names || n > names + 1) {
@@ -110,6 +114,9 @@ int main(int argc, char** argv) {
     }
     if (command == "restart") {
         return command_restart(run_dir, a.positional[0], std::cout, std::cerr);
+    }
+    if (command == "upgrade") {
+        return command_upgrade(run_dir, std::cout, std::cerr);
     }
     return command_stop(run_dir, std::cout, std::cerr);
 }

@@ -35,7 +35,19 @@ void Supervisor::start() {
     for (const auto& server : fleet_.servers) {
         names.push_back(server.name);
     }
+    std::vector<std::string> wanted_paths;
+    if (directory_launch(fleet_, options_.bins)) {
+        wanted_paths.push_back(
+            record_path(fleet_.fleet.run_dir, *directory_launch(fleet_, options_.bins)));
+    }
+    for (const auto& server : fleet_.servers) {
+        wanted_paths.push_back(
+            record_path(fleet_.fleet.run_dir, server_launch(fleet_, server, options_.bins)));
+    }
+    retire_unknown_records(wanted_paths);
+    adopting_ = true;
     start_new_children(true, names);
+    adopting_ = false;
     // Client counts and registration state come from the children; poll them so
     // `jamfleet status` answers at once.
     status_poll_timer_.start(std::chrono::milliseconds(500), std::chrono::seconds(1),
@@ -67,7 +79,7 @@ void Supervisor::start_new_children(bool directory, const std::vector<std::strin
     if (directory) {
         if (auto spec = directory_launch(fleet_, options_.bins)) {
             directory_ = make_child(std::move(*spec));
-            start_child(*directory_);
+            adopting_ ? adopt_or_start(*directory_) : start_child(*directory_);
         } else {
             directory_.reset();
         }
@@ -80,7 +92,7 @@ void Supervisor::start_new_children(bool directory, const std::vector<std::strin
         auto child = make_child(server_launch(fleet_, *server, options_.bins));
         Child& ref = *child;
         rooms_[name] = std::move(child);
-        start_child(ref);
+        adopting_ ? adopt_or_start(ref) : start_child(ref);
     }
 }
 
@@ -108,11 +120,36 @@ Child* Supervisor::find(const std::string& name) {
 void Supervisor::mark_failed(Child& child, std::string reason) {
     child.state = ChildState::Failed;
     child.failure_reason = std::move(reason);
-    log_.error("child failed", {{"child", child.spec.name}, {"reason", child.failure_reason}});
+    remove_child_record(child);
+    child.next_try.reset();
+    if (!stopping_ && !child.retire_when_adopted) {
+        // Unattended fleets heal: try again after minutes, growing.
+        const base::TimePoint now = clock_.now();
+        child.next_try = child.policy.next_failed_retry(now);
+        Child* target = &child;
+        child.restart_timer.start(*child.next_try - now, base::Duration::zero(), [this, target] {
+            if (target->state == ChildState::Failed && !stopping_) {
+                log_.info("retrying failed child", {{"child", target->spec.name}});
+                target->policy.reset_window();
+                ++target->restarts;
+                start_child(*target);
+            }
+        });
+    }
+    log_.error("child failed",
+               {{"child", child.spec.name},
+                {"reason", child.failure_reason},
+                {"retry_in_s", child.next_try ? std::chrono::duration_cast<std::chrono::seconds>(
+                                                    *child.next_try - clock_.now())
+                                                    .count()
+                                              : -1}});
 }
 
 void Supervisor::start_child(Child& child) {
     child.restart_timer.stop();
+    child.next_try.reset();
+    child.adopted = false;
+    child.first_line.clear();
     // A port held by a foreign process would make the child exit at once and
     // crash-loop; check first so the reason is precise and the others start.
     const auto ip = io::SocketAddress::parse_ip(child.spec.bind);
@@ -127,26 +164,31 @@ void Supervisor::start_child(Child& child) {
     options.path = child.spec.program;
     options.args = child.spec.args;
     options.new_process_group = true;
-    options.death_signal = SIGTERM;
     options.log_name = child.spec.name;
-    options.on_output_line = [name = child.spec.name](std::string_view line) {
-        const std::string labelled = label_child_line(name, line);
-        std::fwrite(labelled.data(), 1, labelled.size(), stderr);
-        std::fputc('\n', stderr);
-    };
-    Child* target = &child;
-    auto process =
-        io::ChildProcess::spawn(loop_, options, [this, target](std::int64_t status, int signal) {
-            on_child_exit(*target, status, signal);
-        });
+    options.on_output_line = output_handler(child);
+    // A child with a control socket can be adopted by a later supervisor, so it
+    // outlives this one: no death signal, output through a FIFO that survives us,
+    // SIGPIPE ignored so an unread log never kills it. One without (an old
+    // binary) cannot prove who it is, so it still dies with us.
+    const bool adoptable = !child.spec.control_socket.empty();
+    options.death_signal = adoptable ? 0 : SIGTERM;
+    options.ignore_sigpipe = true;
+    if (adoptable) {
+        std::error_code ec;
+        std::filesystem::create_directories(fleet_.fleet.run_dir + "/children", ec);
+        options.log_fifo = log_fifo_path(fleet_.fleet.run_dir, child.spec);
+        options.env[control::kFleetEnv] = fleet_.fleet.name;
+        options.env[control::kSettingsEnv] = settings_digest(child.spec);
+    }
+    auto process = io::ChildProcess::spawn(loop_, options, exit_handler(child));
     if (!process.ok()) {
         mark_failed(child, process.error());
         return;
     }
     child.process = std::move(process).value();
-    if (!child.spec.control_socket.empty()) {
-        child.control = std::make_unique<control::ControlClient>(loop_, child.spec.control_socket);
-        child.control->start();
+    if (adoptable) {
+        write_child_record(child);
+        connect_control(child, child.spec.control_socket);
     }
     child.state = ChildState::Running;
     child.started_at = clock_.now();
@@ -174,11 +216,13 @@ void Supervisor::schedule_cleanup() {
 
 void Supervisor::on_child_exit(Child& child, std::int64_t exit_status, int term_signal) {
     child.kill_timer.stop();
+    child.adopt_timer.stop();
     bury(std::move(child.process));
     child.control.reset();
     child.child_status = nlohmann::json();
     child.last_exit = describe_exit(exit_status, term_signal);
-    if (child.state == ChildState::Stopping) {
+    remove_child_record(child);
+    if (child.state == ChildState::Stopping || child.retire_when_adopted) {
         child.state = ChildState::Stopped;
         log_.info("child stopped", {{"child", child.spec.name}, {"exit", child.last_exit}});
         auto callbacks = std::move(child.on_stopped);
@@ -186,6 +230,12 @@ void Supervisor::on_child_exit(Child& child, std::int64_t exit_status, int term_
         for (auto& callback : callbacks) {
             callback();
         }
+        return;
+    }
+    if (exit_status == 2 && term_signal == 0) {
+        // Exit 2 is a usage error (a bad command line): restarting cannot help.
+        mark_failed(child, "usage error (exit status 2)" +
+                               (child.first_line.empty() ? "" : ": " + child.first_line));
         return;
     }
     const RestartDecision decision = child.policy.on_exit(child.started_at, clock_.now());
@@ -217,7 +267,8 @@ void Supervisor::stop_child(Child& child, std::function<void()> done) {
         }
         return;
     }
-    if (child.state != ChildState::Running || !child.process) {
+    if ((child.state != ChildState::Running && child.state != ChildState::Adopting) ||
+        !child.process) {
         // Backoff, Failed or Stopped: nothing runs; a failed child keeps its reason.
         if (child.state == ChildState::Backoff) {
             child.state = ChildState::Stopped;
@@ -231,6 +282,7 @@ void Supervisor::stop_child(Child& child, std::function<void()> done) {
         child.on_stopped.push_back(std::move(done));
     }
     child.state = ChildState::Stopping;
+    child.adopt_timer.stop();
     child.process->kill(SIGTERM);
     Child* target = &child;
     child.kill_timer.start(options_.stop_timeout, base::Duration::zero(), [this, target] {
@@ -377,43 +429,6 @@ void Supervisor::stop(std::function<void()> done) {
         stop_child(*child, after_rooms);
     }
     after_rooms();
-}
-
-nlohmann::json Supervisor::status() const {
-    nlohmann::json children = nlohmann::json::array();
-    auto describe = [&](const Child& child) {
-        nlohmann::json entry = {
-            {"name", child.spec.name},
-            {"kind", child.spec.kind == ChildKind::Directory ? "directory" : "mixer"},
-            {"port", child.spec.port},
-            {"state", to_string(child.state)},
-            {"restarts", child.restarts},
-            {"last_exit", child.last_exit},
-        };
-        entry["pid"] = child.process ? nlohmann::json(child.process->pid()) : nlohmann::json();
-        if (!child.failure_reason.empty()) {
-            entry["failure_reason"] = child.failure_reason;
-        }
-        if (!child.child_status.is_null()) {
-            entry["child"] = child.child_status;
-        }
-        children.push_back(std::move(entry));
-    };
-    if (directory_) {
-        describe(*directory_);
-    }
-    for (const auto& server : fleet_.servers) {
-        if (auto it = rooms_.find(server.name); it != rooms_.end()) {
-            describe(*it->second);
-        }
-    }
-    return nlohmann::json{{"fleet", fleet_.fleet.name},
-                          {"file", options_.fleet_file},
-                          {"run_dir", fleet_.fleet.run_dir},
-                          {"pid", static_cast<long long>(::getpid())},
-                          {"stopping", stopping_},
-                          {"children", children},
-                          {"srv", config::srv_records(fleet_)}};
 }
 
 } // namespace jamfleet::orchestrator

@@ -1,0 +1,187 @@
+// The supervisor's side of children outliving it: records in the run directory,
+// the log FIFO, and adopting what an earlier supervisor left running (pidfd +
+// start time + a hello naming the same fleet, child and settings).
+#include <cstdio>
+
+#include "orchestrator/supervisor.h"
+
+namespace jamfleet::orchestrator {
+
+io::ChildProcess::ExitCallback Supervisor::exit_handler(Child& child) {
+    Child* target = &child;
+    return
+        [this, target](std::int64_t status, int signal) { on_child_exit(*target, status, signal); };
+}
+
+std::function<void(std::string_view)> Supervisor::output_handler(Child& child) {
+    Child* target = &child;
+    return [target](std::string_view line) {
+        target->remember_line(line);
+        const std::string labelled = label_child_line(target->spec.name, line);
+        std::fwrite(labelled.data(), 1, labelled.size(), stderr);
+        std::fputc('\n', stderr);
+    };
+}
+
+void Supervisor::connect_control(Child& child, const std::string& socket) {
+    child.control = std::make_unique<control::ControlClient>(loop_, socket);
+    child.control->start();
+}
+
+void Supervisor::write_child_record(Child& child) {
+    ChildRecord record;
+    record.fleet = fleet_.fleet.name;
+    record.name = child.spec.name;
+    record.kind = kind_name(child.spec.kind);
+    record.pid = child.process->pid();
+    record.start_time = child.process->start_time();
+    record.program = child.spec.program;
+    record.args = child.spec.args;
+    record.control_socket = child.spec.control_socket;
+    record.log_fifo = log_fifo_path(fleet_.fleet.run_dir, child.spec);
+    record.settings = settings_digest(child.spec);
+    std::string error;
+    if (!write_record(record_path(fleet_.fleet.run_dir, child.spec), record, error)) {
+        log_.warn("cannot write child record; a later supervisor cannot adopt it",
+                  {{"child", child.spec.name}, {"error", error}});
+    }
+}
+
+void Supervisor::remove_child_record(const Child& child) {
+    if (!child.spec.control_socket.empty()) {
+        remove_record(record_path(fleet_.fleet.run_dir, child.spec));
+    }
+}
+
+void Supervisor::adopt_or_start(Child& child) {
+    const std::string path = record_path(fleet_.fleet.run_dir, child.spec);
+    const auto record = child.spec.control_socket.empty() ? std::nullopt : read_record(path);
+    if (!record) {
+        start_child(child);
+        return;
+    }
+    auto process = io::ChildProcess::adopt(loop_, static_cast<pid_t>(record->pid),
+                                           record->start_time, child.spec.name, record->log_fifo,
+                                           output_handler(child), exit_handler(child));
+    if (!process.ok()) {
+        log_.info("recorded child is gone; starting it",
+                  {{"child", child.spec.name}, {"error", process.error()}});
+        remove_record(path);
+        if (!child.retire_when_adopted) {
+            start_child(child);
+        }
+        return;
+    }
+    child.process = std::move(process).value();
+    child.state = ChildState::Adopting;
+    child.started_at = clock_.now();
+    connect_control(child, record->control_socket);
+    Child* target = &child;
+    child.control->set_on_hello([this, target, record = *record](const control::Hello& hello) {
+        if (target->state == ChildState::Adopting) {
+            on_adoption_hello(*target, record, hello);
+        }
+    });
+    // pid and start time matched, so it is the process we started; one that
+    // cannot say hello is hung: replace it.
+    child.adopt_timer.start(options_.adopt_timeout, base::Duration::zero(), [this, target] {
+        if (target->state != ChildState::Adopting) {
+            return;
+        }
+        log_.warn("adopted child did not say hello; replacing it", {{"child", target->spec.name}});
+        stop_child(*target, [this, target] {
+            if (!stopping_ && !target->retire_when_adopted) {
+                start_child(*target);
+            }
+        });
+    });
+}
+
+void Supervisor::on_adoption_hello(Child& child, const ChildRecord& record,
+                                   const control::Hello& hello) {
+    child.adopt_timer.stop();
+    const AdoptionVerdict verdict = judge_adoption(record, hello, child.spec, fleet_.fleet.name);
+    if (verdict == AdoptionVerdict::NotOurs) {
+        log_.warn("recorded pid is someone else's process; leaving it alone",
+                  {{"child", child.spec.name},
+                   {"pid", record.pid},
+                   {"hello_name", hello.name},
+                   {"hello_fleet", hello.fleet}});
+        child.process->forget();
+        bury(std::move(child.process));
+        child.control.reset();
+        remove_record(record_path(fleet_.fleet.run_dir, child.spec));
+        child.state = ChildState::Stopped;
+        if (!child.retire_when_adopted) {
+            start_child(child);
+        }
+        schedule_cleanup();
+        return;
+    }
+    child.state = ChildState::Running;
+    child.adopted = true;
+    log_.info("child adopted",
+              {{"child", child.spec.name},
+               {"pid", record.pid},
+               {"settings", verdict == AdoptionVerdict::Adopt ? "current" : "outdated"}});
+    if (child.retire_when_adopted) {
+        stop_child(child, [this] { schedule_cleanup(); });
+        return;
+    }
+    if (verdict == AdoptionVerdict::AdoptThenApply) {
+        // Started from an older fleet definition: reconcile like a reload.
+        log_.info("adopted child has outdated settings; restarting it",
+                  {{"child", child.spec.name}});
+        Child* target = &child;
+        stop_child(child, [this, target] {
+            if (!stopping_) {
+                start_child(*target);
+            }
+        });
+    }
+}
+
+void Supervisor::retire_unknown_records(const std::vector<std::string>& wanted_paths) {
+    for (auto& [path, record] : read_records(fleet_.fleet.run_dir)) {
+        if (std::find(wanted_paths.begin(), wanted_paths.end(), path) != wanted_paths.end()) {
+            continue;
+        }
+        // A child of an older fleet definition whose room is gone: stop it if it
+        // is still ours.
+        LaunchSpec spec;
+        spec.name = record.name;
+        spec.kind = record.kind == "directory" ? ChildKind::Directory : ChildKind::Mixer;
+        spec.program = record.program;
+        spec.args = record.args;
+        spec.control_socket = record.control_socket;
+        auto child = make_child(std::move(spec));
+        child->retire_when_adopted = true;
+        Child& ref = *child;
+        retired_.push_back(std::move(child));
+        // Its record path is keyed by kind and port, which this spec lacks.
+        remove_record(path);
+        auto process = io::ChildProcess::adopt(loop_, static_cast<pid_t>(record.pid),
+                                               record.start_time, ref.spec.name, record.log_fifo,
+                                               output_handler(ref), exit_handler(ref));
+        if (!process.ok()) {
+            ref.state = ChildState::Stopped;
+            continue;
+        }
+        ref.process = std::move(process).value();
+        ref.state = ChildState::Adopting;
+        connect_control(ref, record.control_socket);
+        Child* target = &ref;
+        ref.control->set_on_hello([this, target, record](const control::Hello& hello) {
+            if (target->state == ChildState::Adopting) {
+                on_adoption_hello(*target, record, hello);
+            }
+        });
+        ref.adopt_timer.start(options_.adopt_timeout, base::Duration::zero(), [this, target] {
+            if (target->state == ChildState::Adopting) {
+                stop_child(*target, [this] { schedule_cleanup(); });
+            }
+        });
+    }
+}
+
+} // namespace jamfleet::orchestrator
