@@ -69,6 +69,9 @@ struct Child {
     bool adopted = false;
     // Adopted only to be stopped: its room is no longer in the fleet.
     bool retire_when_adopted = false;
+    // Start-up settings changed (reload, or adopted from an older fleet file):
+    // restart with these once the room has no clients ("waiting_to_restart").
+    std::optional<LaunchSpec> pending_spec;
     // Run once when a stop completes (the child is then Stopped).
     std::vector<std::function<void()>> on_stopped;
     // The child's control channel (when it has a control socket) and the latest

@@ -68,6 +68,11 @@ std::string join(const nlohmann::json& list) {
     return text.empty() ? "-" : text;
 }
 
+// "; live A, B", or "" for an empty list.
+std::string optional_list(const char* label, const nlohmann::json& list) {
+    return list.empty() ? std::string() : label + join(list);
+}
+
 std::string text_of(const nlohmann::json& value) {
     if (value.is_null()) {
         return "-";
@@ -144,6 +149,9 @@ std::string format_reload(const nlohmann::json& reply) {
                       "; removed " + join(reply.value("removed", nlohmann::json::array())) +
                       "; changed " + join(reply.value("changed", nlohmann::json::array())) +
                       "; unchanged " + join(reply.value("unchanged", nlohmann::json::array())) +
+                      optional_list("; live ", reply.value("live", nlohmann::json::array())) +
+                      optional_list("; waiting to restart when empty ",
+                                    reply.value("waiting", nlohmann::json::array())) +
                       (reply.value("directory_restarted", false) ? "; directory restarted" : "") +
                       "\n";
     for (const auto& note : reply.value("notes", nlohmann::json::array())) {

@@ -10,6 +10,8 @@ nlohmann::json reload_report_json(const ReloadReport& report) {
                           {"removed", report.removed},
                           {"changed", report.changed},
                           {"unchanged", report.unchanged},
+                          {"live", report.live},
+                          {"waiting", report.waiting},
                           {"directory_restarted", report.directory_restarted},
                           {"notes", report.notes}};
 }

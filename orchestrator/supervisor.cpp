@@ -54,24 +54,37 @@ void Supervisor::start() {
                              [this] { poll_child_status(); });
 }
 
-void Supervisor::poll_child_status() {
-    auto poll = [](Child& child) {
-        if (!child.control || !child.control->ready()) {
-            return;
+void Supervisor::request_child_status(Child& child) {
+    if (!child.control || !child.control->ready()) {
+        if (child.pending_spec && child.state == ChildState::Running) {
+            // No way to count its clients (old binary, hung): restart now.
+            restart_with_pending_spec(child);
         }
-        Child* target = &child;
-        child.control->request("status", nlohmann::json::object(),
-                               [target](base::Result<nlohmann::json, std::string> result) {
-                                   if (result.ok()) {
-                                       target->child_status = std::move(result).value();
-                                   }
-                               });
-    };
+        return;
+    }
+    Child* target = &child;
+    child.control->request("status", nlohmann::json::object(),
+                           [this, target](base::Result<nlohmann::json, std::string> result) {
+                               if (!result.ok()) {
+                                   return;
+                               }
+                               target->child_status = std::move(result).value();
+                               const auto clients = target->child_status.find("clients");
+                               const bool empty = clients == target->child_status.end() ||
+                                                  !clients->is_array() || clients->empty();
+                               if (target->pending_spec && empty &&
+                                   target->state == ChildState::Running && !stopping_) {
+                                   restart_with_pending_spec(*target);
+                               }
+                           });
+}
+
+void Supervisor::poll_child_status() {
     if (directory_) {
-        poll(*directory_);
+        request_child_status(*directory_);
     }
     for (auto& [name, child] : rooms_) {
-        poll(*child);
+        request_child_status(*child);
     }
 }
 
@@ -232,6 +245,11 @@ void Supervisor::on_child_exit(Child& child, std::int64_t exit_status, int term_
         }
         return;
     }
+    if (child.pending_spec) {
+        // It was waiting to restart with new settings anyway.
+        child.spec = std::move(*child.pending_spec);
+        child.pending_spec.reset();
+    }
     if (exit_status == 2 && term_signal == 0) {
         // Exit 2 is a usage error (a bad command line): restarting cannot help.
         mark_failed(child, "usage error (exit status 2)" +
@@ -310,92 +328,6 @@ bool Supervisor::restart(const std::string& name, std::string& error) {
         start_child(*child);
     });
     return true;
-}
-
-ReloadReport Supervisor::reload() {
-    ReloadReport report;
-    if (stopping_ || reloading_) {
-        report.errors.push_back(stopping_ ? "the fleet is stopping"
-                                          : "a reload is still in progress");
-        return report;
-    }
-    auto loaded = config::load_fleet_file(options_.fleet_file);
-    if (!loaded.ok()) {
-        for (const auto& error : loaded.error()) {
-            report.errors.push_back(error.to_string());
-            log_.error("reload: " + error.to_string());
-        }
-        log_.error("reload rejected; the running fleet is unchanged",
-                   {{"errors", loaded.error().size()}});
-        return report;
-    }
-    config::FleetConfig next = std::move(loaded).value();
-    const config::FleetDiff diff = config::diff_fleets(fleet_, next);
-    report.ok = true;
-    report.added = diff.added;
-    report.removed = diff.removed;
-    report.changed = diff.changed;
-    report.unchanged = diff.unchanged;
-    report.directory_restarted = diff.directory_changed;
-    if (diff.run_dir_changed) {
-        // Sockets and files already live in the old run directory.
-        next.fleet.run_dir = fleet_.fleet.run_dir;
-        report.notes.push_back("run_dir changes take effect when jamfleet restarts");
-    }
-    log_.info("reload", {{"added", diff.added.size()},
-                         {"removed", diff.removed.size()},
-                         {"changed", diff.changed.size()},
-                         {"unchanged", diff.unchanged.size()},
-                         {"directory_restart", diff.directory_changed ? "yes" : "no"}});
-    // Everything leaving stops first, so a changed room can take a port a removed
-    // one held; then the new children start.
-    std::vector<std::unique_ptr<Child>> leaving;
-    for (const auto& name : diff.removed) {
-        leaving.push_back(std::move(rooms_[name]));
-        rooms_.erase(name);
-    }
-    for (const auto& name : diff.changed) {
-        leaving.push_back(std::move(rooms_[name]));
-        rooms_.erase(name);
-    }
-    if (diff.directory_changed && directory_) {
-        leaving.push_back(std::move(directory_));
-    }
-    fleet_ = std::move(next);
-    write_srv_file();
-    std::vector<std::string> to_start = diff.added;
-    to_start.insert(to_start.end(), diff.changed.begin(), diff.changed.end());
-    const bool start_directory = diff.directory_changed;
-    reloading_ = true;
-    auto pending = std::make_shared<std::size_t>(leaving.size() + 1);
-    auto finish = [this, pending, start_directory, to_start] {
-        if (--*pending == 0) {
-            reloading_ = false;
-            if (!stopping_) {
-                start_new_children(start_directory, to_start);
-            }
-            schedule_cleanup();
-        }
-    };
-    for (auto& child : leaving) {
-        Child& ref = *child;
-        retired_.push_back(std::move(child));
-        stop_child(ref, finish);
-    }
-    // A reload also retries what had failed (a port that is free again, say).
-    for (const auto& name : diff.unchanged) {
-        Child& child = *rooms_[name];
-        if (child.state == ChildState::Failed) {
-            child.policy.reset();
-            start_child(child);
-        }
-    }
-    if (!start_directory && directory_ && directory_->state == ChildState::Failed) {
-        directory_->policy.reset();
-        start_child(*directory_);
-    }
-    finish();
-    return report;
 }
 
 void Supervisor::stop(std::function<void()> done) {

@@ -43,6 +43,9 @@ struct ReloadReport {
     bool ok = false;
     std::vector<std::string> errors;
     std::vector<std::string> added, removed, changed, unchanged;
+    // Rooms that took new live settings (name, city, country, welcome) without
+    // a restart, and rooms that restart once their last musician has left.
+    std::vector<std::string> live, waiting;
     bool directory_restarted = false;
     std::vector<std::string> notes;
 };
@@ -84,6 +87,13 @@ private:
     void write_child_record(Child& child);
     void remove_child_record(const Child& child);
     void connect_control(Child& child, const std::string& socket);
+    // Live settings through the room's control op; falls back to a restart
+    // when the room is empty if it cannot take them.
+    void apply_live_settings(Child& child, LaunchSpec next);
+    // Restarts `child` with `next` now if it has no clients, else when it has
+    // none; true when it waits.
+    bool restart_when_empty(Child& child, LaunchSpec next);
+    void restart_with_pending_spec(Child& child);
     void stop_child(Child& child, std::function<void()> done);
     void on_child_exit(Child& child, std::int64_t exit_status, int term_signal);
     void mark_failed(Child& child, std::string reason);
@@ -92,6 +102,9 @@ private:
     void start_new_children(bool directory, const std::vector<std::string>& rooms);
     void schedule_cleanup();
     void poll_child_status();
+    // Asks one child for its status document; a room waiting to restart
+    // restarts when the answer shows no clients.
+    void request_child_status(Child& child);
     // Destroys exited process objects outside their own exit callback.
     void bury(std::unique_ptr<io::ChildProcess> process);
 

@@ -129,15 +129,11 @@ void Supervisor::on_adoption_hello(Child& child, const ChildRecord& record,
         return;
     }
     if (verdict == AdoptionVerdict::AdoptThenApply) {
-        // Started from an older fleet definition: reconcile like a reload.
-        log_.info("adopted child has outdated settings; restarting it",
+        // Started from an older fleet definition: reconcile like a reload, so
+        // its musicians stay until they leave.
+        log_.info("adopted child has outdated settings; restarting it when empty",
                   {{"child", child.spec.name}});
-        Child* target = &child;
-        stop_child(child, [this, target] {
-            if (!stopping_) {
-                start_child(*target);
-            }
-        });
+        restart_when_empty(child, child.spec);
     }
 }
 

@@ -28,7 +28,9 @@ nlohmann::json Supervisor::status() const {
             {"name", child.spec.name},
             {"kind", child.spec.kind == ChildKind::Directory ? "directory" : "mixer"},
             {"port", child.spec.port},
-            {"state", to_string(child.state)},
+            {"state", child.pending_spec && child.state == ChildState::Running
+                          ? "waiting_to_restart"
+                          : to_string(child.state)},
             {"restarts", child.restarts},
             {"last_exit", child.last_exit},
             {"adopted", child.adopted},

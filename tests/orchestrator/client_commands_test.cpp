@@ -34,6 +34,10 @@ TEST(ReloadText, ListsWhatChangedOrEveryError) {
       "removed": ["Old"], "changed": [], "unchanged": ["A", "B"], "directory_restarted": false,
       "notes": []})");
     EXPECT_EQ(format_reload(ok), "reloaded: added New; removed Old; changed -; unchanged A, B\n");
+    const auto live = nlohmann::json::parse(R"({"ok": true, "added": [], "removed": [],
+      "changed": [], "unchanged": [], "live": ["Rock"], "waiting": ["Jazz"]})");
+    EXPECT_EQ(format_reload(live), "reloaded: added -; removed -; changed -; unchanged -; live "
+                                   "Rock; waiting to restart when empty Jazz\n");
     const auto bad = nlohmann::json::parse(
         R"({"ok": false, "errors": ["f.yaml:3:9: /fleet/bind: bad", "f.yaml:4:1: /x: unknown"]})");
     EXPECT_EQ(format_reload(bad), "f.yaml:3:9: /fleet/bind: bad\nf.yaml:4:1: /x: unknown\n"
