@@ -379,7 +379,8 @@ TEST(FleetWithClients, RealClientsJoinEveryRoomAndOnlyAffectedRoomsNotice) {
 
     // Reload: remove Beta, change Gamma (restarted once empty), add Delta; Alpha is untouched.
     // The supervisor knows Carol is in Gamma (its status poll) before it decides.
-    ASSERT_TRUE(wait_until([&] { return fleet.child("Gamma")["child"]["clients"].size() == 1; }, 5s))
+    ASSERT_TRUE(
+        wait_until([&] { return fleet.child("Gamma")["child"]["clients"].size() == 1; }, 5s))
         << fleet.child("Gamma").dump();
     write_file(file, fleet_yaml("  - {name: Alpha, port: 22124}\n"
                                 "  - {name: Gamma, port: 22126, max_clients: 5}\n"
