@@ -72,6 +72,8 @@ struct Child {
     // Start-up settings changed (reload, or adopted from an older fleet file):
     // restart with these once the room has no clients ("waiting_to_restart").
     std::optional<LaunchSpec> pending_spec;
+    // program_identity() of the binary this process runs (see ChildRecord).
+    std::string program_id;
     // Run once when a stop completes (the child is then Stopped).
     std::vector<std::function<void()>> on_stopped;
     // The child's control channel (when it has a control socket) and the latest

@@ -1,6 +1,7 @@
 // Child records: JSON encoding, atomic writes and the adoption verdict.
 #include "orchestrator/child_record.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -31,6 +32,17 @@ void mix(std::uint64_t& hash, std::string_view text) {
 }
 
 } // namespace
+
+std::string program_identity(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        return {};
+    }
+    const long long mtime_ns =
+        static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+    return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" +
+           std::to_string(mtime_ns) + ":" + std::to_string(st.st_size);
+}
 
 const char* kind_name(ChildKind kind) {
     return kind == ChildKind::Directory ? "directory" : "mixer";
@@ -68,7 +80,8 @@ std::string encode_record(const ChildRecord& r) {
                           {"args", r.args},
                           {"control_socket", r.control_socket},
                           {"log_fifo", r.log_fifo},
-                          {"settings", r.settings}}
+                          {"settings", r.settings},
+                          {"program_id", r.program_id}}
                .dump() +
            "\n";
 }
@@ -90,6 +103,7 @@ std::optional<ChildRecord> decode_record(const std::string& text) {
         r.control_socket = doc.at("control_socket").get<std::string>();
         r.log_fifo = doc.at("log_fifo").get<std::string>();
         r.settings = doc.at("settings").get<std::string>();
+        r.program_id = doc.value("program_id", "");
     } catch (const nlohmann::json::exception&) {
         return std::nullopt;
     }

@@ -26,9 +26,15 @@ struct ChildRecord {
     std::string control_socket;
     std::string log_fifo;
     std::string settings; // settings_digest() of the launch spec
+    // program_identity() of the program when it was started: another one means
+    // a new binary was installed since (it reaches the room when it is empty).
+    std::string program_id;
 
     bool operator==(const ChildRecord&) const = default;
 };
+
+// "DEV:INODE:MTIME_NS:SIZE" of the file at `path`, "" when it cannot be read.
+std::string program_identity(const std::string& path);
 
 // "mixer" / "directory".
 const char* kind_name(ChildKind kind);

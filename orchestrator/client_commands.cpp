@@ -199,9 +199,9 @@ int command_restart(const std::string& run_dir, const std::string& name, std::os
     return kExitOk;
 }
 
-int command_upgrade(const std::string& run_dir, std::ostream& out, std::ostream& err) {
+int command_upgrade(const std::string& run_dir, bool now, std::ostream& out, std::ostream& err) {
     std::string error;
-    const auto reply = ask(run_dir, {{"command", "upgrade"}}, false, 10s, error);
+    const auto reply = ask(run_dir, {{"command", "upgrade"}, {"now", now}}, false, 10s, error);
     if (!reply) {
         err << "jamfleet upgrade: " << error << "\n";
         return kExitFailure;

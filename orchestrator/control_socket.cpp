@@ -19,7 +19,7 @@ nlohmann::json reload_report_json(const ReloadReport& report) {
 base::Result<std::unique_ptr<ControlSocket>, std::string>
 ControlSocket::listen(io::Loop& loop, const std::string& path, Supervisor& supervisor,
                       std::function<void()> on_stop_requested,
-                      std::function<void()> on_upgrade_requested) {
+                      std::function<void(bool now)> on_upgrade_requested) {
     std::unique_ptr<ControlSocket> socket(new ControlSocket(
         supervisor, std::move(on_stop_requested), std::move(on_upgrade_requested)));
     auto server = io::LineServer::listen_unix(loop, path);
@@ -68,7 +68,8 @@ void ControlSocket::on_line(io::ConnectionId id, std::string_view line) {
         server_->send(
             id, nlohmann::json{{"ok", true}, {"version", supervisor_.status().value("version", "")}}
                     .dump());
-        on_upgrade_requested_();
+        const auto now = request.find("now");
+        on_upgrade_requested_(now != request.end() && now->is_boolean() && now->get<bool>());
     } else {
         server_->send(
             id, nlohmann::json{{"ok", false}, {"error", "unknown command " + command}}.dump());

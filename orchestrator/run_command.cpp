@@ -154,6 +154,11 @@ int command_run(const std::string& file, const std::string& bin_dir) {
     options.fleet_file = file;
     options.bins = *bins;
     options.version = supervisor_version();
+    // Set by the supervisor this one replaced (`jamfleet upgrade --now`).
+    if (const char* now = std::getenv("JAMFLEET_UPGRADE_NOW"); now != nullptr) {
+        options.restart_outdated_now = std::string(now) == "1";
+        ::unsetenv("JAMFLEET_UPGRADE_NOW");
+    }
     apply_retry_override(options.restart);
     Supervisor supervisor(loop, options, std::move(loaded).value(), clock, log);
     auto shutdown = [&] { supervisor.stop([&loop] { loop.stop(); }); };
@@ -163,8 +168,8 @@ int command_run(const std::string& file, const std::string& bin_dir) {
     std::error_code exe_error;
     const std::string self = fs::read_symlink("/proc/self/exe", exe_error).string();
     io::Timer upgrade_timer(loop);
-    auto upgrade = [&] {
-        upgrade_timer.start(std::chrono::milliseconds(200), base::Duration::zero(), [&] {
+    auto upgrade = [&](bool now) {
+        upgrade_timer.start(std::chrono::milliseconds(200), base::Duration::zero(), [&, now] {
             std::vector<std::string> argv_strings{self, "run", file};
             if (!bin_dir.empty()) {
                 argv_strings.insert(argv_strings.end(), {"--bin-dir", bin_dir});
@@ -176,7 +181,9 @@ int command_run(const std::string& file, const std::string& bin_dir) {
             argv.push_back(nullptr);
             log.info("upgrade: re-executing", {{"program", self}, {"version", options.version}});
             std::fflush(stderr);
+            ::setenv("JAMFLEET_UPGRADE_NOW", now ? "1" : "0", 1);
             ::execv(self.c_str(), argv.data());
+            ::unsetenv("JAMFLEET_UPGRADE_NOW");
             log.error("upgrade failed; this supervisor keeps running",
                       {{"program", self}, {"error", std::strerror(errno)}});
         });

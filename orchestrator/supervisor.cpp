@@ -184,6 +184,7 @@ void Supervisor::start_child(Child& child) {
     // SIGPIPE ignored so an unread log never kills it. One without (an old
     // binary) cannot prove who it is, so it still dies with us.
     const bool adoptable = !child.spec.control_socket.empty();
+    child.program_id = program_identity(child.spec.program);
     options.death_signal = adoptable ? 0 : SIGTERM;
     options.ignore_sigpipe = true;
     if (adoptable) {

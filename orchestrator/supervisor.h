@@ -36,6 +36,9 @@ struct SupervisorOptions {
     base::Duration adopt_timeout = std::chrono::seconds(3);
     // The supervisor's version, shown in status.
     std::string version;
+    // Adopted children whose binary was replaced restart at once instead of
+    // when empty (`jamfleet upgrade --now`).
+    bool restart_outdated_now = false;
 };
 
 // What a reload did, or every error that kept the old fleet.

@@ -40,6 +40,7 @@ void Supervisor::write_child_record(Child& child) {
     record.control_socket = child.spec.control_socket;
     record.log_fifo = log_fifo_path(fleet_.fleet.run_dir, child.spec);
     record.settings = settings_digest(child.spec);
+    record.program_id = child.program_id;
     std::string error;
     if (!write_record(record_path(fleet_.fleet.run_dir, child.spec), record, error)) {
         log_.warn("cannot write child record; a later supervisor cannot adopt it",
@@ -126,6 +127,22 @@ void Supervisor::on_adoption_hello(Child& child, const ChildRecord& record,
                {"settings", verdict == AdoptionVerdict::Adopt ? "current" : "outdated"}});
     if (child.retire_when_adopted) {
         stop_child(child, [this] { schedule_cleanup(); });
+        return;
+    }
+    child.program_id = record.program_id;
+    const bool new_binary = verdict == AdoptionVerdict::Adopt && !record.program_id.empty() &&
+                            record.program_id != program_identity(child.spec.program);
+    if (new_binary) {
+        // A new binary was installed (upgrade): it reaches the room when the
+        // room is empty, or at once when the upgrade was forced.
+        log_.info("a new binary is installed for this child",
+                  {{"child", child.spec.name}, {"now", options_.restart_outdated_now}});
+        if (options_.restart_outdated_now) {
+            child.pending_spec = child.spec;
+            restart_with_pending_spec(child);
+        } else {
+            restart_when_empty(child, child.spec);
+        }
         return;
     }
     if (verdict == AdoptionVerdict::AdoptThenApply) {

@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 namespace jamfleet::orchestrator {
 namespace {
 
@@ -37,6 +39,7 @@ ChildRecord record_of(const LaunchSpec& spec) {
     r.control_socket = spec.control_socket;
     r.log_fifo = "/run/x/children/server-22124.log";
     r.settings = settings_digest(spec);
+    r.program_id = "2049:1234:1700000000000000000:4096";
     return r;
 }
 
@@ -113,6 +116,29 @@ TEST(ChildRecord, VerdictAppliesANewerFleetDefinitionToAnAdoptedChild) {
               AdoptionVerdict::AdoptThenApply);
     EXPECT_EQ(judge_adoption(r, hello_of(r), old_spec, "Renamed fleet"),
               AdoptionVerdict::AdoptThenApply);
+}
+
+TEST(ChildRecord, ProgramIdentityChangesWhenTheFileIsReplaced) {
+    const auto dir = scratch("program");
+    const auto path = dir / "jamfleet-mixer";
+    std::ofstream(path) << "old build";
+    const std::string before = program_identity(path.string());
+    EXPECT_FALSE(before.empty());
+    EXPECT_EQ(program_identity(path.string()), before);
+    // As a package manager installs: a new file renamed over the old one.
+    std::ofstream(dir / "new") << "new build";
+    std::filesystem::rename(dir / "new", path);
+    EXPECT_NE(program_identity(path.string()), before);
+    EXPECT_EQ(program_identity((dir / "missing").string()), "");
+    std::filesystem::remove_all(dir);
+}
+
+TEST(ChildRecord, RecordWithoutProgramIdFromAnOlderSupervisorStillDecodes) {
+    ChildRecord r = record_of(room(22124));
+    auto doc = nlohmann::json::parse(encode_record(r));
+    doc.erase("program_id");
+    r.program_id.clear();
+    EXPECT_EQ(decode_record(doc.dump()), r);
 }
 
 } // namespace

@@ -3,7 +3,8 @@
 // other for 10 s and the directory keeps answering; the next `jamfleet run`
 // adopts the same processes and supervises them (a killed adopted room is
 // restarted); `jamfleet upgrade` to a replaced binary re-executes in place and
-// nobody is disconnected.
+// nobody is disconnected; a replaced mixer binary reaches the empty room at once,
+// the occupied one only when empty or with `upgrade --now`.
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -198,17 +199,17 @@ TEST(FleetAdoption, SupervisorKilledRoomsPlayOnAndTheNextSupervisorAdoptsThem) {
     EXPECT_TRUE(session.alice.connected());
 }
 
-TEST(FleetAdoption, UpgradeReexecutesTheReplacedBinaryInPlaceAndNobodyIsDisconnected) {
+TEST(FleetAdoption, UpgradeInPlaceKeepsEveryoneAndNewMixersReachRoomsWhenEmptyOrWithNow) {
     TempDir dir("fleet-upgrade");
     const auto file = write_file(dir / "fleet.yaml", two_rooms_yaml());
-    // The supervisor runs from a copy, as from an installed path; the children
-    // come from the build tree.
+    // The supervisor and the mixer run from copies, as from installed paths.
     const auto bin = dir / "bin";
     std::filesystem::create_directories(bin);
     std::filesystem::copy_file(orchestrator_program(), bin / "jamfleet");
-    const auto build_root = std::filesystem::path(mixer_program()).parent_path().parent_path();
+    std::filesystem::copy_file(mixer_program(), bin / "jamfleet-mixer");
+    std::filesystem::create_symlink(directory_program(), bin / "jamfleet-directory");
     FleetRun fleet(dir.path(), file,
-                   {(bin / "jamfleet").string(), {{"JAMFLEET_BIN_DIR", build_root.string()}}});
+                   {(bin / "jamfleet").string(), {{"JAMFLEET_BIN_DIR", bin.string()}}});
     ASSERT_TRUE(wait_until([&] { return fleet.all_running(3); }, 15s))
         << fleet.process().log_text();
     Session session(dir.path());
@@ -239,8 +240,42 @@ TEST(FleetAdoption, UpgradeReexecutesTheReplacedBinaryInPlaceAndNobodyIsDisconne
         EXPECT_TRUE(c->connected()) << c->role();
         EXPECT_FALSE(saw_disconnect(*c)) << c->role();
     }
+    // A new mixer binary is installed: the empty room takes it at once, the
+    // occupied one when its musicians have left ...
+    std::filesystem::copy_file(mixer_program(), bin / "jamfleet-mixer.new");
+    std::filesystem::rename(bin / "jamfleet-mixer.new", bin / "jamfleet-mixer");
+    const auto pids = child_pids(after);
+    const auto second = fleet.command({"upgrade"});
+    ASSERT_EQ(second.exit_code, 0) << second.output;
+    EXPECT_TRUE(wait_until(
+        [&] {
+            const auto beta = fleet.child("Beta");
+            return beta["state"] == "running" && beta["pid"] != pids.at("Beta") &&
+                   fleet.child("Alpha")["state"] == "waiting_to_restart";
+        },
+        10s))
+        << fleet.status().dump() << fleet.process().log_text();
+    std::this_thread::sleep_for(1500ms);
+    EXPECT_EQ(fleet.child("Alpha")["state"], "waiting_to_restart");
+    EXPECT_EQ(fleet.pid_of("Alpha"), pids.at("Alpha"));
+    EXPECT_EQ(fleet.pid_of("directory"), pids.at("directory"));
+    for (JamulusClient* c : {&session.alice, &session.bob}) {
+        EXPECT_TRUE(c->connected()) << c->role();
+        EXPECT_FALSE(saw_disconnect(*c)) << c->role();
+    }
+    // ... or at once with --now.
+    const auto forced = fleet.command({"upgrade", "--now"});
+    ASSERT_EQ(forced.exit_code, 0) << forced.output;
+    EXPECT_TRUE(wait_until(
+        [&] {
+            const auto alpha = fleet.child("Alpha");
+            return alpha["state"] == "running" && alpha["pid"] != pids.at("Alpha");
+        },
+        10s))
+        << fleet.status().dump();
     // Still the same children's parent: an exit status is known again.
-    const std::int64_t beta = child_pids(after).at("Beta");
+    const std::int64_t beta = fleet.pid_of("Beta");
+    ASSERT_GT(beta, 0);
     ASSERT_EQ(::kill(static_cast<pid_t>(beta), SIGKILL), 0);
     EXPECT_TRUE(wait_until(
         [&] { return fleet.child("Beta")["last_exit"] == "killed by signal 9 (SIGKILL)"; }, 5s));
