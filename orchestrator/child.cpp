@@ -6,24 +6,6 @@
 
 namespace jamfleet::orchestrator {
 
-const char* to_string(ChildState state) {
-    switch (state) {
-    case ChildState::Adopting:
-        return "adopting";
-    case ChildState::Running:
-        return "running";
-    case ChildState::Backoff:
-        return "backoff";
-    case ChildState::Failed:
-        return "failed";
-    case ChildState::Stopping:
-        return "stopping";
-    case ChildState::Stopped:
-        return "stopped";
-    }
-    return "unknown";
-}
-
 std::string label_child_line(std::string_view child_name, std::string_view line) {
     static constexpr std::string_view kLevels[] = {"debug ", "info ", "warn ", "error "};
     bool log_line = false;

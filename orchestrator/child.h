@@ -14,20 +14,12 @@
 #include "io/child_process.h"
 #include "io/timer.h"
 #include "orchestrator/launch_spec.h"
+#include "orchestrator/reconciler.h"
 #include "orchestrator/restart_policy.h"
 
 namespace jamfleet::orchestrator {
 
-enum class ChildState {
-    Adopting, // a process found in the run directory; waiting for its hello
-    Running,  // process alive
-    Backoff,  // crashed; a restart is scheduled
-    Failed,   // gave up (crash loop, busy port, spawn error) until reload/restart
-    Stopping, // SIGTERM sent, waiting for the exit
-    Stopped,  // not running on purpose
-};
-
-const char* to_string(ChildState state);
+// ChildState and its names: reconciler.h.
 
 // A line a child wrote, labelled with its name for the supervisor's stderr: log
 // lines (`level component: message ...`) get a ` child=NAME` field, anything else

@@ -55,28 +55,32 @@ void Supervisor::start() {
 }
 
 void Supervisor::request_child_status(Child& child) {
+    const auto pending = [this](Child& c, std::optional<std::size_t> clients) {
+        return decide_pending_restart(PendingRestart{c.pending_spec.has_value(), c.state,
+                                                     c.control && c.control->ready(), clients,
+                                                     stopping_});
+    };
     if (!child.control || !child.control->ready()) {
-        if (child.pending_spec && child.state == ChildState::Running) {
-            // No way to count its clients (old binary, hung): restart now.
+        if (pending(child, std::nullopt) == PendingAction::RestartNow) {
             restart_with_pending_spec(child);
         }
         return;
     }
     Child* target = &child;
-    child.control->request("status", nlohmann::json::object(),
-                           [this, target](base::Result<nlohmann::json, std::string> result) {
-                               if (!result.ok()) {
-                                   return;
-                               }
-                               target->child_status = std::move(result).value();
-                               const auto clients = target->child_status.find("clients");
-                               const bool empty = clients == target->child_status.end() ||
-                                                  !clients->is_array() || clients->empty();
-                               if (target->pending_spec && empty &&
-                                   target->state == ChildState::Running && !stopping_) {
-                                   restart_with_pending_spec(*target);
-                               }
-                           });
+    child.control->request(
+        "status", nlohmann::json::object(),
+        [this, target, pending](base::Result<nlohmann::json, std::string> result) {
+            if (!result.ok()) {
+                return;
+            }
+            target->child_status = std::move(result).value();
+            const auto clients = target->child_status.find("clients");
+            const std::size_t count =
+                clients != target->child_status.end() && clients->is_array() ? clients->size() : 0;
+            if (pending(*target, count) == PendingAction::RestartNow) {
+                restart_with_pending_spec(*target);
+            }
+        });
 }
 
 void Supervisor::poll_child_status() {
@@ -131,23 +135,26 @@ Child* Supervisor::find(const std::string& name) {
 }
 
 void Supervisor::mark_failed(Child& child, std::string reason) {
+    apply_failure(child, decide_failure(std::move(reason), child.policy, clock_.now(), stopping_,
+                                        child.retire_when_adopted));
+}
+
+void Supervisor::apply_failure(Child& child, Decision decision) {
     child.state = ChildState::Failed;
-    child.failure_reason = std::move(reason);
+    child.failure_reason = std::move(decision.failure_reason);
     remove_child_record(child);
-    child.next_try.reset();
-    if (!stopping_ && !child.retire_when_adopted) {
-        // Unattended fleets heal: try again after minutes, growing.
-        const base::TimePoint now = clock_.now();
-        child.next_try = child.policy.next_failed_retry(now);
+    child.next_try = decision.next_try;
+    if (child.next_try) {
         Child* target = &child;
-        child.restart_timer.start(*child.next_try - now, base::Duration::zero(), [this, target] {
-            if (target->state == ChildState::Failed && !stopping_) {
-                log_.info("retrying failed child", {{"child", target->spec.name}});
-                target->policy.reset_window();
-                ++target->restarts;
-                start_child(*target);
-            }
-        });
+        child.restart_timer.start(
+            *child.next_try - clock_.now(), base::Duration::zero(), [this, target] {
+                if (target->state == ChildState::Failed && !stopping_) {
+                    log_.info("retrying failed child", {{"child", target->spec.name}});
+                    target->policy.reset_window();
+                    ++target->restarts;
+                    start_child(*target);
+                }
+            });
     }
     log_.error("child failed",
                {{"child", child.spec.name},
@@ -236,7 +243,11 @@ void Supervisor::on_child_exit(Child& child, std::int64_t exit_status, int term_
     child.child_status = nlohmann::json();
     child.last_exit = describe_exit(exit_status, term_signal);
     remove_child_record(child);
-    if (child.state == ChildState::Stopping || child.retire_when_adopted) {
+    const Decision decision =
+        decide_exit(ExitEvent{child.state, child.retire_when_adopted, exit_status, term_signal,
+                              child.started_at, child.first_line, child.last_exit},
+                    child.policy, clock_.now(), stopping_);
+    if (decision.next == ChildState::Stopped) {
         child.state = ChildState::Stopped;
         log_.info("child stopped", {{"child", child.spec.name}, {"exit", child.last_exit}});
         auto callbacks = std::move(child.on_stopped);
@@ -251,26 +262,19 @@ void Supervisor::on_child_exit(Child& child, std::int64_t exit_status, int term_
         child.spec = std::move(*child.pending_spec);
         child.pending_spec.reset();
     }
-    if (exit_status == 2 && term_signal == 0) {
-        // Exit 2 is a usage error (a bad command line): restarting cannot help.
-        mark_failed(child, "usage error (exit status 2)" +
-                               (child.first_line.empty() ? "" : ": " + child.first_line));
-        return;
-    }
-    const RestartDecision decision = child.policy.on_exit(child.started_at, clock_.now());
-    if (decision.failed) {
-        mark_failed(child, "crashed " + std::to_string(child.policy.crashes_in_window()) +
-                               " times within the restart window; last: " + child.last_exit);
+    if (decision.next == ChildState::Failed) {
+        apply_failure(child, decision);
         return;
     }
     child.state = ChildState::Backoff;
-    log_.warn("child exited; restarting",
-              {{"child", child.spec.name},
-               {"exit", child.last_exit},
-               {"delay_ms",
-                std::chrono::duration_cast<std::chrono::milliseconds>(decision.delay).count()}});
+    log_.warn(
+        "child exited; restarting",
+        {{"child", child.spec.name},
+         {"exit", child.last_exit},
+         {"delay_ms",
+          std::chrono::duration_cast<std::chrono::milliseconds>(decision.restart_delay).count()}});
     Child* target = &child;
-    child.restart_timer.start(decision.delay, base::Duration::zero(), [this, target] {
+    child.restart_timer.start(decision.restart_delay, base::Duration::zero(), [this, target] {
         if (target->state == ChildState::Backoff && !stopping_) {
             ++target->restarts;
             start_child(*target);

@@ -100,6 +100,7 @@ private:
     void stop_child(Child& child, std::function<void()> done);
     void on_child_exit(Child& child, std::int64_t exit_status, int term_signal);
     void mark_failed(Child& child, std::string reason);
+    void apply_failure(Child& child, Decision decision);
     void write_srv_file();
     // Starts the directory (if any) and the named rooms of the current fleet.
     void start_new_children(bool directory, const std::vector<std::string>& rooms);

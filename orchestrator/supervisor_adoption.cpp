@@ -102,7 +102,11 @@ void Supervisor::on_adoption_hello(Child& child, const ChildRecord& record,
                                    const control::Hello& hello) {
     child.adopt_timer.stop();
     const AdoptionVerdict verdict = judge_adoption(record, hello, child.spec, fleet_.fleet.name);
-    if (verdict == AdoptionVerdict::NotOurs) {
+    const bool replaced =
+        !record.program_id.empty() && record.program_id != program_identity(child.spec.program);
+    const AdoptionPlan plan =
+        plan_adoption(verdict, child.retire_when_adopted, replaced, options_.restart_outdated_now);
+    if (plan == AdoptionPlan::LeaveAlone) {
         log_.warn("recorded pid is someone else's process; leaving it alone",
                   {{"child", child.spec.name},
                    {"pid", record.pid},
@@ -121,36 +125,27 @@ void Supervisor::on_adoption_hello(Child& child, const ChildRecord& record,
     }
     child.state = ChildState::Running;
     child.adopted = true;
+    child.program_id = record.program_id;
     log_.info("child adopted",
               {{"child", child.spec.name},
                {"pid", record.pid},
-               {"settings", verdict == AdoptionVerdict::Adopt ? "current" : "outdated"}});
-    if (child.retire_when_adopted) {
+               {"settings", verdict == AdoptionVerdict::Adopt ? "current" : "outdated"},
+               {"binary", replaced ? "replaced" : "current"}});
+    switch (plan) {
+    case AdoptionPlan::Stop:
         stop_child(child, [this] { schedule_cleanup(); });
-        return;
-    }
-    child.program_id = record.program_id;
-    const bool new_binary = verdict == AdoptionVerdict::Adopt && !record.program_id.empty() &&
-                            record.program_id != program_identity(child.spec.program);
-    if (new_binary) {
-        // A new binary was installed (upgrade): it reaches the room when the
-        // room is empty, or at once when the upgrade was forced.
-        log_.info("a new binary is installed for this child",
-                  {{"child", child.spec.name}, {"now", options_.restart_outdated_now}});
-        if (options_.restart_outdated_now) {
-            child.pending_spec = child.spec;
-            restart_with_pending_spec(child);
-        } else {
-            restart_when_empty(child, child.spec);
-        }
-        return;
-    }
-    if (verdict == AdoptionVerdict::AdoptThenApply) {
-        // Started from an older fleet definition: reconcile like a reload, so
-        // its musicians stay until they leave.
-        log_.info("adopted child has outdated settings; restarting it when empty",
-                  {{"child", child.spec.name}});
+        break;
+    case AdoptionPlan::RestartNow:
+        child.pending_spec = child.spec;
+        restart_with_pending_spec(child);
+        break;
+    case AdoptionPlan::RestartWhenEmpty:
+        // Older settings or a new binary: its musicians stay until they leave.
         restart_when_empty(child, child.spec);
+        break;
+    case AdoptionPlan::Keep:
+    case AdoptionPlan::LeaveAlone:
+        break;
     }
 }
 
