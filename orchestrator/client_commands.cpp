@@ -103,6 +103,7 @@ std::string resolve_run_dir(const std::string& run_dir_flag, const std::string& 
 std::string format_status(const nlohmann::json& status) {
     std::string out = "fleet \"" + status.value("fleet", "") + "\" (" + status.value("file", "") +
                       "), supervisor pid " + text_of(status.value("pid", nlohmann::json())) +
+                      (status.contains("version") ? " version " + text_of(status["version"]) : "") +
                       (status.value("stopping", false) ? ", stopping" : "") + "\n";
     for (const auto& child : status.value("children", nlohmann::json::array())) {
         out += "  " + child.value("name", "?") + "  " + child.value("kind", "?") + "  port " +
@@ -126,10 +127,21 @@ std::string format_status(const nlohmann::json& status) {
         if (!child.value("last_exit", "").empty()) {
             out += "  last exit: " + child.value("last_exit", "");
         }
+        if (child.value("adopted", false)) {
+            out += "  adopted";
+        }
         if (child.contains("failure_reason")) {
             out += "  failed: " + text_of(child["failure_reason"]);
         }
+        if (child.contains("next_try")) {
+            out += "  next try " + text_of(child["next_try"]) + " (in " +
+                   text_of(child.value("next_try_in_s", nlohmann::json())) + " s)";
+        }
         out += "\n";
+        // What a failed or backing-off child said last is usually why.
+        for (const auto& line : child.value("last_lines", nlohmann::json::array())) {
+            out += "    | " + text_of(line) + "\n";
+        }
     }
     for (const auto& record : status.value("srv", nlohmann::json::array())) {
         out += "  srv " + text_of(record) + "\n";
