@@ -4,7 +4,8 @@
 namespace jamfleet::config {
 
 LiveRoomSettings live_settings(const ServerConfig& server) {
-    return LiveRoomSettings{server.name, server.city, server.country, server.options.welcome};
+    return LiveRoomSettings{server.name, server.city, server.country, server.options.welcome,
+                            server.options.norecord};
 }
 
 ServerConfig with_live_settings(ServerConfig server, const LiveRoomSettings& live) {
@@ -12,6 +13,7 @@ ServerConfig with_live_settings(ServerConfig server, const LiveRoomSettings& liv
     server.city = live.city;
     server.country = live.country;
     server.options.welcome = live.welcome;
+    server.options.norecord = live.norecord;
     return server;
 }
 

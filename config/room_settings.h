@@ -1,7 +1,8 @@
 // The settings of a room that a running mixer can take without a restart (so
-// its musicians stay connected): name, city, country and welcome message.
-// Everything else a room is started with (port, bind, max clients, codecs,
-// recording, JSON-RPC …) needs a new process. One typed record, compared with
+// its musicians stay connected): name, city, country, welcome message, and
+// whether its recorder records (norecord). Everything else a room is started
+// with (port, bind, max clients, codecs, recording_dir, JSON-RPC …) needs a new
+// process. One typed record, compared with
 // ==, is what a reload diff uses to tell the two apart.
 #pragma once
 
@@ -16,6 +17,7 @@ struct LiveRoomSettings {
     std::string city;
     std::string country; // as in ServerConfig: "", ISO alpha-2 or a Qt5 number
     std::string welcome; // as in ServerOptions: text, HTML or a file name
+    bool norecord = false;
 
     bool operator==(const LiveRoomSettings&) const = default;
 };

@@ -49,6 +49,12 @@ base::Result<LiveSettingsUpdate, std::string> parse_live_settings(const nlohmann
     }
     update.info = std::move(info).value();
     update.welcome_message = welcome_text(welcome);
+    if (const auto recording = args.find("recording"); recording != args.end()) {
+        if (!recording->is_boolean()) {
+            return base::Err{std::string("apply_settings: recording must be a boolean")};
+        }
+        update.recording = recording->get<bool>();
+    }
     text("fleet", update.fleet);
     text("settings", update.settings);
     return update;
@@ -70,6 +76,11 @@ void MixerServer::add_live_settings_op() {
             }
             session_->set_welcome_message(
                 proto::truncate_utf16(update->welcome_message, proto::kMaxChatUserUnits));
+            if (update->recording) {
+                // As startRecording / stopRecording.
+                recorder_->set_enabled(*update->recording);
+                sync_recorder_state();
+            }
             control::Hello hello;
             hello.kind = "mixer";
             hello.name = info_.name;

@@ -68,6 +68,9 @@ void Supervisor::apply_live_settings(Child& child, LaunchSpec next) {
                            {"welcome", server->options.welcome},
                            {"fleet", fleet_.fleet.name},
                            {"settings", digest}};
+    if (!server->options.recording_dir.empty() && options_.bins.mixer_recording) {
+        args["recording"] = !server->options.norecord;
+    }
     Child* target = &child;
     child.control->request(
         "apply_settings", std::move(args),

@@ -64,12 +64,13 @@ TEST(FleetDiff, DnsNameOnlyChangeLeavesTheServerRunning) {
     EXPECT_EQ(diff_fleets(before, after).unchanged, Names{"A"});
 }
 
-TEST(FleetDiff, NorecordChangeRestartsOnlyThatRoom) {
-    // --norecord is a start-up option of the mixer, so a room picks up the change by restarting.
+TEST(FleetDiff, NorecordChangeIsALiveChangeOfOnlyThatRoom) {
+    // A running recorder is switched on or off (startRecording/stopRecording) without a restart.
     const auto before = load("servers: [{name: A, recording_dir: /a}, {name: B}]\n");
     const auto after = load("servers: [{name: A, recording_dir: /a, norecord: true}, {name: B}]\n");
     const FleetDiff diff = diff_fleets(before, after);
-    EXPECT_EQ(diff.changed, Names{"A"});
+    EXPECT_EQ(diff.live_changed, Names{"A"});
+    EXPECT_TRUE(diff.changed.empty());
     EXPECT_EQ(diff.unchanged, Names{"B"});
 }
 
@@ -78,7 +79,7 @@ TEST(FleetDiff, DefaultsNorecordChangeLeavesRoomsWithoutRecorderRunning) {
     const auto after = load("defaults: {norecord: true}\n"
                             "servers: [{name: A, recording_dir: /a}, {name: B}]\n");
     const FleetDiff diff = diff_fleets(before, after);
-    EXPECT_EQ(diff.changed, Names{"A"});
+    EXPECT_EQ(diff.live_changed, Names{"A"});
     EXPECT_EQ(diff.unchanged, Names{"B"});
 }
 
@@ -143,10 +144,10 @@ TEST(FleetDiff, RoomRenamedOnTheSamePortIsALiveChangeNotARemoveAndAdd) {
 TEST(FleetDiff, LiveSettingsCompareAsOneRecord) {
     auto fleet = load("servers: [{name: A, city: X, welcome: W}]\n");
     const ServerConfig& a = fleet.servers[0];
-    EXPECT_EQ(live_settings(a), (LiveRoomSettings{"A", "X", "", "W"}));
+    EXPECT_EQ(live_settings(a), (LiveRoomSettings{"A", "X", "", "W", false}));
     EXPECT_TRUE(with_live_settings(a, live_settings(a)).same_settings(a));
     EXPECT_FALSE(only_live_settings_differ(a, a));
-    ServerConfig b = with_live_settings(a, {"B", "Y", "DE", "V"});
+    ServerConfig b = with_live_settings(a, {"B", "Y", "DE", "V", true});
     EXPECT_TRUE(only_live_settings_differ(a, b));
     b.options.max_clients = 2;
     EXPECT_FALSE(only_live_settings_differ(a, b));

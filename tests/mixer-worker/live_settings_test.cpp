@@ -23,6 +23,13 @@ TEST(LiveSettings, ParsesServerInfoWelcomeAndIdentity) {
     EXPECT_EQ(update->welcome_message, "Welcome <b>two</b>");
     EXPECT_EQ(update->fleet, "F");
     EXPECT_EQ(update->settings, "0123456789abcdef");
+    EXPECT_FALSE(update->recording.has_value());
+    const auto recording =
+        parse_live_settings({{"serverinfo", "A;;0"}, {"welcome", ""}, {"recording", false}});
+    ASSERT_TRUE(recording.ok()) << recording.error();
+    EXPECT_EQ(recording->recording, false);
+    EXPECT_FALSE(
+        parse_live_settings({{"serverinfo", "A;;0"}, {"welcome", ""}, {"recording", "yes"}}).ok());
 }
 
 TEST(LiveSettings, WelcomeNamingAFileMeansItsContent) {

@@ -128,5 +128,43 @@ TEST(FleetLiveReload, NameAndWelcomeApplyLiveAndAPortChangeWaitsUntilTheRoomIsEm
     EXPECT_FALSE(saw_disconnect(alice));
 }
 
+TEST(FleetLiveReload, RecordingIsSwitchedOnAndOffWithoutARestart) {
+    TempDir dir("fleet-reload-record");
+    std::ofstream(dir / "secret.txt") << kSecret << "\n";
+    const std::uint16_t rpc_port = free_tcp_port();
+    const auto yaml = [&](bool norecord) {
+        return "fleet:\n  name: Record fleet\n  bind: 127.0.0.1\n  run_dir: ./var/run\n"
+               "directory:\n  port: 22123\n  database: ./var/dir.db\n"
+               "servers:\n  - {name: Alpha, port: 22124, recording_dir: ./rec, norecord: " +
+               std::string(norecord ? "true" : "false") +
+               ", jsonrpc_port: " + std::to_string(rpc_port) +
+               ", jsonrpc_secret_file: ./secret.txt}\n";
+    };
+    const auto file = dir / "fleet.yaml";
+    std::ofstream(file) << yaml(true);
+    FleetRun fleet(dir.path(), file);
+    ASSERT_TRUE(wait_until([&] { return fleet.all_running(2); }, 15s))
+        << fleet.process().log_text();
+    JackServer jack(dir.path(), 128);
+    JamulusClient alice(dir.path(), jack, "alice", {.name = "Alice"}, "127.0.0.1:22124");
+    ASSERT_TRUE(alice.wait_connected(20s)) << fleet.process().log_text();
+    JsonRpcClient rpc(rpc_port, kSecret);
+    EXPECT_EQ(rpc.call("jamulusserver/getRecorderStatus")["enabled"], false);
+    const auto pid = fleet.pid_of("Alpha");
+    for (const bool norecord : {false, true}) {
+        std::ofstream(file, std::ios::trunc) << yaml(norecord);
+        const auto reload = fleet.command({"reload"});
+        ASSERT_EQ(reload.exit_code, 0) << reload.output;
+        EXPECT_NE(reload.output.find("live Alpha"), std::string::npos) << reload.output;
+        EXPECT_TRUE(wait_until(
+            [&] { return rpc.call("jamulusserver/getRecorderStatus")["enabled"] == !norecord; },
+            5s))
+            << "norecord " << norecord;
+        EXPECT_EQ(fleet.pid_of("Alpha"), pid);
+    }
+    EXPECT_TRUE(alice.connected());
+    EXPECT_FALSE(saw_disconnect(alice));
+}
+
 } // namespace
 } // namespace jamfleet::interop
