@@ -329,6 +329,11 @@ bool Supervisor::restart(const std::string& name, std::string& error) {
     child->policy.reset();
     log_.info("restart requested", {{"child", name}});
     stop_child(*child, [this, child] {
+        if (child->pending_spec) {
+            // `restart` forces what was waiting for the room to empty.
+            child->spec = std::move(*child->pending_spec);
+            child->pending_spec.reset();
+        }
         ++child->restarts;
         start_child(*child);
     });
