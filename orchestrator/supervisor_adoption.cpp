@@ -150,7 +150,10 @@ void Supervisor::on_adoption_hello(Child& child, const ChildRecord& record,
 }
 
 void Supervisor::retire_unknown_records(const std::vector<std::string>& wanted_paths) {
-    for (auto& [path, record] : read_records(fleet_.fleet.run_dir)) {
+    for (auto& entry : read_records(fleet_.fleet.run_dir)) {
+        // Plain references: clang cannot capture structured bindings in lambdas.
+        const std::string& path = entry.first;
+        const ChildRecord& record = entry.second;
         if (std::find(wanted_paths.begin(), wanted_paths.end(), path) != wanted_paths.end()) {
             continue;
         }

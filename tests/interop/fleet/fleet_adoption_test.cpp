@@ -199,6 +199,55 @@ TEST(FleetAdoption, SupervisorKilledRoomsPlayOnAndTheNextSupervisorAdoptsThem) {
     EXPECT_TRUE(session.alice.connected());
 }
 
+TEST(FleetAdoption, ChildrenOfAnOlderFleetFileAreReconciledLikeAReload) {
+    TempDir dir("fleet-adopt-older");
+    const auto file = write_file(dir / "fleet.yaml", two_rooms_yaml());
+    OrphanGuard guard;
+    auto first = std::make_unique<FleetRun>(dir.path(), file);
+    ASSERT_TRUE(wait_until([&] { return first->all_running(3); }, 15s))
+        << first->process().log_text();
+    JackServer jack(dir.path(), 128);
+    JamulusClient alice(dir.path(), jack, "alice", {.name = "Alice"}, "127.0.0.1:22124");
+    ASSERT_TRUE(alice.wait_connected(20s));
+    const auto before = child_pids(first->status());
+    guard.pids = before;
+    first->process().send_signal(SIGKILL);
+    ASSERT_TRUE(first->process().wait_exit(5s).has_value());
+
+    // While no supervisor runs, the file changes: Alpha gets another option,
+    // Beta is removed, Gamma added.
+    write_file(file, "fleet:\n  name: Adoption fleet\n  bind: 127.0.0.1\n  run_dir: ./var/run\n"
+                     "directory:\n  port: 22123\n  name: Test directory\n  database: ./var/dir.db\n"
+                     "  list_rate: 0\n  ping_rate: 0\n"
+                     "servers:\n  - {name: Alpha, port: 22124, max_clients: 5}\n"
+                     "  - {name: Gamma, port: 22126}\n");
+    FleetRun second(dir.path(), file);
+    EXPECT_TRUE(wait_until([&] { return !process_exists(before.at("Beta")); }, 10s))
+        << "the removed room's process was not stopped" << second.process().log_text();
+    EXPECT_TRUE(wait_until(
+        [&] {
+            return second.child("Gamma")["state"] == "running" &&
+                   second.child("Alpha")["state"] == "waiting_to_restart";
+        },
+        10s))
+        << second.status().dump();
+    // Alice stays until she leaves; then Alpha restarts with the new settings.
+    std::this_thread::sleep_for(1s);
+    EXPECT_EQ(second.pid_of("Alpha"), before.at("Alpha"));
+    EXPECT_EQ(second.pid_of("directory"), before.at("directory"));
+    EXPECT_TRUE(alice.connected());
+    EXPECT_FALSE(saw_disconnect(alice));
+    alice.stop();
+    EXPECT_TRUE(wait_until(
+        [&] {
+            const auto alpha = second.child("Alpha");
+            return alpha["state"] == "running" && alpha["pid"] != before.at("Alpha");
+        },
+        10s))
+        << second.status().dump();
+    EXPECT_EQ(second.status()["children"].size(), 3u);
+}
+
 TEST(FleetAdoption, UpgradeInPlaceKeepsEveryoneAndNewMixersReachRoomsWhenEmptyOrWithNow) {
     TempDir dir("fleet-upgrade");
     const auto file = write_file(dir / "fleet.yaml", two_rooms_yaml());
