@@ -71,6 +71,14 @@ std::string log_fifo_path(const std::string& run_dir, const LaunchSpec& spec) {
 }
 
 std::string encode_record(const ChildRecord& r) {
+    nlohmann::json live = nullptr;
+    if (r.live) {
+        live = {{"name", r.live->name},
+                {"city", r.live->city},
+                {"country", r.live->country},
+                {"welcome", r.live->welcome},
+                {"norecord", r.live->norecord}};
+    }
     return nlohmann::json{{"fleet", r.fleet},
                           {"name", r.name},
                           {"kind", r.kind},
@@ -81,7 +89,8 @@ std::string encode_record(const ChildRecord& r) {
                           {"control_socket", r.control_socket},
                           {"log_fifo", r.log_fifo},
                           {"settings", r.settings},
-                          {"program_id", r.program_id}}
+                          {"program_id", r.program_id},
+                          {"live", live}}
                .dump() +
            "\n";
 }
@@ -104,6 +113,12 @@ std::optional<ChildRecord> decode_record(const std::string& text) {
         r.log_fifo = doc.at("log_fifo").get<std::string>();
         r.settings = doc.at("settings").get<std::string>();
         r.program_id = doc.value("program_id", "");
+        if (const auto live = doc.find("live"); live != doc.end() && live->is_object()) {
+            r.live = config::LiveRoomSettings{
+                live->at("name").get<std::string>(), live->at("city").get<std::string>(),
+                live->at("country").get<std::string>(), live->at("welcome").get<std::string>(),
+                live->at("norecord").get<bool>()};
+        }
     } catch (const nlohmann::json::exception&) {
         return std::nullopt;
     }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "config/room_settings.h"
 #include "control/control_messages.h"
 #include "orchestrator/launch_spec.h"
 
@@ -29,6 +30,9 @@ struct ChildRecord {
     // program_identity() of the program when it was started: another one means
     // a new binary was installed since (it reaches the room when it is empty).
     std::string program_id;
+    // A room's live settings as started (or last applied), so a later supervisor
+    // can tell a change it may apply live from one that needs a restart.
+    std::optional<config::LiveRoomSettings> live;
 
     bool operator==(const ChildRecord&) const = default;
 };

@@ -68,7 +68,7 @@ PendingAction decide_pending_restart(const PendingRestart& facts) {
 }
 
 AdoptionPlan plan_adoption(AdoptionVerdict verdict, bool retiring, bool program_replaced,
-                           bool force_now) {
+                           bool force_now, bool only_live_differs) {
     if (verdict == AdoptionVerdict::NotOurs) {
         return AdoptionPlan::LeaveAlone;
     }
@@ -78,8 +78,11 @@ AdoptionPlan plan_adoption(AdoptionVerdict verdict, bool retiring, bool program_
     if (verdict == AdoptionVerdict::Adopt && program_replaced) {
         return force_now ? AdoptionPlan::RestartNow : AdoptionPlan::RestartWhenEmpty;
     }
-    return verdict == AdoptionVerdict::AdoptThenApply ? AdoptionPlan::RestartWhenEmpty
-                                                      : AdoptionPlan::Keep;
+    if (verdict == AdoptionVerdict::AdoptThenApply) {
+        return only_live_differs && !program_replaced ? AdoptionPlan::ApplyLive
+                                                      : AdoptionPlan::RestartWhenEmpty;
+    }
+    return AdoptionPlan::Keep;
 }
 
 } // namespace jamfleet::orchestrator

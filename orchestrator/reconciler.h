@@ -74,13 +74,16 @@ PendingAction decide_pending_restart(const PendingRestart& facts);
 
 enum class AdoptionPlan {
     Keep,             // ours, current settings and binary
-    RestartWhenEmpty, // ours, but older settings or a replaced binary
+    ApplyLive,        // ours, older settings that it can take live
+    RestartWhenEmpty, // ours, but older start-up settings or a replaced binary
     RestartNow,       // a replaced binary and `upgrade --now`
     Stop,             // ours, but its room is no longer in the fleet
     LeaveAlone,       // someone else's process: start ours afresh
 };
 
+// `only_live_differs`: the recorded settings differ from the wanted ones in
+// live settings alone (config/room_settings.h).
 AdoptionPlan plan_adoption(AdoptionVerdict verdict, bool retiring, bool program_replaced,
-                           bool force_now);
+                           bool force_now, bool only_live_differs = false);
 
 } // namespace jamfleet::orchestrator

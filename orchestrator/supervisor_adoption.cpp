@@ -41,6 +41,10 @@ void Supervisor::write_child_record(Child& child) {
     record.log_fifo = log_fifo_path(fleet_.fleet.run_dir, child.spec);
     record.settings = settings_digest(child.spec);
     record.program_id = child.program_id;
+    if (const config::ServerConfig* server = fleet_.find_server(child.spec.name);
+        server != nullptr && child.spec.kind == ChildKind::Mixer) {
+        record.live = config::live_settings(*server);
+    }
     std::string error;
     if (!write_record(record_path(fleet_.fleet.run_dir, child.spec), record, error)) {
         log_.warn("cannot write child record; a later supervisor cannot adopt it",
@@ -104,8 +108,14 @@ void Supervisor::on_adoption_hello(Child& child, const ChildRecord& record,
     const AdoptionVerdict verdict = judge_adoption(record, hello, child.spec, fleet_.fleet.name);
     const bool replaced =
         !record.program_id.empty() && record.program_id != program_identity(child.spec.program);
-    const AdoptionPlan plan =
-        plan_adoption(verdict, child.retire_when_adopted, replaced, options_.restart_outdated_now);
+    // Would the wanted room, with the recorded live settings, be what runs?
+    const config::ServerConfig* server = fleet_.find_server(child.spec.name);
+    const bool only_live =
+        record.live && server != nullptr && record.fleet == fleet_.fleet.name &&
+        settings_digest(server_launch(fleet_, config::with_live_settings(*server, *record.live),
+                                      options_.bins)) == record.settings;
+    const AdoptionPlan plan = plan_adoption(verdict, child.retire_when_adopted, replaced,
+                                            options_.restart_outdated_now, only_live);
     if (plan == AdoptionPlan::LeaveAlone) {
         log_.warn("recorded pid is someone else's process; leaving it alone",
                   {{"child", child.spec.name},
@@ -138,6 +148,10 @@ void Supervisor::on_adoption_hello(Child& child, const ChildRecord& record,
     case AdoptionPlan::RestartNow:
         child.pending_spec = child.spec;
         restart_with_pending_spec(child);
+        break;
+    case AdoptionPlan::ApplyLive:
+        // As a reload would: nobody is disconnected.
+        apply_live_settings(child, child.spec);
         break;
     case AdoptionPlan::RestartWhenEmpty:
         // Older settings or a new binary: its musicians stay until they leave.

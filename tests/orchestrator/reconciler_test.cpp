@@ -141,6 +141,12 @@ TEST(Reconciler, AdoptionPlanForEveryVerdict) {
     EXPECT_EQ(plan_adoption(V::AdoptThenApply, true, true, true), P::Stop);
     EXPECT_EQ(plan_adoption(V::NotOurs, false, false, false), P::LeaveAlone);
     EXPECT_EQ(plan_adoption(V::NotOurs, true, true, true), P::LeaveAlone);
+    // Older settings that differ only in live ones are applied live, unless the
+    // binary was replaced too (then the restart brings both).
+    EXPECT_EQ(plan_adoption(V::AdoptThenApply, false, false, false, true), P::ApplyLive);
+    EXPECT_EQ(plan_adoption(V::AdoptThenApply, false, true, false, true), P::RestartWhenEmpty);
+    EXPECT_EQ(plan_adoption(V::Adopt, false, false, false, true), P::Keep);
+    EXPECT_EQ(plan_adoption(V::AdoptThenApply, true, false, false, true), P::Stop);
 }
 
 } // namespace

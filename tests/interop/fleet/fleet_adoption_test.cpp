@@ -201,42 +201,60 @@ TEST(FleetAdoption, SupervisorKilledRoomsPlayOnAndTheNextSupervisorAdoptsThem) {
 
 TEST(FleetAdoption, ChildrenOfAnOlderFleetFileAreReconciledLikeAReload) {
     TempDir dir("fleet-adopt-older");
-    const auto file = write_file(dir / "fleet.yaml", two_rooms_yaml());
+    const std::string head =
+        "fleet:\n  name: Adoption fleet\n  bind: 127.0.0.1\n  run_dir: ./var/run\n"
+        "directory:\n  port: 22123\n  name: Test directory\n  database: ./var/dir.db\n"
+        "  list_rate: 0\n  ping_rate: 0\nservers:\n";
+    const auto file = write_file(dir / "fleet.yaml", head + "  - {name: Alpha, port: 22124}\n"
+                                                            "  - {name: Beta, port: 22125}\n"
+                                                            "  - {name: Delta, port: 22127}\n");
     OrphanGuard guard;
     auto first = std::make_unique<FleetRun>(dir.path(), file);
-    ASSERT_TRUE(wait_until([&] { return first->all_running(3); }, 15s))
+    ASSERT_TRUE(wait_until([&] { return first->all_running(4); }, 15s))
         << first->process().log_text();
     JackServer jack(dir.path(), 128);
     JamulusClient alice(dir.path(), jack, "alice", {.name = "Alice"}, "127.0.0.1:22124");
+    JamulusClient bob(dir.path(), jack, "bob", {.name = "Bob"}, "127.0.0.1:22125");
     ASSERT_TRUE(alice.wait_connected(20s));
+    ASSERT_TRUE(bob.wait_connected(20s));
     const auto before = child_pids(first->status());
     guard.pids = before;
     first->process().send_signal(SIGKILL);
     ASSERT_TRUE(first->process().wait_exit(5s).has_value());
 
-    // While no supervisor runs, the file changes: Alpha gets another option,
-    // Beta is removed, Gamma added.
-    write_file(file, "fleet:\n  name: Adoption fleet\n  bind: 127.0.0.1\n  run_dir: ./var/run\n"
-                     "directory:\n  port: 22123\n  name: Test directory\n  database: ./var/dir.db\n"
-                     "  list_rate: 0\n  ping_rate: 0\n"
-                     "servers:\n  - {name: Alpha, port: 22124, max_clients: 5}\n"
-                     "  - {name: Gamma, port: 22126}\n");
+    // While no supervisor runs, the file changes: Alpha gets another start-up
+    // option, Beta a new name and welcome (live settings), Delta is removed and
+    // Gamma added.
+    write_file(file, head + "  - {name: Alpha, port: 22124, max_clients: 5}\n"
+                            "  - {name: Beta Two, port: 22125, welcome: Hi}\n"
+                            "  - {name: Gamma, port: 22126}\n");
     FleetRun second(dir.path(), file);
-    EXPECT_TRUE(wait_until([&] { return !process_exists(before.at("Beta")); }, 10s))
+    EXPECT_TRUE(wait_until([&] { return !process_exists(before.at("Delta")); }, 10s))
         << "the removed room's process was not stopped" << second.process().log_text();
     EXPECT_TRUE(wait_until(
         [&] {
             return second.child("Gamma")["state"] == "running" &&
-                   second.child("Alpha")["state"] == "waiting_to_restart";
+                   second.child("Alpha")["state"] == "waiting_to_restart" &&
+                   second.child("Beta Two")["state"] == "running";
         },
         10s))
         << second.status().dump();
+    // Beta took its new name live: same process, listed under the new name.
+    EXPECT_EQ(second.pid_of("Beta Two"), before.at("Beta"));
+    EXPECT_TRUE(wait_until(
+        [&] {
+            const auto list = request_server_list(kDirectoryPort);
+            return list && lists(*list, "Beta Two", 22125) && !lists(*list, "Beta", 22125);
+        },
+        5s));
     // Alice stays until she leaves; then Alpha restarts with the new settings.
     std::this_thread::sleep_for(1s);
     EXPECT_EQ(second.pid_of("Alpha"), before.at("Alpha"));
     EXPECT_EQ(second.pid_of("directory"), before.at("directory"));
-    EXPECT_TRUE(alice.connected());
-    EXPECT_FALSE(saw_disconnect(alice));
+    for (JamulusClient* c : {&alice, &bob}) {
+        EXPECT_TRUE(c->connected()) << c->role();
+        EXPECT_FALSE(saw_disconnect(*c)) << c->role();
+    }
     alice.stop();
     EXPECT_TRUE(wait_until(
         [&] {
@@ -245,7 +263,8 @@ TEST(FleetAdoption, ChildrenOfAnOlderFleetFileAreReconciledLikeAReload) {
         },
         10s))
         << second.status().dump();
-    EXPECT_EQ(second.status()["children"].size(), 3u);
+    EXPECT_EQ(second.status()["children"].size(), 4u);
+    EXPECT_TRUE(bob.connected());
 }
 
 TEST(FleetAdoption, UpgradeInPlaceKeepsEveryoneAndNewMixersReachRoomsWhenEmptyOrWithNow) {
