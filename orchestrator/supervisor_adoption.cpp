@@ -1,6 +1,8 @@
 // The supervisor's side of children outliving it: records in the run directory,
 // the log FIFO, and adopting what an earlier supervisor left running (pidfd +
 // start time + a hello naming the same fleet, child and settings).
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "orchestrator/supervisor.h"
@@ -55,6 +57,8 @@ void Supervisor::write_child_record(Child& child) {
 void Supervisor::remove_child_record(const Child& child) {
     if (!child.spec.control_socket.empty()) {
         remove_record(record_path(fleet_.fleet.run_dir, child.spec));
+        // The FIFO too (a new one is made at the next start); readers keep theirs.
+        ::unlink(log_fifo_path(fleet_.fleet.run_dir, child.spec).c_str());
     }
 }
 
