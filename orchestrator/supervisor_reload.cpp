@@ -36,6 +36,11 @@ void Supervisor::restart_with_pending_spec(Child& child) {
 }
 
 bool Supervisor::restart_when_empty(Child& child, LaunchSpec next) {
+    if (child.state == ChildState::Adopting) {
+        // Its hello is judged against the new settings (on_adoption_hello).
+        child.spec = std::move(next);
+        return false;
+    }
     child.pending_spec = std::move(next);
     if (child.state != ChildState::Running || !child.control || !child.control->ready()) {
         restart_with_pending_spec(child);
