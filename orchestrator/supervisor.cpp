@@ -1,6 +1,7 @@
-// The supervisor's child lifecycle: start with a port pre-check, restart with
-// backoff, reload as stop-then-start of exactly the affected children, and
-// orderly shutdown (rooms first so they unregister, then the directory).
+// The supervisor's child lifecycle: start (or adopt, supervisor_adoption.cpp)
+// with a port pre-check, restart with backoff, retry a failed child later, and
+// orderly shutdown (rooms first so they unregister, then the directory). The
+// decisions come from reconciler.h; reloads are in supervisor_reload.cpp.
 #include "orchestrator/supervisor.h"
 
 #include <unistd.h>
@@ -10,8 +11,6 @@
 #include <filesystem>
 #include <fstream>
 
-#include "config/config_diff.h"
-#include "config/fleet_loader.h"
 #include "config/srv_records.h"
 #include "io/socket_address.h"
 #include "io/udp_socket.h"
