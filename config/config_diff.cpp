@@ -1,6 +1,10 @@
 // Reload planning: compares two normalized fleets (see config_diff.h).
 #include "config/config_diff.h"
 
+#include <algorithm>
+
+#include "config/room_settings.h"
+
 namespace jamfleet::config {
 namespace {
 
@@ -20,6 +24,8 @@ FleetDiff diff_fleets(const FleetConfig& before, const FleetConfig& after) {
         const ServerConfig* old = before.find_server(server.name);
         if (old == nullptr) {
             diff.added.push_back(server.name);
+        } else if (!fleet_wide && only_live_settings_differ(*old, server)) {
+            diff.live_changed.push_back(server.name);
         } else if (fleet_wide || !old->same_settings(server)) {
             diff.changed.push_back(server.name);
         } else {
@@ -29,6 +35,26 @@ FleetDiff diff_fleets(const FleetConfig& before, const FleetConfig& after) {
     for (const auto& server : before.servers) {
         if (after.find_server(server.name) == nullptr) {
             diff.removed.push_back(server.name);
+        }
+    }
+    // A room removed and one added on the same port that differ only in live
+    // settings (the name is one) are one room renamed: it keeps running.
+    if (!fleet_wide) {
+        for (auto r = diff.removed.begin(); r != diff.removed.end();) {
+            const ServerConfig* old = before.find_server(*r);
+            const auto a =
+                std::find_if(diff.added.begin(), diff.added.end(), [&](const auto& name) {
+                    const ServerConfig* added = after.find_server(name);
+                    return added->port == old->port && only_live_settings_differ(*old, *added);
+                });
+            if (a == diff.added.end()) {
+                ++r;
+                continue;
+            }
+            diff.renamed.emplace_back(*r, *a);
+            diff.live_changed.push_back(*a);
+            diff.added.erase(a);
+            r = diff.removed.erase(r);
         }
     }
     // The directory's whitelist holds the members' source address, and its own

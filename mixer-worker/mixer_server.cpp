@@ -357,6 +357,7 @@ base::Status<std::string> MixerServer::start_control_endpoint() {
         };
     });
     control_->set_on_stop([this] { shutdown(); });
+    add_live_settings_op();
     return base::kOk;
 }
 

@@ -61,6 +61,7 @@ private:
     void flush();
     void register_rpc_methods();
     base::Status<std::string> start_control_endpoint();
+    void add_live_settings_op(); // live_settings.cpp
     void start_registration();
     std::string own_address_text() const;
 

@@ -2,11 +2,10 @@
 #include "mixer-worker/options.h"
 
 #include <charconv>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "io/socket_address.h"
+#include "mixer-worker/live_settings.h"
 
 namespace jamfleet::mixer {
 
@@ -202,17 +201,7 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
     if (o.server_public_ip && o.directory.empty()) {
         o.warnings.push_back("--serverpublicip is ignored without -e/--directoryserver");
     }
-    if (!welcome_arg.empty()) {
-        // As Jamulus: an argument naming a readable file means its content.
-        std::ifstream file(welcome_arg);
-        if (file) {
-            std::stringstream ss;
-            ss << file.rdbuf();
-            o.welcome_message = ss.str();
-        } else {
-            o.welcome_message = welcome_arg;
-        }
-    }
+    o.welcome_message = welcome_text(welcome_arg);
     return o;
 }
 
