@@ -138,6 +138,11 @@ std::optional<StartError> DirectoryApp::init() {
     }
     socket_.emplace(std::move(socket.value()));
     socket_->set_buffer_sizes(kSocketBufferBytes, kSocketBufferBytes);
+    // Lists for clients on our LAN name the address they reached us at.
+    if (!socket_->report_arrival_address()) {
+        log_.warn("arrival address not reported",
+                  {{"option", "IP_PKTINFO"}, {"effect", "LAN clients get registration sources"}});
+    }
 
     const std::uint32_t public_ip = options_.public_ip != 0 ? options_.public_ip : detect_own_ip();
     service_->set_public_ip(public_ip);
@@ -237,7 +242,7 @@ void DirectoryApp::on_readable() {
         for (std::size_t i = 0; i < n; ++i) {
             const auto& d = received_[i];
             // A truncated datagram cannot be a valid frame; the service counts it.
-            service_->on_datagram(from_io(d.from), d.data(), now, out_);
+            service_->on_datagram(from_io(d.from), d.arrived_on, d.data(), now, out_);
         }
         flush(out_);
         if (n < kBatch) {
@@ -249,7 +254,7 @@ void DirectoryApp::on_readable() {
 void DirectoryApp::flush(std::vector<Outgoing>& out) {
     send_list_.clear();
     for (const auto& o : out) {
-        send_list_.push_back({to_io(o.to), o.bytes()});
+        send_list_.push_back({to_io(o.to), o.bytes(), o.from_ip});
     }
     std::span<const io::OutgoingDatagram> rest(send_list_);
     while (!rest.empty()) {

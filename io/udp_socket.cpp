@@ -19,6 +19,37 @@ namespace {
 // Datagrams per system call; larger batches are processed in chunks.
 constexpr std::size_t kChunk = 64;
 
+// Room for one IP_PKTINFO control message per datagram.
+constexpr std::size_t kPktInfoSpace = CMSG_SPACE(sizeof(in_pktinfo));
+struct alignas(cmsghdr) PktInfoBuffer {
+    std::uint8_t bytes[kPktInfoSpace];
+};
+
+std::uint32_t arrival_address(const msghdr& msg) {
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
+         c = CMSG_NXTHDR(const_cast<msghdr*>(&msg), c)) {
+        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+            in_pktinfo info{};
+            std::memcpy(&info, CMSG_DATA(c), sizeof info);
+            return ntohl(info.ipi_addr.s_addr);
+        }
+    }
+    return 0;
+}
+
+void set_source_address(msghdr& msg, PktInfoBuffer& buffer, std::uint32_t from_ip) {
+    std::memset(buffer.bytes, 0, sizeof buffer.bytes);
+    msg.msg_control = buffer.bytes;
+    msg.msg_controllen = sizeof buffer.bytes;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = IPPROTO_IP;
+    c->cmsg_type = IP_PKTINFO;
+    c->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
+    in_pktinfo info{};
+    info.ipi_spec_dst.s_addr = htonl(from_ip);
+    std::memcpy(CMSG_DATA(c), &info, sizeof info);
+}
+
 sockaddr_in to_sockaddr(SocketAddress a) {
     sockaddr_in sa{};
     sa.sin_family = AF_INET;
@@ -65,7 +96,8 @@ base::Result<UdpSocket, std::string> UdpSocket::bind(SocketAddress address, int 
 }
 
 UdpSocket::UdpSocket(UdpSocket&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), local_(other.local_), send_errors_(other.send_errors_) {}
+    : fd_(std::exchange(other.fd_, -1)), local_(other.local_), send_errors_(other.send_errors_),
+      report_arrival_(other.report_arrival_) {}
 
 UdpSocket& UdpSocket::operator=(UdpSocket&& other) noexcept {
     if (this != &other) {
@@ -75,6 +107,7 @@ UdpSocket& UdpSocket::operator=(UdpSocket&& other) noexcept {
         fd_ = std::exchange(other.fd_, -1);
         local_ = other.local_;
         send_errors_ = other.send_errors_;
+        report_arrival_ = other.report_arrival_;
     }
     return *this;
 }
@@ -92,6 +125,7 @@ std::size_t UdpSocket::receive_batch(std::span<ReceivedDatagram> datagrams) {
         mmsghdr msgs[kChunk];
         iovec iovs[kChunk];
         sockaddr_in addrs[kChunk];
+        PktInfoBuffer controls[kChunk];
         for (std::size_t i = 0; i < n; ++i) {
             auto& d = datagrams[total + i];
             iovs[i] = iovec{d.buffer.data(), d.buffer.size()};
@@ -100,6 +134,10 @@ std::size_t UdpSocket::receive_batch(std::span<ReceivedDatagram> datagrams) {
             msgs[i].msg_hdr.msg_namelen = sizeof addrs[i];
             msgs[i].msg_hdr.msg_iov = &iovs[i];
             msgs[i].msg_hdr.msg_iovlen = 1;
+            if (report_arrival_) {
+                msgs[i].msg_hdr.msg_control = controls[i].bytes;
+                msgs[i].msg_hdr.msg_controllen = sizeof controls[i].bytes;
+            }
         }
         const int got = ::recvmmsg(fd_, msgs, static_cast<unsigned>(n), MSG_DONTWAIT, nullptr);
         if (got <= 0) {
@@ -108,6 +146,7 @@ std::size_t UdpSocket::receive_batch(std::span<ReceivedDatagram> datagrams) {
         for (int i = 0; i < got; ++i) {
             auto& d = datagrams[total + static_cast<std::size_t>(i)];
             d.from = from_sockaddr(addrs[i]);
+            d.arrived_on = report_arrival_ ? arrival_address(msgs[i].msg_hdr) : 0;
             d.size = msgs[i].msg_len;
             d.truncated = (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
         }
@@ -127,6 +166,7 @@ std::size_t UdpSocket::send_batch(std::span<const OutgoingDatagram> datagrams) {
         mmsghdr msgs[kChunk];
         iovec iovs[kChunk];
         sockaddr_in addrs[kChunk];
+        PktInfoBuffer controls[kChunk];
         for (std::size_t i = 0; i < n; ++i) {
             const auto& d = datagrams[done + i];
             addrs[i] = to_sockaddr(d.to);
@@ -137,6 +177,9 @@ std::size_t UdpSocket::send_batch(std::span<const OutgoingDatagram> datagrams) {
             msgs[i].msg_hdr.msg_namelen = sizeof addrs[i];
             msgs[i].msg_hdr.msg_iov = &iovs[i];
             msgs[i].msg_hdr.msg_iovlen = 1;
+            if (d.from_ip != 0) {
+                set_source_address(msgs[i].msg_hdr, controls[i], d.from_ip);
+            }
         }
         const int got = ::sendmmsg(fd_, msgs, static_cast<unsigned>(n), MSG_DONTWAIT);
         if (got < 0) {
@@ -167,6 +210,12 @@ bool UdpSocket::send_to(SocketAddress to, std::span<const std::uint8_t> data) {
         return false;
     }
     return true;
+}
+
+bool UdpSocket::report_arrival_address() {
+    const int on = 1;
+    report_arrival_ = ::setsockopt(fd_, IPPROTO_IP, IP_PKTINFO, &on, sizeof on) == 0;
+    return report_arrival_;
 }
 
 void UdpSocket::set_buffer_sizes(int receive_bytes, int send_bytes) {

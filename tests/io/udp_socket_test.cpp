@@ -107,5 +107,42 @@ TEST(UdpSocket, MovedSocketKeepsItsPort) {
     EXPECT_FALSE(again.ok()); // still bound through b
 }
 
+// One datagram into `in` within 5 s (0 when none came).
+std::size_t receive_one(UdpSocket& s, ReceivedDatagram& in) {
+    Loop loop;
+    std::size_t got = 0;
+    FdWatcher watcher(loop, s.fd(), [&] { got += s.receive_batch(std::span(&in, 1)); });
+    loop.run_until([&] { return got == 1; }, 5s);
+    return got;
+}
+
+TEST(UdpSocket, ReportsTheLocalAddressADatagramArrivedOnAndAnswersFromIt) {
+    // Bound to every address: 127.0.0.2 and 127.0.0.3 are both this host (lo holds 127/8),
+    // so only IP_PKTINFO tells which one the peer used.
+    auto any = UdpSocket::bind(SocketAddress::any(0), 0);
+    ASSERT_TRUE(any.ok());
+    auto server = std::move(any).value();
+    ASSERT_TRUE(server.report_arrival_address());
+    auto client = bind_loopback();
+    const std::uint8_t ask[] = {1, 2, 3};
+    ASSERT_TRUE(client.send_to({0x7f000002u, server.local_address().port}, ask));
+
+    std::array<std::uint8_t, 64> buf{};
+    ReceivedDatagram in{};
+    in.buffer = buf;
+    ASSERT_EQ(receive_one(server, in), 1u);
+    EXPECT_EQ(in.arrived_on, 0x7f000002u);
+    EXPECT_EQ(in.from, client.local_address());
+
+    // The answer leaves from the address it is told to use.
+    const OutgoingDatagram reply{in.from, ask, 0x7f000003u};
+    ASSERT_EQ(server.send_batch(std::span(&reply, 1)), 1u);
+    ReceivedDatagram back{};
+    back.buffer = buf;
+    ASSERT_EQ(receive_one(client, back), 1u);
+    EXPECT_EQ(back.from, (SocketAddress{0x7f000003u, server.local_address().port}));
+    EXPECT_EQ(back.arrived_on, 0u); // not asked for on this socket
+}
+
 } // namespace
 } // namespace jamfleet::io
