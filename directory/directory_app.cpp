@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "directory/directory_file.h"
+#include "proto/directory_relay.h"
 #include "proto/frame.h"
 
 namespace jamfleet::directory {
@@ -190,6 +191,15 @@ std::optional<StartError> DirectoryApp::init() {
     out_.reserve(kBatch * 4);
     send_list_.reserve(kBatch * 4);
     watcher_ = std::make_unique<io::FdWatcher>(loop_, socket_->fd(), [this] { on_readable(); });
+    if (options_.relay_socket) {
+        auto relay = io::LocalDatagramSocket::bind(*options_.relay_socket);
+        if (!relay) {
+            return StartError{1, relay.error()};
+        }
+        relay_.emplace(std::move(relay.value()));
+        relay_watcher_ =
+            std::make_unique<io::FdWatcher>(loop_, relay_->fd(), [this] { on_relayed(); });
+    }
 
     expiry_timer_.start(kExpiryPoll, kExpiryPoll, [this] {
         service_->expire(clock_.now());
@@ -251,6 +261,29 @@ void DirectoryApp::on_readable() {
     }
 }
 
+// Requests a room received on its port for us (a client or server that was given
+// only our host name sends to 22124): handled as if they had reached our socket at
+// the address the sender used, answered from our UDP port.
+void DirectoryApp::on_relayed() {
+    std::uint8_t* buffer = buffers_.get();
+    const std::span<std::uint8_t> storage(buffer,
+                                          proto::kRelayHeaderBytes + proto::kMaxDatagramBytes);
+    const auto now = clock_.now();
+    for (std::size_t i = 0; i < kBatch; ++i) {
+        const std::size_t n = relay_->receive(storage);
+        if (n == 0) {
+            break;
+        }
+        const auto relayed = proto::decode_relayed(storage.first(n));
+        if (!relayed) {
+            continue;
+        }
+        service_->on_datagram({relayed->from_ip, relayed->from_port}, relayed->arrived_on,
+                              relayed->datagram, now, out_);
+        flush(out_);
+    }
+}
+
 void DirectoryApp::flush(std::vector<Outgoing>& out) {
     send_list_.clear();
     for (const auto& o : out) {
@@ -292,6 +325,8 @@ void DirectoryApp::resolve_whitelist() {
 void DirectoryApp::shutdown() {
     // Stopping every handle lets Loop::run() return; the store closes with the app.
     watcher_.reset();
+    relay_watcher_.reset();
+    relay_.reset();
     expiry_timer_.stop();
     keepalive_timer_.stop();
     resolve_timer_.stop();

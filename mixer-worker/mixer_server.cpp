@@ -11,6 +11,7 @@
 
 #include "mixer-worker/mix_engine.h"
 #include "proto/clm_messages.h"
+#include "proto/directory_relay.h"
 
 namespace jamfleet::mixer {
 
@@ -65,6 +66,19 @@ MixerServer::create(io::Loop& loop, MixerOptions options, base::Logger log) {
     if (!server->options_.control_socket.empty()) {
         if (auto started = server->start_control_endpoint(); !started.ok()) {
             return Err{started.error()};
+        }
+    }
+    if (!server->options_.directory_relay.empty()) {
+        auto relay = io::LocalDatagramSocket::open();
+        if (!relay.ok()) {
+            return Err{relay.error()};
+        }
+        server->relay_.emplace(std::move(relay).value());
+        server->relay_buffer_.reset(
+            new std::uint8_t[proto::kRelayHeaderBytes + proto::kMaxDatagramBytes]);
+        // The directory answers from the address the sender used to reach us.
+        if (!server->socket_.report_arrival_address()) {
+            server->log_.warn("arrival address not reported", {{"option", "IP_PKTINFO"}});
         }
     }
     server->start_registration();
@@ -159,6 +173,9 @@ void MixerServer::receive_all() {
     while (true) {
         const std::size_t n = socket_.receive_batch(received_);
         for (std::size_t i = 0; i < n; ++i) {
+            if (relay_ && relay_to_directory(received_[i])) {
+                continue;
+            }
             session_->on_datagram(received_[i].from, received_[i].data(), now,
                                   received_[i].truncated);
         }
@@ -166,6 +183,23 @@ void MixerServer::receive_all() {
             break;
         }
     }
+}
+
+// A Jamulus client or server given only the fleet's host name sends its list
+// request or registration to 22124, this room's port; the directory answers them
+// from its own port (see proto/directory_relay.h).
+bool MixerServer::relay_to_directory(const io::ReceivedDatagram& d) {
+    if (d.truncated || !proto::is_directory_request(d.data())) {
+        return false;
+    }
+    const proto::RelayedDatagram relayed{d.from.ip, d.from.port, d.arrived_on, d.data()};
+    const std::size_t n = proto::encode_relayed(
+        relayed,
+        std::span(relay_buffer_.get(), proto::kRelayHeaderBytes + proto::kMaxDatagramBytes));
+    if (n != 0 && relay_->send_to(options_.directory_relay, std::span(relay_buffer_.get(), n))) {
+        ++relayed_;
+    }
+    return true;
 }
 
 // While clients are connected the socket is read once per tick instead of on every
@@ -346,6 +380,7 @@ base::Status<std::string> MixerServer::start_control_endpoint() {
             {"registration", registration_ ? std::string(to_string(registration_->status()))
                                            : std::string("not_registered")},
             {"tickOverruns", tick_->overruns()},
+            {"relayedToDirectory", relayed_},
         };
     });
     control_->set_on_stop([this] { shutdown(); });

@@ -17,6 +17,7 @@
 #include "control/control_endpoint.h"
 #include "control/jsonrpc_server.h"
 #include "io/fd_watcher.h"
+#include "io/local_datagram_socket.h"
 #include "io/loop.h"
 #include "io/resolver.h"
 #include "io/signal_watcher.h"
@@ -50,6 +51,8 @@ private:
 
     void on_readable();
     void receive_all();
+    // Hands a directory request to the directory (--directory-relay); true if it was one.
+    bool relay_to_directory(const io::ReceivedDatagram& d);
     void start_ticking();
     void stop_ticking();
     void on_tick(std::uint64_t expirations);
@@ -82,6 +85,10 @@ private:
     // Not zero-filled: untouched pages of the 1.28 MB batch never become resident.
     std::unique_ptr<std::uint8_t[]> receive_storage_;
     std::array<io::ReceivedDatagram, kBatch> received_{};
+
+    std::optional<io::LocalDatagramSocket> relay_;
+    std::unique_ptr<std::uint8_t[]> relay_buffer_; // one envelope
+    std::uint64_t relayed_ = 0;
 
     std::unique_ptr<io::FdWatcher> watcher_;
     std::unique_ptr<io::TickSource> tick_;

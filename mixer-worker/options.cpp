@@ -52,6 +52,8 @@ A Jamulus-compatible server (drop-in for a headless `Jamulus -s -n`).
   -R, --recording DIR         record sessions into DIR (jam recorder)
       --norecord              start with recording disabled
       --control-socket PATH   supervisor control socket (used by jamfleet)
+      --directory-relay PATH  hand list requests and registrations sent to this
+                              port to the directory at PATH (unix datagram socket)
       --threads N             cores a busy tick may use for decode/encode, 1…8
                               (default 2 with ≥ 2 CPUs, else 1)
   -s, --server, -n, --nogui   accepted and ignored (always a headless server)
@@ -182,6 +184,10 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
             o.always_parallel_ticks = true;
         } else if (a == "--control-socket") {
             if (!value(o.control_socket)) {
+                error = a + ": missing value";
+            }
+        } else if (a == "--directory-relay") {
+            if (!value(o.directory_relay)) {
                 error = a + ": missing value";
             }
         } else {

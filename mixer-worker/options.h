@@ -30,6 +30,9 @@ struct MixerOptions {
     std::string recording_dir; // -R: jam recorder base directory
     bool no_record = false;    // --norecord: recorder initialised but disabled
     std::string control_socket;
+    // --directory-relay PATH: hand directory requests (list requests, registrations)
+    // that reach this port to the directory listening on that unix datagram socket.
+    std::string directory_relay;
     // Workers for a tick's decode and encode (the tick thread included): 2 on a machine
     // with ≥ 2 CPUs, else 1 (no helper thread).
     int threads = 1;

@@ -10,6 +10,21 @@ std::string member_source_ip(const config::FleetConfig& fleet) {
     return fleet.fleet.bind == "0.0.0.0" ? "127.0.0.1" : fleet.fleet.bind;
 }
 
+// Where a Jamulus client or server sends when given a host name without a port.
+constexpr std::uint16_t kJamulusDefaultPort = 22124;
+
+// The unix datagram socket on which the room at 22124 hands list requests and
+// registrations to the integrated directory (docs/deploy.md, "The bare host name").
+std::string directory_relay_path(const config::FleetConfig& fleet) {
+    return fleet.fleet.run_dir + "/directory-relay.sock";
+}
+
+// Both ends must be our programs (they accept --control-socket, as the relay options).
+bool relays_to_directory(const config::FleetConfig& fleet, const BinPaths& bins) {
+    return fleet.directory.enabled && bins.directory_control && bins.mixer_control &&
+           fleet.directory.port != kJamulusDefaultPort;
+}
+
 std::string lower(std::string text) {
     for (char& c : text) {
         if (c >= 'A' && c <= 'Z') {
@@ -112,6 +127,9 @@ std::optional<LaunchSpec> directory_launch(const config::FleetConfig& fleet, con
     } else {
         spec.control_socket.clear();
     }
+    if (relays_to_directory(fleet, bins)) {
+        args.insert(args.end(), {"--relay-socket", directory_relay_path(fleet)});
+    }
     return spec;
 }
 
@@ -167,6 +185,9 @@ LaunchSpec server_launch(const config::FleetConfig& fleet, const config::ServerC
         args.insert(args.end(), {"--control-socket", spec.control_socket});
     } else {
         spec.control_socket.clear();
+    }
+    if (server.port == kJamulusDefaultPort && relays_to_directory(fleet, bins)) {
+        args.insert(args.end(), {"--directory-relay", directory_relay_path(fleet)});
     }
     return spec;
 }

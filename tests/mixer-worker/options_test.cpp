@@ -45,8 +45,11 @@ TEST(Options, AcceptsShortAndLongJamulusSpellings) {
                             "--jsonrpcsecretfile",
                             "/tmp/s",
                             "-l",
-                            "/tmp/log"});
+                            "/tmp/log",
+                            "--directory-relay",
+                            "/run/jf/relay.sock"});
     ASSERT_TRUE(o.ok()) << o.error();
+    EXPECT_EQ(o->directory_relay, "/run/jf/relay.sock");
     EXPECT_EQ(o->port, 22300);
     EXPECT_EQ(o->bind_ip, 0x7f000001u);
     EXPECT_EQ(o->max_channels, 3);

@@ -60,7 +60,9 @@ servers:
                                "--jsonrpcsecretfile",
                                "/s",
                                "--control-socket",
-                               "/run/jf/server-22124.sock"}));
+                               "/run/jf/server-22124.sock",
+                               "--directory-relay",
+                               "/run/jf/directory-relay.sock"}));
 }
 
 TEST(LaunchSpec, MinimalMixerUsesDefaultsAndLoopbackRegistrationWhenBindingAll) {
@@ -68,7 +70,8 @@ TEST(LaunchSpec, MinimalMixerUsesDefaultsAndLoopbackRegistrationWhenBindingAll) 
     const LaunchSpec spec = server_launch(fleet, fleet.servers[0], kBins);
     EXPECT_EQ(spec.args, (Args{"-p", "22124", "--serverbindip", "0.0.0.0", "-u", "10", "-o", "A;;0",
                                "-e", "127.0.0.1:22123", "-Q", "128", "--control-socket",
-                               "./var/run/server-22124.sock"}));
+                               "./var/run/server-22124.sock", "--directory-relay",
+                               "./var/run/directory-relay.sock"}));
 }
 
 bool has_arg(const LaunchSpec& spec, const std::string& arg) {
@@ -127,11 +130,26 @@ directory:
     const auto spec = directory_launch(fleet, kBins);
     ASSERT_TRUE(spec.has_value());
     EXPECT_EQ(spec->name, "directory");
-    EXPECT_EQ(spec->args,
-              (Args{"-p", "22100", "--serverbindip", "10.0.0.5", "-o", "Dir;Leeds;gb", "-f",
-                    "[3.8.0];203.0.113.0/24;partner.example.org;10.0.0.5", "--trusted", "10.0.0.5",
-                    "--serverpublicip", "192.0.2.9", "--maxservers", "40", "--db", "/db",
-                    "--control-socket", "/run/jf/directory.sock"}));
+    EXPECT_EQ(spec->args, (Args{"-p",
+                                "22100",
+                                "--serverbindip",
+                                "10.0.0.5",
+                                "-o",
+                                "Dir;Leeds;gb",
+                                "-f",
+                                "[3.8.0];203.0.113.0/24;partner.example.org;10.0.0.5",
+                                "--trusted",
+                                "10.0.0.5",
+                                "--serverpublicip",
+                                "192.0.2.9",
+                                "--maxservers",
+                                "40",
+                                "--db",
+                                "/db",
+                                "--control-socket",
+                                "/run/jf/directory.sock",
+                                "--relay-socket",
+                                "/run/jf/directory-relay.sock"}));
 }
 
 TEST(LaunchSpec, OpenDirectoryHasNoFilter) {
@@ -139,6 +157,23 @@ TEST(LaunchSpec, OpenDirectoryHasNoFilter) {
     EXPECT_EQ(directory_list_filter(fleet), "");
     const auto versioned = load("directory: {min_version: 3.9.0}\n");
     EXPECT_EQ(directory_list_filter(versioned), "[3.9.0]");
+}
+
+TEST(LaunchSpec, OnlyTheRoomAtJamulusDefaultPortRelaysToTheIntegratedDirectory) {
+    const auto fleet = load("servers: [{name: A}, {name: B}]\n");
+    const auto has_relay = [](const LaunchSpec& spec) {
+        return std::find(spec.args.begin(), spec.args.end(), "--directory-relay") !=
+               spec.args.end();
+    };
+    EXPECT_TRUE(has_relay(server_launch(fleet, fleet.servers[0], kBins)));  // 22124
+    EXPECT_FALSE(has_relay(server_launch(fleet, fleet.servers[1], kBins))); // 22125
+    // No integrated directory, or a directory without the option: nothing to hand to.
+    const auto external = load("fleet: {directory_address: dir.example.org}\n"
+                               "directory: {enabled: false}\nservers: [{name: A}]\n");
+    EXPECT_FALSE(has_relay(server_launch(external, external.servers[0], kBins)));
+    BinPaths old_directory = kBins;
+    old_directory.directory_control = false;
+    EXPECT_FALSE(has_relay(server_launch(fleet, fleet.servers[0], old_directory)));
 }
 
 } // namespace
