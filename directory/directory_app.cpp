@@ -2,9 +2,6 @@
 // before), then an event loop that only moves datagrams and fires timers.
 #include "directory/directory_app.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -12,6 +9,7 @@
 #include <sstream>
 
 #include "directory/directory_file.h"
+#include "io/host_address.h"
 #include "proto/directory_relay.h"
 #include "proto/frame.h"
 
@@ -29,28 +27,6 @@ constexpr std::size_t kBatch = 64;
 // Kernel buffers that absorb a burst of list requests and replies (20 000 lists/s
 // of ~5-30 kB each); Linux caps them at net.core.[rw]mem_max.
 constexpr int kSocketBufferBytes = 4 << 20;
-
-// The host's own IPv4 address as routing would pick it towards a public address,
-// like Jamulus (a connected UDP socket sends nothing). 0 if there is no route.
-std::uint32_t detect_own_ip() {
-    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        return 0;
-    }
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(53);
-    to.sin_addr.s_addr = htonl(0x01010101);
-    std::uint32_t ip = 0;
-    sockaddr_in local{};
-    socklen_t len = sizeof(local);
-    if (::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof(to)) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) == 0) {
-        ip = ntohl(local.sin_addr.s_addr);
-    }
-    ::close(fd);
-    return ip;
-}
 
 Address from_io(io::SocketAddress a) {
     return {a.ip, a.port};
@@ -145,7 +121,8 @@ std::optional<StartError> DirectoryApp::init() {
                   {{"option", "IP_PKTINFO"}, {"effect", "LAN clients get registration sources"}});
     }
 
-    const std::uint32_t public_ip = options_.public_ip != 0 ? options_.public_ip : detect_own_ip();
+    const std::uint32_t public_ip =
+        options_.public_ip != 0 ? options_.public_ip : io::routed_ipv4_address();
     service_->set_public_ip(public_ip);
 
     admin_ = std::make_unique<AdminApi>(*registry_, *service_, *store_, clock_, log_);

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "io/host_address.h"
 #include "mixer-worker/mix_engine.h"
 #include "proto/clm_messages.h"
 #include "proto/directory_relay.h"
@@ -301,23 +302,9 @@ std::string MixerServer::own_address_text() const {
     if (options_.server_public_ip) {
         return io::SocketAddress{*options_.server_public_ip, 0}.ip_string();
     }
-    // As Jamulus: the address routing picks towards 1.1.1.1 (no packet is sent).
-    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    std::string text = "127.0.0.1";
-    if (fd >= 0) {
-        sockaddr_in to{};
-        to.sin_family = AF_INET;
-        to.sin_port = htons(53);
-        to.sin_addr.s_addr = htonl(0x01010101);
-        sockaddr_in local{};
-        socklen_t len = sizeof local;
-        if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0 &&
-            ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) == 0) {
-            text = io::SocketAddress{ntohl(local.sin_addr.s_addr), 0}.ip_string();
-        }
-        ::close(fd);
-    }
-    return text;
+    // As Jamulus: the address routing picks towards the internet (no packet is sent).
+    const std::uint32_t routed = io::routed_ipv4_address();
+    return routed != 0 ? io::SocketAddress{routed, 0}.ip_string() : std::string("127.0.0.1");
 }
 
 void MixerServer::start_registration() {

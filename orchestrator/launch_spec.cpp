@@ -1,6 +1,8 @@
 // Command lines of fleet children (see docs/config.md, "What each child is started with").
 #include "orchestrator/launch_spec.h"
 
+#include "orchestrator/network_report.h"
+
 namespace jamfleet::orchestrator {
 namespace {
 
@@ -9,9 +11,6 @@ namespace {
 std::string member_source_ip(const config::FleetConfig& fleet) {
     return fleet.fleet.bind == "0.0.0.0" ? "127.0.0.1" : fleet.fleet.bind;
 }
-
-// Where a Jamulus client or server sends when given a host name without a port.
-constexpr std::uint16_t kJamulusDefaultPort = 22124;
 
 // The unix datagram socket on which the room at 22124 hands list requests and
 // registrations to the integrated directory (docs/deploy.md, "The bare host name").

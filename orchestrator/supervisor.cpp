@@ -15,6 +15,7 @@
 #include "config/srv_records.h"
 #include "io/socket_address.h"
 #include "io/udp_socket.h"
+#include "orchestrator/bandwidth_plan.h"
 
 namespace jamfleet::orchestrator {
 
@@ -413,7 +414,8 @@ nlohmann::json Supervisor::status() const {
                           {"pid", static_cast<long long>(::getpid())},
                           {"stopping", stopping_},
                           {"children", children},
-                          {"srv", config::srv_records(fleet_)}};
+                          {"srv", config::srv_records(fleet_)},
+                          {"bandwidth", bandwidth_json(plan_bandwidth(fleet_))}};
 }
 
 } // namespace jamfleet::orchestrator
