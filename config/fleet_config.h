@@ -107,6 +107,9 @@ struct DirectoryConfig {
 struct FleetSettings {
     std::string name;
     std::string bind = "0.0.0.0";
+    // IPv6 counterpart: rooms also serve IPv6 clients on their port ("::" = all
+    // addresses; "" = IPv4 only). The directory stays IPv4, as every Jamulus.
+    std::string bind6 = "::";
     std::string public_host; // SRV target
     std::string public_ip;   // "" or IPv4: --serverpublicip for every member
     std::uint16_t base_port = kDefaultBasePort;

@@ -126,6 +126,11 @@ void read_fleet(const YAML::Node& node, ErrorList& errors, FleetSettings& fleet)
     if (!is_ipv4(fleet.bind)) {
         errors.add(map.location("bind"), "bad bind address '" + fleet.bind + "': expected IPv4");
     }
+    map.read_string("bind6", fleet.bind6);
+    if (!fleet.bind6.empty() && !is_ipv6(fleet.bind6)) {
+        errors.add(map.location("bind6"),
+                   "bad IPv6 bind address '" + fleet.bind6 + "': expected e.g. :: or \"\"");
+    }
     map.read_string("public_host", fleet.public_host);
     if (!fleet.public_host.empty()) {
         if (auto problem = dns_name_problem(fleet.public_host); !problem.empty()) {

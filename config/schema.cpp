@@ -7,10 +7,10 @@ namespace jamfleet::config {
 namespace {
 
 constexpr std::array<std::string_view, 4> kTop = {"fleet", "defaults", "directory", "servers"};
-constexpr std::array<std::string_view, 11> kFleet = {
-    "name",        "bind",          "public_host",  "public_ip",
-    "base_port",   "run_dir",       "dns_ttl",      "directory_address",
-    "uplink_mbps", "downlink_mbps", "planned_audio"};
+constexpr std::array<std::string_view, 12> kFleet = {
+    "name",          "bind",         "bind6",   "public_host",       "public_ip",
+    "base_port",     "run_dir",      "dns_ttl", "directory_address", "uplink_mbps",
+    "downlink_mbps", "planned_audio"};
 constexpr std::array<std::string_view, 8> kDefaults = {"max_clients",   "welcome", "fast_update",
                                                        "delay_pan",     "licence", "qos",
                                                        "recording_dir", "norecord"};

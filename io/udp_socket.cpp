@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -50,16 +51,32 @@ void set_source_address(msghdr& msg, PktInfoBuffer& buffer, std::uint32_t from_i
     std::memcpy(CMSG_DATA(c), &info, sizeof info);
 }
 
-sockaddr_in to_sockaddr(SocketAddress a) {
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(a.ip);
-    sa.sin_port = htons(a.port);
-    return sa;
+// Either family in one sockaddr_storage; returns the length to pass with it.
+socklen_t to_sockaddr(const SocketAddress& a, sockaddr_storage& storage) {
+    storage = sockaddr_storage{};
+    if (a.v6) {
+        auto* sa = reinterpret_cast<sockaddr_in6*>(&storage);
+        sa->sin6_family = AF_INET6;
+        std::memcpy(&sa->sin6_addr, a.ip6.data(), 16);
+        sa->sin6_port = htons(a.port);
+        return sizeof(sockaddr_in6);
+    }
+    auto* sa = reinterpret_cast<sockaddr_in*>(&storage);
+    sa->sin_family = AF_INET;
+    sa->sin_addr.s_addr = htonl(a.ip);
+    sa->sin_port = htons(a.port);
+    return sizeof(sockaddr_in);
 }
 
-SocketAddress from_sockaddr(const sockaddr_in& sa) {
-    return SocketAddress{ntohl(sa.sin_addr.s_addr), ntohs(sa.sin_port)};
+SocketAddress from_sockaddr(const sockaddr_storage& storage) {
+    if (storage.ss_family == AF_INET6) {
+        const auto* sa = reinterpret_cast<const sockaddr_in6*>(&storage);
+        std::array<std::uint8_t, 16> ip6{};
+        std::memcpy(ip6.data(), &sa->sin6_addr, 16);
+        return SocketAddress::ipv6(ip6, ntohs(sa->sin6_port));
+    }
+    const auto* sa = reinterpret_cast<const sockaddr_in*>(&storage);
+    return SocketAddress{ntohl(sa->sin_addr.s_addr), ntohs(sa->sin_port)};
 }
 
 } // namespace
@@ -74,22 +91,34 @@ std::string errno_text(int err) {
 
 base::Result<UdpSocket, std::string> UdpSocket::bind(SocketAddress address, int tos) {
     const std::string what = "bind udp " + address.to_string() + ": ";
-    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    const int fd =
+        ::socket(address.v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         return base::Err{what + errno_text(errno)};
     }
-    if (tos != 0 && ::setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos) != 0) {
+    const auto fail = [&](const std::string& step) {
         const int err = errno;
         ::close(fd);
-        return base::Err{what + "set IP_TOS " + std::to_string(tos) + ": " + errno_text(err)};
+        return base::Err{what + step + errno_text(err)};
+    };
+    if (address.v6) {
+        // IPv6 only: IPv4 peers have their own socket, as in Jamulus 4.0.
+        const int on = 1;
+        if (::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) != 0) {
+            return fail("set IPV6_V6ONLY: ");
+        }
+        if (tos != 0 && ::setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof tos) != 0) {
+            return fail("set IPV6_TCLASS " + std::to_string(tos) + ": ");
+        }
+    } else if (tos != 0 && ::setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos) != 0) {
+        return fail("set IP_TOS " + std::to_string(tos) + ": ");
     }
-    const sockaddr_in sa = to_sockaddr(address);
-    if (::bind(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof sa) != 0) {
-        const int err = errno;
-        ::close(fd);
-        return base::Err{what + errno_text(err)};
+    sockaddr_storage sa{};
+    const socklen_t sa_len = to_sockaddr(address, sa);
+    if (::bind(fd, reinterpret_cast<const sockaddr*>(&sa), sa_len) != 0) {
+        return fail("");
     }
-    sockaddr_in bound{};
+    sockaddr_storage bound{};
     socklen_t len = sizeof bound;
     ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len);
     return UdpSocket(fd, from_sockaddr(bound));
@@ -124,7 +153,7 @@ std::size_t UdpSocket::receive_batch(std::span<ReceivedDatagram> datagrams) {
         const std::size_t n = std::min(kChunk, datagrams.size() - total);
         mmsghdr msgs[kChunk];
         iovec iovs[kChunk];
-        sockaddr_in addrs[kChunk];
+        sockaddr_storage addrs[kChunk];
         PktInfoBuffer controls[kChunk];
         for (std::size_t i = 0; i < n; ++i) {
             auto& d = datagrams[total + i];
@@ -165,16 +194,16 @@ std::size_t UdpSocket::send_batch(std::span<const OutgoingDatagram> datagrams) {
         const std::size_t n = std::min(kChunk, datagrams.size() - done);
         mmsghdr msgs[kChunk];
         iovec iovs[kChunk];
-        sockaddr_in addrs[kChunk];
+        sockaddr_storage addrs[kChunk];
         PktInfoBuffer controls[kChunk];
         for (std::size_t i = 0; i < n; ++i) {
             const auto& d = datagrams[done + i];
-            addrs[i] = to_sockaddr(d.to);
+            const socklen_t addr_len = to_sockaddr(d.to, addrs[i]);
             // sendmsg does not write through iov_base; the cast only satisfies the C type.
             iovs[i] = iovec{const_cast<std::uint8_t*>(d.data.data()), d.data.size()};
             msgs[i] = mmsghdr{};
             msgs[i].msg_hdr.msg_name = &addrs[i];
-            msgs[i].msg_hdr.msg_namelen = sizeof addrs[i];
+            msgs[i].msg_hdr.msg_namelen = addr_len;
             msgs[i].msg_hdr.msg_iov = &iovs[i];
             msgs[i].msg_hdr.msg_iovlen = 1;
             if (d.from_ip != 0) {
@@ -202,9 +231,10 @@ std::size_t UdpSocket::send_batch(std::span<const OutgoingDatagram> datagrams) {
 }
 
 bool UdpSocket::send_to(SocketAddress to, std::span<const std::uint8_t> data) {
-    const sockaddr_in sa = to_sockaddr(to);
+    sockaddr_storage sa{};
+    const socklen_t sa_len = to_sockaddr(to, sa);
     const ssize_t n = ::sendto(fd_, data.data(), data.size(), MSG_DONTWAIT,
-                               reinterpret_cast<const sockaddr*>(&sa), sizeof sa);
+                               reinterpret_cast<const sockaddr*>(&sa), sa_len);
     if (n < 0) {
         ++send_errors_;
         return false;

@@ -1,4 +1,4 @@
-// Non-blocking IPv4 UDP socket for the hot path: batches of datagrams per system
+// Non-blocking UDP socket (IPv4, or IPv6-only) for the hot path: batches of datagrams per system
 // call (recvmmsg/sendmmsg), no libuv inside; watch fd() with io::FdWatcher.
 #pragma once
 

@@ -82,8 +82,62 @@ MixerServer::create(io::Loop& loop, MixerOptions options, base::Logger log) {
             server->log_.warn("arrival address not reported", {{"option", "IP_PKTINFO"}});
         }
     }
+    server->open_ipv6();
     server->start_registration();
     return server;
+}
+
+// As Jamulus 4.0: an IPv6-only socket beside the IPv4 one, on the same port. A
+// host without IPv6 (or the port taken on IPv6 only) keeps serving IPv4.
+void MixerServer::open_ipv6() {
+    if (options_.bind_ip6.empty()) {
+        return;
+    }
+    const auto ip6 = io::SocketAddress::parse_ip6(options_.bind_ip6);
+    if (!ip6) {
+        return; // options refused it already
+    }
+    auto socket = io::UdpSocket::bind(io::SocketAddress::ipv6(*ip6, port()), options_.qos);
+    if (!socket.ok()) {
+        log_.warn("ipv6 unavailable", {{"error", socket.error()}});
+        return;
+    }
+    socket6_.emplace(std::move(socket).value());
+    socket6_->set_buffer_sizes(1 << 20, 1 << 20);
+    watcher6_ = std::make_unique<io::FdWatcher>(loop_, socket6_->fd(), [this] { on_readable(); });
+    if (ticking_) {
+        watcher6_->stop();
+    }
+    log_.info("listening", {{"address", socket6_->local_address().to_string()}});
+}
+
+io::UdpSocket* MixerServer::socket_for(const io::SocketAddress& to) {
+    if (!to.v6) {
+        return &socket_;
+    }
+    return socket6_ ? &*socket6_ : nullptr;
+}
+
+void MixerServer::send_all(std::span<const io::OutgoingDatagram> out) {
+    std::size_t start = 0;
+    while (start < out.size()) {
+        const bool v6 = out[start].to.v6;
+        std::size_t end = start + 1;
+        while (end < out.size() && out[end].to.v6 == v6) {
+            ++end;
+        }
+        if (io::UdpSocket* socket = socket_for(out[start].to)) {
+            auto run = out.subspan(start, end - start);
+            while (!run.empty()) {
+                const std::size_t k = socket->send_batch(run);
+                if (k == 0) {
+                    break;
+                }
+                run = run.subspan(k);
+            }
+        }
+        start = end;
+    }
 }
 
 MixerServer::MixerServer(io::Loop& loop, MixerOptions options, base::Logger log,
@@ -171,8 +225,15 @@ void MixerServer::on_readable() {
 
 void MixerServer::receive_all() {
     const auto now = clock_.now();
+    receive_from(socket_, now);
+    if (socket6_) {
+        receive_from(*socket6_, now);
+    }
+}
+
+void MixerServer::receive_from(io::UdpSocket& socket, base::TimePoint now) {
     while (true) {
-        const std::size_t n = socket_.receive_batch(received_);
+        const std::size_t n = socket.receive_batch(received_);
         for (std::size_t i = 0; i < n; ++i) {
             if (relay_ && relay_to_directory(received_[i])) {
                 continue;
@@ -190,7 +251,9 @@ void MixerServer::receive_all() {
 // request or registration to 22124, this room's port; the directory answers them
 // from its own port (see proto/directory_relay.h).
 bool MixerServer::relay_to_directory(const io::ReceivedDatagram& d) {
-    if (d.truncated || !proto::is_directory_request(d.data())) {
+    // The directory is IPv4 on the wire (every Jamulus registers and lists over
+    // IPv4): a request over IPv6 is left to the room, which ignores it.
+    if (d.truncated || d.from.v6 || !proto::is_directory_request(d.data())) {
         return false;
     }
     const proto::RelayedDatagram relayed{d.from.ip, d.from.port, d.arrived_on, d.data()};
@@ -214,12 +277,18 @@ void MixerServer::start_ticking() {
     tick_->start();
     ticking_ = true;
     watcher_->stop();
+    if (watcher6_) {
+        watcher6_->stop();
+    }
 }
 
 void MixerServer::stop_ticking() {
     tick_->stop();
     ticking_ = false;
     watcher_->start();
+    if (watcher6_) {
+        watcher6_->start();
+    }
 }
 
 void MixerServer::on_tick(std::uint64_t expirations) {
@@ -230,14 +299,7 @@ void MixerServer::on_tick(std::uint64_t expirations) {
     for (std::uint64_t f = 0; f < frames; ++f) {
         const auto out = engine_.tick();
         record_frames();
-        std::size_t sent = 0;
-        while (sent < out.size()) {
-            const std::size_t k = socket_.send_batch(out.subspan(sent));
-            if (k == 0) {
-                break;
-            }
-            sent += k;
-        }
+        send_all(out);
         session_->on_tick(now);
     }
     flush();
@@ -249,7 +311,9 @@ void MixerServer::on_tick(std::uint64_t expirations) {
 
 void MixerServer::flush() {
     for (const auto& o : session_->take_outgoing()) {
-        (void)socket_.send_to(o.to, o.bytes);
+        if (io::UdpSocket* socket = socket_for(o.to)) {
+            (void)socket->send_to(o.to, o.bytes);
+        }
     }
     if (registration_ && registration_->directory()) {
         for (const auto& d : registration_->take_outgoing()) {

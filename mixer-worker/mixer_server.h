@@ -51,6 +51,12 @@ private:
 
     void on_readable();
     void receive_all();
+    void receive_from(io::UdpSocket& socket, base::TimePoint now);
+    // The socket of `to`'s address family (nullptr: an IPv6 peer without IPv6 socket).
+    io::UdpSocket* socket_for(const io::SocketAddress& to);
+    // Sends a tick's datagrams, each run of one address family through its socket.
+    void send_all(std::span<const io::OutgoingDatagram> out);
+    void open_ipv6();
     // Hands a directory request to the directory (--directory-relay); true if it was one.
     bool relay_to_directory(const io::ReceivedDatagram& d);
     void start_ticking();
@@ -72,6 +78,7 @@ private:
     base::Logger log_;
     base::SteadyClock clock_;
     io::UdpSocket socket_;
+    std::optional<io::UdpSocket> socket6_; // IPv6 clients, same port (--serverbindip6)
     AudioEngine engine_;
     std::unique_ptr<Session> session_;
     std::unique_ptr<recorder::Recorder> recorder_;
@@ -91,6 +98,7 @@ private:
     std::uint64_t relayed_ = 0;
 
     std::unique_ptr<io::FdWatcher> watcher_;
+    std::unique_ptr<io::FdWatcher> watcher6_;
     std::unique_ptr<io::TickSource> tick_;
     bool ticking_ = false;
     std::unique_ptr<io::Timer> housekeeping_;

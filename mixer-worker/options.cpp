@@ -36,6 +36,7 @@ A Jamulus-compatible server (drop-in for a headless `Jamulus -s -n`).
 
   -p, --port N                UDP port (default 22124)
       --serverbindip IP       bind to this IPv4 address only
+      --serverbindip6 IP6     also serve IPv6 clients on the same port (:: = all)
   -u, --numchannels N         maximum clients, 1…150 (default 10)
   -w, --welcomemessage TEXT   welcome message (HTML allowed), or a file name
   -e, --directoryserver ADDR  register with the directory at host[:port]
@@ -114,6 +115,12 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
             }
         } else if (a == "--serverbindip") {
             error = ip(o.bind_ip);
+        } else if (a == "--serverbindip6") {
+            if (!value(o.bind_ip6)) {
+                error = a + ": missing value";
+            } else if (!io::SocketAddress::parse_ip6(o.bind_ip6)) {
+                error = a + ": bad IPv6 address '" + o.bind_ip6 + "'";
+            }
         } else if (is(a, "-u", "--numchannels")) {
             if (!(error = number(1, 150, n))) {
                 o.max_channels = static_cast<int>(n);

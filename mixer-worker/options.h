@@ -15,6 +15,9 @@ namespace jamfleet::mixer {
 struct MixerOptions {
     std::uint16_t port = 22124;
     std::uint32_t bind_ip = 0; // host order; 0 = all interfaces
+    // --serverbindip6: also serve IPv6 clients on the same port from this address
+    // ("::" = all); empty = IPv4 only.
+    std::string bind_ip6;
     int max_channels = 10;
     std::string welcome_message; // text, or the content of the file it named
     std::string directory;       // -e host[:port]; empty = do not register

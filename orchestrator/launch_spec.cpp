@@ -157,6 +157,9 @@ LaunchSpec server_launch(const config::FleetConfig& fleet, const config::ServerC
             args.insert(args.end(), {"--serverpublicip", fleet.fleet.public_ip});
         }
     }
+    if (!fleet.fleet.bind6.empty() && bins.mixer_control) {
+        args.insert(args.end(), {"--serverbindip6", fleet.fleet.bind6});
+    }
     if (!o.welcome.empty()) {
         args.insert(args.end(), {"-w", o.welcome});
     }

@@ -98,8 +98,14 @@ void add_dns_lines(const config::FleetConfig& fleet, std::string& text) {
         text += "    (a room's SRV record works in Jamulus 3.10 or newer; older clients type "
                 "host:port)\n";
     }
-    text += "    no AAAA record: the rooms listen on IPv4, and Jamulus 4.0 clients try only the "
-            "first address of a name\n";
+    if (fleet.fleet.bind6.empty()) {
+        text += "    no AAAA record: the rooms listen on IPv4 only (fleet.bind6 is off), and "
+                "Jamulus 4.0 clients try only the first address of a name\n";
+    } else {
+        text += "    " + fleet.fleet.public_host + ". " + std::to_string(fleet.fleet.dns_ttl) +
+                " IN AAAA <this host's public IPv6>   (only if IPv6 reaches this host: Jamulus "
+                "4.0 clients try only a name's first address; directories are IPv4 only)\n";
+    }
 }
 
 void add_warnings(const config::FleetConfig& fleet, HostNetwork host, std::string& text) {

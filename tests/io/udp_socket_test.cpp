@@ -144,5 +144,51 @@ TEST(UdpSocket, ReportsTheLocalAddressADatagramArrivedOnAndAnswersFromIt) {
     EXPECT_EQ(back.arrived_on, 0u); // not asked for on this socket
 }
 
+TEST(UdpSocket, IPv6OnlySocketTalksToIPv6PeersAndPrintsThemInBrackets) {
+    const auto loopback6 = SocketAddress::parse_ip6("::1");
+    ASSERT_TRUE(loopback6);
+    auto bound = UdpSocket::bind(SocketAddress::ipv6(*loopback6, 0), 128);
+    ASSERT_TRUE(bound.ok()) << bound.error();
+    auto server = std::move(bound).value();
+    EXPECT_TRUE(server.local_address().v6);
+    auto client = std::move(UdpSocket::bind(SocketAddress::ipv6(*loopback6, 0))).value();
+    const std::uint8_t hello[] = {1, 2, 3};
+    ASSERT_TRUE(client.send_to(server.local_address(), hello));
+    std::array<std::uint8_t, 16> buf{};
+    ReceivedDatagram in{};
+    in.buffer = buf;
+    ASSERT_EQ(receive_one(server, in), 1u);
+    EXPECT_EQ(in.from, client.local_address());
+    EXPECT_EQ(in.from.to_string(), "[::1]:" + std::to_string(client.local_address().port));
+    EXPECT_TRUE(in.from.is_loopback());
+    EXPECT_FALSE(in.from.is_private());
+    // Replies in a batch, as the mixer's tick sends them.
+    const OutgoingDatagram reply{in.from, hello};
+    EXPECT_EQ(server.send_batch(std::span(&reply, 1)), 1u);
+    ReceivedDatagram back{};
+    back.buffer = buf;
+    ASSERT_EQ(receive_one(client, back), 1u);
+    EXPECT_EQ(back.from, server.local_address());
+}
+
+TEST(UdpSocket, IPv6SocketBesideAnIPv4OneOnTheSamePort) {
+    auto v4 = std::move(UdpSocket::bind(SocketAddress::any(0))).value();
+    const auto any6 = SocketAddress::parse_ip6("::");
+    ASSERT_TRUE(any6);
+    auto v6 = UdpSocket::bind(SocketAddress::ipv6(*any6, v4.local_address().port));
+    EXPECT_TRUE(v6.ok()) << v6.error(); // IPV6_V6ONLY: the families do not collide
+}
+
+TEST(SocketAddress, IPv6AddressesCompareAndHashByAddressAndPort) {
+    const auto a = SocketAddress::ipv6(*SocketAddress::parse_ip6("2001:db8::5"), 22124);
+    const auto b = SocketAddress::ipv6(*SocketAddress::parse_ip6("2001:db8::6"), 22124);
+    EXPECT_NE(a, b);
+    EXPECT_NE(SocketAddressHash{}(a), SocketAddressHash{}(b));
+    EXPECT_NE(a, (SocketAddress{0, 22124})); // never equal to an IPv4 address
+    EXPECT_EQ(a.to_string(), "[2001:db8::5]:22124");
+    EXPECT_FALSE(SocketAddress::parse_ip6("1.2.3.4"));
+    EXPECT_FALSE(SocketAddress::parse_ip6("[::1]"));
+}
+
 } // namespace
 } // namespace jamfleet::io
