@@ -308,6 +308,40 @@ TEST_F(RoutedFleet, RealClientsOnTheLanAndTheInternetJoinTheListedRoomAndSeeEach
     net.internet_a.run_here([&] { carol.reset(); });
 }
 
+// The real 3.9.1 GUI client (offscreen) on the LAN with only the fleet host's
+// address, no port, as custom directory: it asks the first room, takes the list
+// the directory sends from its own port, and pings what is listed. A registered
+// probe on the LAN host sees that ping, which only the list could have caused.
+TEST_F(RoutedFleet, RealGuiClientWithTheBareAddressAsDirectoryPingsTheListedServers) {
+    std::unique_ptr<HostSocket> probe;
+    net.lan.run_here([&] { probe = std::make_unique<HostSocket>(kPeerLan); });
+    proto::RegisterServer r;
+    r.port = probe->port();
+    r.max_clients = 10;
+    r.name = "Probe";
+    r.os = 2;
+    r.version = "3.9.1";
+    probe->send_to(kFleetLan, kDirectoryPort,
+                   proto::make_clm_frame(proto::register_server_id(r), proto::encode_payload(r)));
+    ASSERT_TRUE(probe->receive_frame(proto::to_wire(MessageId::ClmRegisterServerResp), 3s));
+
+    JackServer jack(dir.path());
+    const auto ini = write_file(
+        dir / "gui.ini",
+        // winviscon: the connect dialog opens at start; directorytype 7: custom directory.
+        "<client><winviscon>1</winviscon><directorytype>7</directorytype>"
+        "<customdirectoryindex>0</customdirectoryindex><directoryaddress0>" +
+            dotted(kFleetLan) + "</directoryaddress0></client>\n");
+    Env env = jack.client_env();
+    env.emplace_back("QT_QPA_PLATFORM", "offscreen");
+    auto gui =
+        start_on(net.lan, dir / "gui", "gui", "Jamulus", {"-i", ini.string(), "-p", "0"}, env);
+    const auto ping = probe->receive_frame(proto::to_wire(MessageId::ClmPingMsWithNumClients), 30s);
+    EXPECT_TRUE(ping) << gui->log_text() << fleet->process().log_text();
+    // The GUI ignores SIGTERM while its dialog is open.
+    gui->terminate(1s);
+}
+
 // Jamulus 3.12.4 headless, given only the fleet's host name as directory (no
 // port; /etc/hosts in its own mount namespace names the router's address).
 TEST_F(RoutedFleet, HeadlessClient3124ListsTheRoomsGivenOnlyTheHostName) {
