@@ -10,10 +10,16 @@ opus_pc=$(./tools/deps.sh)
 export PKG_CONFIG_PATH="${opus_pc}${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 fleet=${1:-examples/fleet.yaml}
 
+# Build output stays visible: a compiler error must reach the person who ran this.
 if [[ ! -f build-run/build.ninja ]]; then
-    meson setup build-run --buildtype=release -Dinterop=false >/dev/null
+    echo "run.sh: configuring build-run/" >&2
+    meson setup build-run --buildtype=release -Dinterop=false >&2
 fi
-ninja -C build-run -j "$(nproc)" >/dev/null
+echo "run.sh: building (ninja -C build-run)" >&2
+if ! ninja -C build-run -j "$(nproc)" >&2; then
+    echo "run.sh: the build failed (errors above); nothing started" >&2
+    exit 1
+fi
 mkdir -p var
 
 if [[ -x build-run/orchestrator/jamfleet ]]; then

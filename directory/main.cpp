@@ -8,6 +8,7 @@
 #include "directory/directory_app.h"
 #include "directory/options.h"
 #include "io/loop.h"
+#include "io/process_signals.h"
 
 int main(int argc, char** argv) {
     using namespace jamfleet;
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
         std::cout << directory::usage_text();
         return 0;
     }
+    io::ignore_sigpipe(); // a vanished JSON-RPC or control peer must not kill us
     base::Logger log("directory");
     for (const auto& w : options->warnings) {
         log.warn(w);

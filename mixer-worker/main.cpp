@@ -1,12 +1,12 @@
 // jamfleet-mixer: a Jamulus-compatible server. Exit codes: 0 after SIGTERM/SIGINT,
 // 1 when it cannot start (busy port, bad secret file), 2 for a bad command line.
-#include <csignal>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "base/log.h"
 #include "io/loop.h"
+#include "io/process_signals.h"
 #include "mixer-worker/mixer_server.h"
 #include "mixer-worker/options.h"
 
@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     // A JSON-RPC or control peer that disconnects mid-write must not kill the server.
-    std::signal(SIGPIPE, SIG_IGN);
+    io::ignore_sigpipe();
     base::Logger log("mixer");
     for (const auto& w : options->warnings) {
         log.warn(w);

@@ -28,6 +28,7 @@ namespace jamfleet::mixer {
 // jamulus/getVersion. It parses (Qt QVersionNumber) as 3.9.1 ≥ 3.6.0, so clients
 // switch on sequence numbers, and the suffix tells people what they talk to.
 inline constexpr std::string_view kServerVersion = "3.9.1-jamfleet";
+static_assert(kServerVersion.size() <= proto::kMaxSentVersionUnits, "3.9-3.11 peers drop longer");
 inline constexpr std::uint8_t kServerOs = 2; // Linux
 
 inline constexpr base::Duration kChannelTimeout = std::chrono::seconds(30);

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "io/process_signals.h"
 #include "orchestrator/client_commands.h"
 #include "orchestrator/offline_commands.h"
 #include "orchestrator/run_command.h"
@@ -60,6 +61,7 @@ Arguments parse(const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
     using namespace jamfleet::orchestrator;
+    jamfleet::io::ignore_sigpipe(); // a control client that hangs up must not stop the fleet
     const std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         (args.empty() ? std::cerr : std::cout) << kUsage;

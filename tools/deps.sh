@@ -2,6 +2,8 @@
 # Installs what jamfleet needs on Debian 12 (only what is missing) and, when the
 # system libopus is older than 1.4, unpacks Debian 13's libopus into .deps/opus
 # without touching the host's own packages. Prints the PKG_CONFIG_PATH to use.
+# Works on every Debian architecture (amd64, arm64 for a Raspberry Pi, ...): library
+# paths use the multiarch triplet of the machine.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,13 +30,19 @@ if ((${#missing[@]})); then
     apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
 fi
 
+# The multiarch triplet names Debian's library directory (x86_64-linux-gnu, aarch64-linux-gnu, ...).
+triplet=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
+[[ -n "$triplet" ]] || { echo "deps: cannot tell this machine's multiarch triplet" >&2; exit 1; }
+
 opus_prefix="$deps/opus"
 opus_pc="$opus_prefix/lib/pkgconfig"
 if pkg-config --atleast-version=1.4 opus 2>/dev/null; then
     echo ""
     exit 0
 fi
-if [[ ! -f "$opus_pc/opus.pc" ]]; then
+# The static library is what the build links (installed programs then need no path into
+# this checkout); a .deps/opus from before it was kept is fetched again.
+if [[ ! -f "$opus_pc/opus.pc" || ! -f "$opus_prefix/lib/libopus.a" ]]; then
     echo "deps: system libopus is older than 1.4; fetching Debian 13's libopus into $opus_prefix" >&2
     work="$deps/opus-apt"
     rm -rf "$work"
@@ -52,11 +60,12 @@ if [[ ! -f "$opus_pc/opus.pc" ]]; then
     for deb in "$work"/debs/*.deb; do dpkg-deb -x "$deb" "$work/unpacked"; done
     rm -rf "$opus_prefix"
     mkdir -p "$opus_prefix/lib/pkgconfig" "$opus_prefix/include"
-    cp -a "$work"/unpacked/usr/lib/x86_64-linux-gnu/libopus.so* "$opus_prefix/lib/"
+    cp -a "$work"/unpacked/usr/lib/"$triplet"/libopus.so* "$work"/unpacked/usr/lib/"$triplet"/libopus.a \
+        "$opus_prefix/lib/"
     cp -a "$work"/unpacked/usr/include/opus "$opus_prefix/include/"
     sed -e "s|^prefix=.*|prefix=$opus_prefix|" \
         -e 's|^libdir=.*|libdir=${prefix}/lib|' \
-        "$work/unpacked/usr/lib/x86_64-linux-gnu/pkgconfig/opus.pc" >"$opus_pc/opus.pc"
+        "$work/unpacked/usr/lib/$triplet/pkgconfig/opus.pc" >"$opus_pc/opus.pc"
     rm -rf "$work"
 fi
 echo "$opus_pc"
