@@ -10,7 +10,8 @@ namespace {
 
 // Fleet-wide settings that end up on every mixer's command line.
 bool member_launch_changed(const FleetConfig& a, const FleetConfig& b) {
-    return a.fleet.bind != b.fleet.bind || a.fleet.public_ip != b.fleet.public_ip ||
+    return a.fleet.bind != b.fleet.bind || a.fleet.bind6 != b.fleet.bind6 ||
+           a.fleet.public_ip != b.fleet.public_ip ||
            a.fleet.directory_address != b.fleet.directory_address ||
            a.directory.enabled != b.directory.enabled || a.directory.port != b.directory.port;
 }

@@ -15,10 +15,13 @@
 
 #include "base/log.h"
 #include "config/fleet_loader.h"
+#include "io/host_address.h"
 #include "io/loop.h"
 #include "io/signal_watcher.h"
 #include "io/timer.h"
+#include "orchestrator/bandwidth_plan.h"
 #include "orchestrator/control_socket.h"
+#include "orchestrator/network_report.h"
 #include "orchestrator/offline_commands.h"
 #include "orchestrator/supervisor.h"
 
@@ -202,6 +205,9 @@ int command_run(const std::string& file, const std::string& bin_dir) {
                                 {"servers", supervisor.fleet().servers.size()},
                                 {"mixer", bins->mixer},
                                 {"directory", bins->directory}});
+    // Once, on stdout (logs go to stderr): what the network must provide.
+    std::cout << network_report(supervisor.fleet(), HostNetwork{io::routed_ipv4_address()})
+              << describe_bandwidth(plan_bandwidth(supervisor.fleet())) << std::flush;
     if (!bins->mixer_control || !bins->directory_control) {
         log.warn("a child program has no --control-socket; its status details are unavailable");
     }

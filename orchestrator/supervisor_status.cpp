@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "config/srv_records.h"
+#include "orchestrator/bandwidth_plan.h"
 #include "orchestrator/supervisor.h"
 
 namespace jamfleet::orchestrator {
@@ -70,7 +71,8 @@ nlohmann::json Supervisor::status() const {
                           {"version", options_.version},
                           {"stopping", stopping_},
                           {"children", children},
-                          {"srv", config::srv_records(fleet_)}};
+                          {"srv", config::srv_records(fleet_)},
+                          {"bandwidth", bandwidth_json(plan_bandwidth(fleet_))}};
 }
 
 } // namespace jamfleet::orchestrator
