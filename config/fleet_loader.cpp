@@ -10,6 +10,7 @@
 
 #include "config/fleet_checks.h"
 #include "config/schema.h"
+#include "config/service_directories.h"
 #include "config/validators.h"
 #include "config/yaml_fields.h"
 
@@ -342,6 +343,7 @@ LoadResult parse_fleet(std::string_view yaml_text, const std::string& file_name)
     }
     FleetConfig fleet;
     fleet.file = file_name;
+    apply_service_directories(fleet, service_directories_from_environment());
     try {
         const MappingReader top(root, "", errors, {top_level_keys()});
         read_fleet(top.node("fleet"), errors, fleet.fleet);

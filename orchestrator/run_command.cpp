@@ -17,6 +17,7 @@
 #include "io/signal_watcher.h"
 #include "orchestrator/control_socket.h"
 #include "orchestrator/offline_commands.h"
+#include "orchestrator/service_notifier.h"
 #include "orchestrator/supervisor.h"
 
 namespace jamfleet::orchestrator {
@@ -123,7 +124,14 @@ int command_run(const std::string& file, const std::string& bin_dir) {
     options.fleet_file = file;
     options.bins = *bins;
     Supervisor supervisor(loop, options, std::move(loaded).value(), clock, log);
-    auto shutdown = [&] { supervisor.stop([&loop] { loop.stop(); }); };
+    ServiceNotifier notifier(loop, supervisor,
+                             {!registration_target(supervisor.fleet()).empty(),
+                              bins->mixer_control && bins->directory_control},
+                             SystemdNotify::from_environment(), log);
+    auto shutdown = [&] {
+        notifier.stopping();
+        supervisor.stop([&loop] { loop.stop(); });
+    };
     auto control =
         ControlSocket::listen(loop, supervisor_socket_path(run_dir), supervisor, shutdown);
     if (!control.ok()) {
@@ -132,7 +140,10 @@ int command_run(const std::string& file, const std::string& bin_dir) {
     }
     io::SignalWatcher on_term(loop, SIGTERM, shutdown);
     io::SignalWatcher on_int(loop, SIGINT, shutdown);
-    io::SignalWatcher on_hup(loop, SIGHUP, [&] { supervisor.reload(); });
+    io::SignalWatcher on_hup(loop, SIGHUP, [&] {
+        notifier.reloading();
+        (void)supervisor.reload();
+    });
     log.info("fleet starting", {{"file", file},
                                 {"servers", supervisor.fleet().servers.size()},
                                 {"mixer", bins->mixer},
@@ -148,6 +159,7 @@ int command_run(const std::string& file, const std::string& bin_dir) {
         log.warn("jamfleet-mixer has no jam recorder (-R); recording_dir and norecord are ignored");
     }
     supervisor.start();
+    notifier.started();
     loop.run();
     log.info("exiting");
     return kExitOk;

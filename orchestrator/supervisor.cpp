@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base/log_style.h"
 #include "config/config_diff.h"
 #include "config/fleet_loader.h"
 #include "config/srv_records.h"
@@ -129,10 +130,10 @@ void Supervisor::start_child(Child& child) {
     options.new_process_group = true;
     options.death_signal = SIGTERM;
     options.log_name = child.spec.name;
-    options.on_output_line = [name = child.spec.name](std::string_view line) {
-        const std::string labelled = label_child_line(name, line);
-        std::fwrite(labelled.data(), 1, labelled.size(), stderr);
-        std::fputc('\n', stderr);
+    // Children write plain lines; this process labels and styles them (base/log_style.h).
+    options.env[base::kLogStyleVariable] = "plain";
+    options.on_output_line = [this, name = child.spec.name](std::string_view line) {
+        log_.write_line(label_child_line(name, line));
     };
     Child* target = &child;
     auto process =
