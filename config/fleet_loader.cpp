@@ -204,7 +204,9 @@ void read_directory(const YAML::Node& node, ErrorList& errors, DirectoryConfig& 
     if (directory.database.empty()) {
         errors.add(map.location("database"), "database path must not be empty");
     }
-    map.read_optional_int("max_servers", 1, 150, directory.max_servers);
+    // jamfleet-directory refuses --maxservers 1: the list holds at least its own entry and one
+    // more.
+    map.read_optional_int("max_servers", 2, 150, directory.max_servers);
     map.read_optional_int("max_servers_per_ip", 0, 150, directory.max_servers_per_ip);
     map.read_optional_int("ping_rate", 0, 1000000, directory.ping_rate);
     map.read_optional_int("list_rate", 0, 1000000, directory.list_rate);

@@ -232,35 +232,35 @@ base::Result<Options, std::string> parse_options(std::span<const std::string> ar
         {"-z", ""},
         {"--startminimized", ""},
         {"--noipv6", ""},
-        {"-d", "clients of the directory's own room"},
-        {"--discononquit", "clients of the directory's own room"},
-        {"-T", "audio"},
-        {"--multithreading", "audio"},
-        {"-F", "audio"},
-        {"--fastupdate", "audio"},
-        {"-L", "a room"},
-        {"--licence", "a room"},
-        {"-P", "audio"},
-        {"--delaypan", "audio"},
-        {"--norecord", "recording"},
-        {"--noraw", "audio"},
+        {"-d", "room of its own"},
+        {"--discononquit", "room of its own"},
+        {"-T", "audio mixing"},
+        {"--multithreading", "audio mixing"},
+        {"-F", "audio mixing"},
+        {"--fastupdate", "audio mixing"},
+        {"-L", "room of its own"},
+        {"--licence", "room of its own"},
+        {"-P", "audio mixing"},
+        {"--delaypan", "audio mixing"},
+        {"--norecord", "recorder"},
+        {"--noraw", "audio mixing"},
         {"-6", "IPv6 (this directory listens on IPv4 only)"},
         {"--enableipv6", "IPv6 (this directory listens on IPv4 only)"}};
     const std::map<std::string, std::string, std::less<>> ignored_with_value{
-        {"-u", "a room"},
-        {"--numchannels", "a room"},
-        {"-w", "a room"},
-        {"--welcomemessage", "a room"},
-        {"-Q", "audio"},
-        {"--qos", "audio"},
-        {"-l", "a room"},
-        {"--log", "a room"},
-        {"-m", "a room (use JSON-RPC for status)"},
-        {"--htmlstatus", "a room (use JSON-RPC for status)"},
-        {"-R", "recording"},
-        {"--recording", "recording"},
-        {"-i", "a GUI"},
-        {"--inifile", "a GUI"},
+        {"-u", "room of its own"},
+        {"--numchannels", "room of its own"},
+        {"-w", "room of its own"},
+        {"--welcomemessage", "room of its own"},
+        {"-Q", "audio mixing"},
+        {"--qos", "audio mixing"},
+        {"-l", "room of its own"},
+        {"--log", "room of its own"},
+        {"-m", "HTML status file (use JSON-RPC)"},
+        {"--htmlstatus", "HTML status file (use JSON-RPC)"},
+        {"-R", "recorder"},
+        {"--recording", "recorder"},
+        {"-i", "GUI"},
+        {"--inifile", "GUI"},
         {"--serverbindip6", "IPv6 (this directory listens on IPv4 only)"}};
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string name = args[i];
@@ -283,7 +283,7 @@ base::Result<Options, std::string> parse_options(std::span<const std::string> ar
         if (const auto flag = ignored_flags.find(name); flag != ignored_flags.end()) {
             if (!flag->second.empty()) {
                 o.warnings.push_back(name + " is ignored: jamfleet-directory has no " +
-                                     flag->second + "; run rooms as jamfleet-mixer");
+                                     flag->second + " (rooms run as jamfleet-mixer)");
             }
             continue;
         }
@@ -295,7 +295,7 @@ base::Result<Options, std::string> parse_options(std::span<const std::string> ar
                 ++i;
             }
             o.warnings.push_back(name + " is ignored: jamfleet-directory has no " + option->second +
-                                 "; run rooms as jamfleet-mixer");
+                                 " (rooms run as jamfleet-mixer)");
             continue;
         }
         const auto setter = with_value.find(name);

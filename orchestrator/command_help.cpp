@@ -11,8 +11,8 @@ struct CommandHelp {
 
 constexpr std::string_view kRunDirNote = R"(
 The running supervisor is found through its control socket in the run directory:
---run-dir DIR, else the run_dir of FILE, else $RUNTIME_DIRECTORY, else /run/jamfleet
-when a supervisor listens there (the packaged service), else ./var/run.
+--run-dir DIR, else the run_dir of FILE, else /run/jamfleet when a supervisor
+listens there (the packaged service), else ./var/run.
 )";
 
 constexpr CommandHelp kHelp[] = {

@@ -82,8 +82,11 @@ sed 's/^  - name: Room B$/  - name: Room B\n  - name: Room C/' "$work/share/flee
 phase "boot the container"
 ip netns add "$ns"
 ip -n "$ns" link set lo up
-ip netns exec "$ns" systemd-nspawn --quiet --boot --ephemeral --directory="$rootfs" \
-    --machine="$machine" --register=no --network-veth \
+# nsenter --net, not `ip netns exec`: the latter mounts a fresh /sys without the
+# cgroup file systems nspawn needs. --register=no --keep-unit: no machined or D-Bus
+# on the host; the container stays in the test's own cgroup.
+nsenter --net="/run/netns/$ns" systemd-nspawn --quiet --boot --ephemeral --directory="$rootfs" \
+    --machine="$machine" --register=no --keep-unit --network-veth \
     --bind-ro="$work/share:/mnt/jamfleet" >"$work/nspawn.log" 2>&1 &
 nspawn_pid=$!
 leader=""
