@@ -151,7 +151,8 @@ std::optional<StartError> DirectoryApp::init() {
             return StartError{1, secret.error()};
         }
         auto rpc = control::JsonRpcServer::start(
-            loop_, io::SocketAddress::loopback(*options_.jsonrpc_port), std::move(secret.value()));
+            loop_, io::SocketAddress{options_.jsonrpc_bind_ip, *options_.jsonrpc_port},
+            std::move(secret.value()));
         if (!rpc) {
             return StartError{1, rpc.error()};
         }

@@ -182,13 +182,7 @@ base::Result<Options, std::string> parse_options(std::span<const std::string> ar
              }
              return std::nullopt;
          }},
-        {"--jsonrpcbindip",
-         [&](std::string_view v) -> std::optional<std::string> {
-             if (v != "127.0.0.1") {
-                 return "the directory's JSON-RPC listens on 127.0.0.1 only";
-             }
-             return std::nullopt;
-         }},
+        {"--jsonrpcbindip", ip_into(o.jsonrpc_bind_ip)},
         {"--log-level",
          [&](std::string_view v) -> std::optional<std::string> {
              if (!base::parse_log_level(v)) {
@@ -367,6 +361,7 @@ A Jamulus custom directory that keeps its list in SQLite.
       --db PATH                SQLite database (default var/directory.sqlite)
       --import-directoryfile F take over a Jamulus --directoryfile list at start
       --jsonrpcport N          JSON-RPC on 127.0.0.1:N (with --jsonrpcsecretfile)
+      --jsonrpcbindip IP       listen for JSON-RPC on IP instead of 127.0.0.1
       --jsonrpcsecretfile F    first line: secret of at least 16 characters
       --control-socket PATH    supervisor control channel (unix socket), for jamfleet
       --directoryfile F        a Jamulus directory's list file: imported at start

@@ -30,6 +30,7 @@ struct Options {
     // it exists; SQLite stays the list of record.
     std::optional<std::string> directory_file;
     std::optional<std::uint16_t> jsonrpc_port;
+    std::uint32_t jsonrpc_bind_ip = 0x7f000001; // --jsonrpcbindip; host order
     std::optional<std::string> jsonrpc_secret_file;
     std::optional<std::string> control_socket; // supervisor channel (unix socket path)
     bool help = false;

@@ -101,6 +101,8 @@ TEST(Options, VersionLogLevelAnd40Spellings) {
     const auto o = parse({"--serverbindip4", "127.0.0.1", "--noipv6", "--noraw"});
     ASSERT_TRUE(o.ok()) << o.error();
     EXPECT_EQ(o->bind_ip, 0x7f000001u);
+    EXPECT_EQ(parse({"--jsonrpcbindip", "10.0.0.1"})->jsonrpc_bind_ip, 0x0a000001u);
+    EXPECT_FALSE(parse({"--jsonrpcbindip", "localhost"}).ok());
 }
 
 } // namespace
