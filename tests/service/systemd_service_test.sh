@@ -123,6 +123,10 @@ phase "install the package"
 inside dpkg -i /mnt/jamfleet/jamfleet.deb >"$work/dpkg.log" 2>&1 ||
     { cat "$work/dpkg.log" >&2; fail "dpkg -i failed"; }
 inside getent passwd jamfleet >/dev/null || fail "postinst did not create the jamfleet user"
+verify=$(inside systemd-analyze verify jamfleet.service 2>&1) ||
+    fail "systemd-analyze verify jamfleet.service: $verify"
+[[ -z "$verify" ]] || fail "systemd-analyze verify jamfleet.service warns: $verify"
+echo "service test: $(inside systemd-analyze security jamfleet.service 2>/dev/null | tail -1)"
 inside jamfleet --version | grep -q '^jamfleet ' || fail "jamfleet --version"
 # The package starts the service with the example fleet file; it must be up.
 [[ $(inside systemctl is-active jamfleet) == active ]] ||
