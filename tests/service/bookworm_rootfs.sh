@@ -12,6 +12,10 @@ version=1
 rootfs="$cache/bookworm"
 packages=systemd,systemd-sysv,dbus,libuv1,libyaml-cpp0.7,libsqlite3-0,iproute2,procps,adduser
 
+mkdir -p "$cache"
+# One builder at a time when several test runs share the machine's cache.
+exec 9>"$cache/.lock"
+flock 9
 if [[ -f "$rootfs/.jamfleet-rootfs-$version" ]]; then
     echo "$rootfs"
     exit 0
@@ -20,7 +24,6 @@ mirror=$(awk '/^URIs:/ {print $2; exit} /^deb / {print $2; exit}' \
     /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null || true)
 mirror=${mirror:-http://deb.debian.org/debian}
 echo "bookworm_rootfs: building $rootfs with debootstrap from $mirror (a few minutes, once)" >&2
-mkdir -p "$cache"
 rm -rf "$rootfs" "$rootfs.partial"
 debootstrap --variant=minbase --include="$packages" bookworm "$rootfs.partial" "$mirror" >&2
 # The container boots without a console login; an empty machine-id is filled at boot.

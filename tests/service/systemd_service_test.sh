@@ -52,13 +52,17 @@ cleanup() {
             kill -0 "$nspawn_pid" 2>/dev/null || break
             sleep 0.5
         done
-        kill -0 "$nspawn_pid" 2>/dev/null && kill -KILL "$nspawn_pid"
+        if kill -0 "$nspawn_pid" 2>/dev/null; then
+            kill -KILL "$nspawn_pid"
+            wait "$nspawn_pid" 2>/dev/null
+            # A killed nspawn leaves its --ephemeral snapshot: remove the one that
+            # appeared during this run (a concurrent run's would be younger than ours).
+            for snapshot in $(ls -d "$(dirname "$rootfs")"/.#machine.* 2>/dev/null); do
+                grep -qxF "$snapshot" <<<"$snapshots_before" || rm -rf "$snapshot"
+            done
+        fi
         wait "$nspawn_pid" 2>/dev/null
     fi
-    # An --ephemeral snapshot left by a killed nspawn (only ones this run made).
-    for snapshot in $(ls -d "$(dirname "$rootfs")"/.#* 2>/dev/null); do
-        grep -qxF "$snapshot" <<<"$snapshots_before" || rm -rf "$snapshot"
-    done
     ip netns del "$ns" 2>/dev/null
     rm -rf "$work"
 }
