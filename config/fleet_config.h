@@ -47,6 +47,8 @@ struct ServerOptions {
     // Jamulus --norecord: the recorder is set up in recording_dir but starts disabled
     // until startRecording (JSON-RPC) or SIGUSR2 enables it.
     bool norecord = false;
+    // Channels one source IP may hold; unset = the mixer's default (docs/admission.md).
+    std::optional<int> max_seats_per_ip;
 
     bool operator==(const ServerOptions&) const = default;
 };

@@ -108,6 +108,7 @@ void read_options(const MappingReader& map, ServerOptions& options) {
     map.read_int("qos", 0, 255, options.qos);
     map.read_string("recording_dir", options.recording_dir);
     map.read_bool("norecord", options.norecord);
+    map.read_optional_int("max_seats_per_ip", 1, 150, options.max_seats_per_ip);
 }
 
 // Jamulus ignores --norecord without -R; the fleet file rejects it, because a room that

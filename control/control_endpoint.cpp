@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "base/log.h"
+#include "control/json_nesting.h"
 
 namespace jamfleet::control {
 
@@ -42,11 +43,20 @@ void ControlEndpoint::broadcast_event(const std::string& event, const nlohmann::
 }
 
 void ControlEndpoint::on_line(io::ConnectionId id, std::string_view line) {
-    auto request = decode_request(line);
+    auto request = json_nesting_within(line)
+                       ? decode_request(line)
+                       : base::Result<ControlRequest, std::string>(
+                             base::Err{std::string("control request: nested too deeply")});
     if (!request.ok()) {
         // Without an id there is nothing to answer; the supervisor is buggy or
-        // something else connected: drop the connection.
-        base::Logger("control").warn("bad control request", {{"error", request.error()}});
+        // something else connected: drop the connection (logged at a limited rate).
+        ++bad_requests_;
+        std::uint64_t suppressed = 0;
+        if (bad_request_log_.allow(clock_.now(), suppressed)) {
+            base::Logger("control").warn(
+                "bad control request, closing",
+                {{"error", request.error()}, {"total", bad_requests_}, {"suppressed", suppressed}});
+        }
         server_->close(id);
         return;
     }

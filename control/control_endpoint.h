@@ -3,6 +3,8 @@
 // ("status", "stop", and whatever else the child registers).
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -10,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/log.h"
 #include "base/result.h"
 #include "control/control_messages.h"
 #include "io/line_server.h"
@@ -48,6 +51,9 @@ private:
     std::unique_ptr<io::LineServer> server_;
     std::map<std::string, OpHandler, std::less<>> ops_;
     std::function<void()> on_stop_;
+    std::uint64_t bad_requests_ = 0;
+    base::RateLimit bad_request_log_{std::chrono::seconds(5)};
+    base::SteadyClock clock_;
 };
 
 } // namespace jamfleet::control

@@ -12,6 +12,7 @@
 #include "directory/directory_app.h"
 #include "directory/options.h"
 #include "io/loop.h"
+#include "io/process_signals.h"
 
 int main(int argc, char** argv) {
     using namespace jamfleet;
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
             options->import_directory_file = options->directory_file;
         }
     }
+    io::ignore_sigpipe(); // a vanished JSON-RPC or control peer must not kill us
     base::Logger log("directory");
     for (const auto& w : options->warnings) {
         log.warn(w);

@@ -1,6 +1,5 @@
 // jamfleet-mixer: a Jamulus-compatible server. Exit codes: 0 after SIGTERM/SIGINT,
 // 1 when it cannot start (busy port, bad secret file), 2 for a bad command line.
-#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -10,6 +9,7 @@
 #include "base/log_style.h"
 #include "base/version.h"
 #include "io/loop.h"
+#include "io/process_signals.h"
 #include "mixer-worker/mixer_server.h"
 #include "mixer-worker/options.h"
 #include "mixer-worker/session.h"
@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
         ::setenv(base::kLogLevelVariable, options->log_level.c_str(), 1);
     }
     // A JSON-RPC or control peer that disconnects mid-write must not kill the server.
-    std::signal(SIGPIPE, SIG_IGN);
+    io::ignore_sigpipe();
     base::Logger log("mixer");
     for (const auto& w : options->warnings) {
         log.warn(w);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "mixer-worker/mix_engine.h"
+#include "mixer-worker/session_stats.h"
 #include "proto/clm_messages.h"
 
 namespace jamfleet::mixer {
@@ -79,6 +80,7 @@ MixerServer::MixerServer(io::Loop& loop, MixerOptions options, base::Logger log,
     s.server_frame_samples = options_.fast_update ? 64 : 128;
     s.welcome_message = options_.welcome_message;
     s.licence_required = options_.licence;
+    s.max_seats_per_ip = options_.max_seats_per_ip.value_or(kDefaultSeatsPerIp);
     session_ = std::make_unique<Session>(std::move(s), engine_, log_);
     recorder::RecorderOptions ro;
     ro.base_dir = options_.recording_dir;
@@ -150,7 +152,7 @@ MixerServer::~MixerServer() = default;
 void MixerServer::on_readable() {
     receive_all();
     flush();
-    if (!ticking_ && session_->connected_count() > 0 && !shutting_down_) {
+    if (!ticking_ && session_->active() && !shutting_down_) {
         start_ticking();
     }
 }
@@ -208,8 +210,12 @@ void MixerServer::on_tick(std::uint64_t expirations) {
     }
     flush();
     if (session_->connected_count() == 0) {
-        recorder_->on_no_clients(); // the last client left: the recording session ends
-        stop_ticking();
+        // The last client left: the recording session ends (once; later calls do nothing),
+        // even while new addresses are still proving themselves (docs/admission.md).
+        recorder_->on_no_clients();
+        if (!session_->active()) {
+            stop_ticking();
+        }
     }
 }
 
@@ -347,6 +353,8 @@ base::Status<std::string> MixerServer::start_control_endpoint() {
             {"registration", registration_ ? std::string(to_string(registration_->status()))
                                            : std::string("not_registered")},
             {"tickOverruns", tick_->overruns()},
+            {"drops", drop_counters(*session_)},
+            {"admission", admission_counters(*session_)},
         };
     });
     control_->set_on_stop([this] { shutdown(); });

@@ -72,6 +72,7 @@ A Jamulus-compatible server (drop-in for a headless `Jamulus -s -n`).
       --control-socket PATH   supervisor control socket (used by jamfleet)
       --threads N             cores a busy tick may use for decode/encode, 1…8
                               (default 2 with ≥ 2 CPUs, else 1)
+      --max-seats-per-ip N    channels one IP address may hold, 1…150 (default 32)
       --jsonrpcbindip IP      address of the JSON-RPC listener (default 127.0.0.1)
       --serverbindip4 IP      (same as --serverbindip; Jamulus 4.0 spelling)
       --log-level LEVEL       debug, info, warn or error (default info)
@@ -246,6 +247,10 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
         } else if (a == "--threads") {
             if (!(error = number(1, 8, n))) {
                 o.threads = static_cast<int>(n);
+            }
+        } else if (a == "--max-seats-per-ip") {
+            if (!(error = number(1, 150, n))) {
+                o.max_seats_per_ip = static_cast<int>(n);
             }
         } else if (a == "--no-shared-encodes") {
             // Not in --help: one encode per listener, for benchmarks and tests.

@@ -34,6 +34,9 @@ struct MixerOptions {
     // Workers for a tick's decode and encode (the tick thread included): 2 on a machine
     // with ≥ 2 CPUs, else 1 (no helper thread).
     int threads = 1;
+    // --max-seats-per-ip: channels one source IP may hold; unset = the session's default
+    // (docs/admission.md).
+    std::optional<int> max_seats_per_ip;
     bool shared_encodes = true; // --no-shared-encodes (hidden; benchmarks and tests)
     // --parallel-ticks (hidden): every tick uses all workers, so tests can prove the second
     // core's path with real clients, whose light load would otherwise stay serial.

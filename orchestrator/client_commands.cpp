@@ -1,8 +1,8 @@
 // Control-socket client commands (see client_commands.h and control_socket.h).
 #include "orchestrator/client_commands.h"
 
+#include <cstdint>
 #include <filesystem>
-
 #include <optional>
 
 #include "config/fleet_config.h"
@@ -119,6 +119,15 @@ std::string format_status(const nlohmann::json& status) {
             }
             if (details.contains("registration")) {
                 out += "  registration " + text_of(details["registration"]);
+            }
+            // A mixer's dropped datagrams and limited answers, summed (docs/admission.md).
+            if (const auto drops = details.find("drops");
+                drops != details.end() && drops->is_object()) {
+                std::uint64_t total = 0;
+                for (const auto& [reason, count] : drops->items()) {
+                    total += count.is_number_unsigned() ? count.get<std::uint64_t>() : 0;
+                }
+                out += "  dropped " + std::to_string(total);
             }
             if (details.contains("entries")) {
                 out += "  entries " + text_of(details["entries"]);

@@ -153,6 +153,9 @@ LaunchSpec server_launch(const config::FleetConfig& fleet, const config::ServerC
         args.emplace_back("-L");
     }
     args.insert(args.end(), {"-Q", std::to_string(o.qos)});
+    if (o.max_seats_per_ip) {
+        args.insert(args.end(), {"--max-seats-per-ip", std::to_string(*o.max_seats_per_ip)});
+    }
     if (!o.recording_dir.empty() && bins.mixer_recording) {
         args.insert(args.end(), {"-R", o.recording_dir});
         if (o.norecord) {

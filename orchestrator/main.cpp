@@ -9,6 +9,7 @@
 
 #include "base/log_style.h"
 #include "base/version.h"
+#include "io/process_signals.h"
 #include "orchestrator/client_commands.h"
 #include "orchestrator/command_help.h"
 #include "orchestrator/offline_commands.h"
@@ -90,6 +91,7 @@ std::string take_log_level(std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
     using namespace jamfleet::orchestrator;
+    jamfleet::io::ignore_sigpipe(); // a control client that hangs up must not stop the fleet
     std::vector<std::string> args(argv + 1, argv + argc);
     if (auto level = take_log_level(args); !level.empty()) {
         if (!jamfleet::base::parse_log_level(level)) {

@@ -14,7 +14,11 @@ constexpr std::size_t kMaxFaderTagUnits = 16;   // MAX_LEN_FADER_TAG: channel na
 constexpr std::size_t kMaxCityUnits = 20;       // MAX_LEN_SERVER_CITY
 constexpr std::size_t kMaxServerNameUnits = 20; // MAX_LEN_SERVER_NAME
 constexpr std::size_t kMaxIpAddressUnits = 15;  // MAX_LEN_IP_ADDRESS
-constexpr std::size_t kMaxVersionUnits = 30;    // MAX_LEN_VERSION_TEXT
+// MAX_LEN_VERSION_TEXT: 30 up to Jamulus 3.11, 50 since 3.12.0 (src/global.h at tag r3_12_4,
+// jamulussoftware/jamulus PR #3657), whose dev builds send ~35-unit versions. We accept 50; what
+// we send ourselves stays within 30 (kMaxSentVersionUnits) so 3.9-3.11 peers never drop it.
+constexpr std::size_t kMaxVersionUnits = 50;
+constexpr std::size_t kMaxSentVersionUnits = 30;
 constexpr std::size_t kMaxChatTextUnits = 1800; // MAX_LEN_CHAT_TEXT_PLUS_HTML, as received
 constexpr std::size_t kMaxChatUserUnits = 1600; // MAX_LEN_CHAT_TEXT, what senders allow users
 

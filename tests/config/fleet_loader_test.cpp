@@ -121,6 +121,20 @@ servers:
     EXPECT_TRUE(fleet.servers[3].options.norecord);
 }
 
+TEST(FleetLoader, MaxSeatsPerIpIsUnsetUnlessGivenAndRoomsMayOverrideDefaults) {
+    const auto fleet = load_ok(R"(
+defaults: {max_seats_per_ip: 30}
+servers:
+  - name: School
+  - name: Open
+    max_seats_per_ip: 2
+)");
+    EXPECT_EQ(fleet.servers[0].options.max_seats_per_ip, 30);
+    EXPECT_EQ(fleet.servers[1].options.max_seats_per_ip, 2);
+    EXPECT_FALSE(load_ok("servers: [{name: A}]\n").servers[0].options.max_seats_per_ip);
+    EXPECT_FALSE(error_lines("servers: [{name: A, max_seats_per_ip: 0}]\n").empty());
+}
+
 TEST(FleetLoader, NorecordIsOffUnlessSet) {
     const auto fleet = load_ok("servers: [{name: A, recording_dir: /rec}]\n");
     EXPECT_FALSE(fleet.servers[0].options.norecord);

@@ -85,6 +85,12 @@ TEST(Options, RejectsUnknownOptionsAndBadValuesWithAClearMessage) {
     EXPECT_FALSE(parse_options({"-o", "Jam;Berlin;zz"}).ok());
     EXPECT_FALSE(parse_options({"--jsonrpcport", "8000"}).ok()); // needs a secret file
     EXPECT_FALSE(parse_options({"-e", "localhost"}).ok());       // would be a directory
+    EXPECT_FALSE(parse_options({"--max-seats-per-ip", "0"}).ok());
+}
+
+TEST(Options, MaxSeatsPerIpIsUnsetUnlessGiven) {
+    EXPECT_FALSE(parse_options({})->max_seats_per_ip.has_value());
+    EXPECT_EQ(parse_options({"--max-seats-per-ip", "30"})->max_seats_per_ip, 30);
 }
 
 TEST(Options, HelpListsEveryOption) {
@@ -96,7 +102,7 @@ TEST(Options, HelpListsEveryOption) {
          {"--port", "--serverbindip", "--numchannels", "--welcomemessage", "--directoryserver",
           "--directoryaddress", "--serverinfo", "--serverpublicip", "--delaypan", "--fastupdate",
           "--licence", "--qos", "--jsonrpcport", "--jsonrpcsecretfile", "--log", "--control-socket",
-          "--threads"}) {
+          "--threads", "--max-seats-per-ip"}) {
         EXPECT_NE(text.find(opt), std::string::npos) << opt;
     }
 }

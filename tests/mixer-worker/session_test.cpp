@@ -95,7 +95,7 @@ TEST_F(SessionTest, JunkOfNoValidAudioSizeDoesNotTakeAChannel) {
     audio(kAlice, 1000);
     EXPECT_EQ(session->connected_count(), 0);
     EXPECT_EQ(session->drops(DropReason::JunkFromUnknown), 2u);
-    audio(kAlice, 166); // OPUS stereo high with sequence byte
+    join(kAlice, 166); // OPUS stereo high with sequence byte
     EXPECT_EQ(session->connected_count(), 1);
 }
 
@@ -103,7 +103,7 @@ TEST_F(SessionTest, ServerFullAnswersEveryDatagramFromANewcomer) {
     SessionSettings s;
     s.max_channels = 1;
     make(std::move(s));
-    audio(kAlice);
+    join(kAlice);
     take();
     audio(kBob);
     audio(kBob);
@@ -118,9 +118,9 @@ TEST_F(SessionTest, ServerFullAnswersEveryDatagramFromANewcomer) {
 
 TEST_F(SessionTest, NewcomerGetsTheLowestFreeId) {
     make();
-    audio(kAlice);
-    audio(kBob);
-    audio(kCarol);
+    join(kAlice);
+    join(kBob);
+    join(kCarol);
     take();
     message(kBob, MessageId::ClmDisconnection, 0);
     session->on_tick(now());

@@ -14,7 +14,8 @@ TEST(StatusText, ShowsEveryChildWithItsStateAndDetails) {
          "restarts": 0, "last_exit": "", "child": {"entries": 4}},
         {"name": "Rock", "kind": "mixer", "port": 22124, "pid": 12, "state": "running",
          "restarts": 2, "last_exit": "killed by signal 9 (SIGKILL)",
-         "child": {"clients": 3, "registration": "registered"}},
+         "child": {"clients": 3, "registration": "registered",
+                   "drops": {"junk_from_unknown": 40, "server_full_limited": 2}}},
         {"name": "Jazz", "kind": "mixer", "port": 22125, "pid": null, "state": "failed",
          "restarts": 0, "last_exit": "",
          "failure_reason": "bind udp 127.0.0.1:22125: address already in use"}],
@@ -23,7 +24,7 @@ TEST(StatusText, ShowsEveryChildWithItsStateAndDetails) {
               "fleet \"Demo\" (fleet.yaml), supervisor pid 10\n"
               "  directory  directory  port 22123  pid 11  running  restarts 0  entries 4\n"
               "  Rock  mixer  port 22124  pid 12  running  restarts 2  clients 3  registration "
-              "registered  last exit: killed by signal 9 (SIGKILL)\n"
+              "registered  dropped 42  last exit: killed by signal 9 (SIGKILL)\n"
               "  Jazz  mixer  port 22125  pid -  failed  restarts 0  failed: bind udp "
               "127.0.0.1:22125: address already in use\n"
               "  srv _jamulus._udp.rock.example.org. 300 IN SRV 0 5 22124 jam.example.org.\n");

@@ -91,6 +91,15 @@ servers:
     EXPECT_FALSE(has_arg(live, "--norecord"));
 }
 
+TEST(LaunchSpec, MaxSeatsPerIpIsPassedOnlyWhenSet) {
+    const auto fleet = load("servers: [{name: A}, {name: B, max_seats_per_ip: 4}]\n");
+    EXPECT_FALSE(has_arg(server_launch(fleet, fleet.servers[0], kBins), "--max-seats-per-ip"));
+    const LaunchSpec b = server_launch(fleet, fleet.servers[1], kBins);
+    const auto it = std::find(b.args.begin(), b.args.end(), "--max-seats-per-ip");
+    ASSERT_NE(it, b.args.end());
+    EXPECT_EQ(*(it + 1), "4");
+}
+
 TEST(LaunchSpec, MixerWithoutARecorderGetsNeitherRecordingOption) {
     const auto fleet = load("servers: [{name: A, recording_dir: /rec, norecord: true}]\n");
     BinPaths bins = kBins;

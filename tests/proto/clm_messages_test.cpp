@@ -125,8 +125,21 @@ TEST(RegisterServer, RejectsEachStringOverItsLimit) {
     expect_error(decode_register_server_ex, build(std::string(21, 'a'), "", "", "3.9.1"), too_long);
     expect_error(decode_register_server_ex, build("", "1111.222.333.444", "", "3.9.1"), too_long);
     expect_error(decode_register_server_ex, build("", "", std::string(21, 'c'), "3.9.1"), too_long);
-    expect_error(decode_register_server_ex, build("", "", "", std::string(31, 'v')), too_long);
+    expect_error(decode_register_server_ex, build("", "", "", std::string(51, 'v')), too_long);
     expect_error(decode_register_server_ex, build("\xC3", "", "", "3.9.1"), DecodeError::BadValue);
+}
+
+TEST(RegisterServerEx, AcceptsA312DevBuildVersionOfUpTo50Units) {
+    // What a 3.12 dev build sends: APP_VERSION with git describe and commit epoch.
+    const std::string dev = "3.12.4dev-1413d4c5-dirty:1755000000";
+    auto p = encode_payload(RegisterServer{22124, 82, 10, true, "Jam", "", "Berlin", 2, dev});
+    ASSERT_GT(dev.size(), 30u);
+    auto decoded = decode_register_server_ex(p);
+    ASSERT_TRUE(decoded.ok());
+    EXPECT_EQ(decoded->version, dev);
+    auto fifty = encode_payload(
+        RegisterServer{22124, 82, 10, true, "Jam", "", "Berlin", 2, std::string(50, 'v')});
+    EXPECT_TRUE(decode_register_server_ex(fifty).ok());
 }
 
 TEST(ServerList, RoundTripsDirectoryEntryAndServers) {

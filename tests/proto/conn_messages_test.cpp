@@ -254,8 +254,16 @@ TEST(VersionAndOs, RejectsMalformed) {
     expect_error(decode_version_and_os, {2, 5, 0, '3'}, DecodeError::Truncated);
     expect_error(decode_version_and_os, {2, 0, 0, 0}, DecodeError::TrailingBytes);
     Bytes long_version = {2};
-    put_str16(long_version, std::string(31, '9'));
+    put_str16(long_version, std::string(51, '9'));
     expect_error(decode_version_and_os, long_version, DecodeError::StringTooLong);
+}
+
+TEST(VersionAndOs, AcceptsVersionsOfUpTo50Units) {
+    Bytes fifty = {2};
+    put_str16(fifty, std::string(50, '9'));
+    auto decoded = decode_version_and_os(fifty);
+    ASSERT_TRUE(decoded.ok());
+    EXPECT_EQ(decoded->version.size(), 50u);
 }
 
 TEST(ChannelPan, RoundTripsAndRejectsWrongSize) {

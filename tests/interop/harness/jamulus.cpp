@@ -143,7 +143,7 @@ JamulusClient::JamulusClient(const std::filesystem::path& dir, const JackServer&
         env.emplace_back("QT_QPA_PLATFORM", "offscreen");
     }
     process_ = std::make_unique<Process>(ProcessOptions{
-        .name = role, .program = "Jamulus", .args = args, .env = env, .work_dir = work_dir});
+        .name = role, .program = options.program, .args = args, .env = env, .work_dir = work_dir});
     rpc_ = std::make_unique<JsonRpcClient>(rpc_port, kRpcSecret);
 }
 

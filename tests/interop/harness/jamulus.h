@@ -87,6 +87,7 @@ struct ClientOptions {
     std::string extra_ini;               // raw XML elements added inside <client>, e.g.
                                          // "<directorytype>3</directorytype>"
     std::vector<std::string> extra_args; // further command-line options
+    std::string program = "Jamulus";     // another client build, e.g. a newer real peer
 };
 
 std::string client_ini(const ClientProfile& profile, const std::string& extra_ini = "");
