@@ -154,5 +154,75 @@ TEST(Options, ThreadsAndSharedEncodes) {
     EXPECT_EQ(usage_text().find("--parallel-ticks"), std::string::npos);
 }
 
+// An existing Jamulus 3.9–3.12 unit file's ExecStart, with the binary name changed.
+TEST(Options, AcceptsAHeadlessJamulusServerLineAsItIs) {
+    auto o = parse_options({"-s",
+                            "-n",
+                            "-T",
+                            "-d",
+                            "-t",
+                            "-z",
+                            "-p",
+                            "22130",
+                            "-u",
+                            "12",
+                            "-m",
+                            "/var/www/status.html",
+                            "--jsonrpcbindip",
+                            "127.0.0.2",
+                            "--jsonrpcport=8765",
+                            "--jsonrpcsecretfile=/etc/jamulus/secret",
+                            "-o",
+                            "Room;Town;de",
+                            "-e",
+                            "anygenre1.jamulus.io",
+                            "-6",
+                            "--serverpublicip=192.0.2.7",
+                            "-l",
+                            "/var/log/jamulus.log"});
+    ASSERT_TRUE(o.ok()) << o.error();
+    EXPECT_EQ(o->port, 22130);
+    EXPECT_EQ(o->max_channels, 12);
+    EXPECT_EQ(o->jsonrpc_port, 8765);
+    EXPECT_EQ(o->jsonrpc_secret_file, "/etc/jamulus/secret");
+    EXPECT_EQ(o->jsonrpc_bind_ip, 0x7f000002u);
+    EXPECT_EQ(o->server_public_ip, 0xc0000207u);
+    EXPECT_EQ(o->log_file, "/var/log/jamulus.log");
+    ASSERT_EQ(o->warnings.size(), 2u);
+    // -m says what to use instead.
+    EXPECT_NE(o->warnings[0].find("-m /var/www/status.html is ignored"), std::string::npos);
+    EXPECT_NE(o->warnings[0].find("JSON-RPC"), std::string::npos);
+    EXPECT_NE(o->warnings[1].find("-6 is ignored"), std::string::npos);
+}
+
+TEST(Options, AcceptsJamulus40Spellings) {
+    auto o = parse_options({"-s", "-n", "--noipv6", "--noraw", "--serverbindip4", "10.0.0.5",
+                            "--htmlstatus=/tmp/x.html", "--serverbindip6", "::1"});
+    ASSERT_TRUE(o.ok()) << o.error();
+    EXPECT_EQ(o->bind_ip, 0x0a000005u);
+    ASSERT_EQ(o->warnings.size(), 2u);
+    EXPECT_NE(o->warnings[1].find("--serverbindip6 ::1 is ignored"), std::string::npos);
+}
+
+TEST(Options, DirectoryOnlyAndGuiOptionsAreIgnoredWithAWarning) {
+    auto o = parse_options({"-i", "x.ini", "-f", "1.2.3.4", "--directoryfile", "/tmp/list"});
+    ASSERT_TRUE(o.ok()) << o.error();
+    EXPECT_EQ(o->warnings.size(), 3u);
+}
+
+TEST(Options, VersionLogLevelAndStillUnknownOptions) {
+    EXPECT_TRUE(parse_options({"--version"})->version);
+    EXPECT_TRUE(parse_options({"-v"})->version);
+    EXPECT_EQ(parse_options({"--log-level", "debug"})->log_level, "debug");
+    EXPECT_FALSE(parse_options({"--log-level", "loud"}).ok());
+    EXPECT_FALSE(parse_options({"--mutestream"}).ok());
+    EXPECT_FALSE(parse_options({"-m"}).ok()); // a value is still required
+    EXPECT_FALSE(parse_options({"--jsonrpcbindip", "localhost"}).ok());
+    // "=" splits only long options; a value may itself contain "=".
+    auto w = parse_options({"--welcomemessage=a=b"});
+    ASSERT_TRUE(w.ok());
+    EXPECT_EQ(w->welcome_message, "a=b");
+}
+
 } // namespace
 } // namespace jamfleet::mixer
