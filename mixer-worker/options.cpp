@@ -82,10 +82,10 @@ A Jamulus-compatible server (drop-in for a headless `Jamulus -s -n`).
   -d, --discononquit, -T, --multithreading
                               accepted and ignored (clients are always told on quit;
                               decode and encode use --threads)
-  -t, --notranslation, -z, --startminimized, --noipv6, --noraw
-                              accepted and ignored (no GUI; IPv4 only; no raw audio)
-  -6, --enableipv6, --serverbindip6 IP
-                              accepted with a warning: this server listens on IPv4 only
+  -6, --enableipv6           also serve IPv6 clients on the same port (as --serverbindip6 ::)
+      --noipv6                IPv4 only, whatever else asks for IPv6 (Jamulus 4.0 spelling)
+  -t, --notranslation, -z, --startminimized, --noraw
+                              accepted and ignored (no GUI; no raw audio)
   -m, --htmlstatus FILE       accepted with a warning: no HTML status file; use JSON-RPC
   -i, --inifile F, -f, --listfilter F, --directoryfile F
                               accepted with a warning: they mean nothing to a server
@@ -100,6 +100,7 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
     MixerOptions o;
     o.threads = std::thread::hardware_concurrency() >= 2 ? 2 : 1;
     std::string welcome_arg;
+    bool no_ipv6 = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         auto value = [&](std::string& out) -> bool {
@@ -143,18 +144,16 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
         } else if (is(a, "-s", "--server") || is(a, "-n", "--nogui") ||
                    is(a, "-d", "--discononquit") || is(a, "-T", "--multithreading") ||
                    is(a, "-t", "--notranslation") || is(a, "-z", "--startminimized") ||
-                   a == "--noipv6" || a == "--noraw") {
+                   a == "--noraw") {
             // Accepted for drop-in compatibility; nothing to change here.
         } else if (is(a, "-6", "--enableipv6")) {
-            o.warnings.push_back(a + " is ignored: jamfleet-mixer listens on IPv4 only");
-        } else if (a == "--serverbindip6") {
-            std::string v;
-            if (!value(v)) {
-                error = a + ": missing value";
-            } else {
-                o.warnings.push_back(a + " " + v +
-                                     " is ignored: jamfleet-mixer listens on IPv4 only");
+            // Jamulus 3.x: IPv6 off unless asked; the socket then serves every v6 address.
+            if (o.bind_ip6.empty()) {
+                o.bind_ip6 = "::";
             }
+        } else if (a == "--noipv6") {
+            // Jamulus 4.0: IPv6 on unless turned off; wins over -6 wherever it stands.
+            no_ipv6 = true;
         } else if (is(a, "-m", "--htmlstatus")) {
             std::string v;
             if (!value(v)) {
@@ -286,6 +285,9 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
     }
     if (o.server_public_ip && o.directory.empty()) {
         o.warnings.push_back("--serverpublicip is ignored without -e/--directoryserver");
+    }
+    if (no_ipv6) {
+        o.bind_ip6.clear();
     }
     o.welcome_message = welcome_text(welcome_arg);
     return o;
