@@ -56,6 +56,7 @@ MixerServer::create(io::Loop& loop, MixerOptions options, base::Logger log) {
         }
         server->rpc_ = std::move(rpc).value();
         server->register_rpc_methods();
+        server->register_moderation_methods();
     }
     if (!server->options_.log_file.empty()) {
         server->connection_log_.open(server->options_.log_file, std::ios::app);
@@ -67,6 +68,9 @@ MixerServer::create(io::Loop& loop, MixerOptions options, base::Logger log) {
         if (auto started = server->start_control_endpoint(); !started.ok()) {
             return Err{started.error()};
         }
+    }
+    if (auto loaded = server->load_moderation(); !loaded.ok()) {
+        return Err{loaded.error()};
     }
     server->start_registration();
     return server;

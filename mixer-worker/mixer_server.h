@@ -60,6 +60,11 @@ private:
     void sync_recorder_state();
     void flush();
     void register_rpc_methods();
+    // rpc_moderation.cpp: jamfleet/kick, ban, unban, getBans, setAllowList, and the
+    // bans file (docs/moderation.md).
+    void register_moderation_methods();
+    base::Status<std::string> load_moderation();
+    void persist_bans();
     base::Status<std::string> start_control_endpoint();
     void start_registration();
     std::string own_address_text() const;

@@ -55,6 +55,9 @@ A Jamulus-compatible server (drop-in for a headless `Jamulus -s -n`).
       --threads N             cores a busy tick may use for decode/encode, 1…8
                               (default 2 with ≥ 2 CPUs, else 1)
       --max-seats-per-ip N    channels one IP address may hold, 1…150 (default 32)
+      --bans-file PATH        keep this room's bans (kick, jamfleet/ban) in PATH
+      --ban CIDR              refuse a.b.c.d or a.b.c.d/n (repeatable)
+      --allow CIDR            private room: admit only these ranges (repeatable)
   -s, --server, -n, --nogui   accepted and ignored (always a headless server)
   -d, --discononquit, -T, --multithreading
                               accepted and ignored (clients are always told on quit)
@@ -185,6 +188,19 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
         } else if (a == "--parallel-ticks") {
             // Not in --help: decode and encode on all --threads workers on every tick.
             o.always_parallel_ticks = true;
+        } else if (a == "--bans-file") {
+            if (!value(o.bans_file)) {
+                error = a + ": missing value";
+            }
+        } else if (a == "--ban" || a == "--allow") {
+            std::string text;
+            if (!value(text)) {
+                error = a + ": missing value";
+            } else if (auto range = AddressRange::parse(text)) {
+                (a == "--ban" ? o.static_bans : o.allow).push_back(*range);
+            } else {
+                error = a + ": " + text + " is not an address or CIDR block";
+            }
         } else if (a == "--control-socket") {
             if (!value(o.control_socket)) {
                 error = a + ": missing value";
