@@ -98,7 +98,24 @@ void read_country(const MappingReader& map, ErrorList& errors, std::string& out)
     }
 }
 
-void read_options(const MappingReader& map, ServerOptions& options) {
+// `bans` and `allow`: a.b.c.d or a.b.c.d/n; a server's list adds to the defaults' list.
+void read_ranges(const MappingReader& map, std::string_view key, ErrorList& errors,
+                 std::vector<std::string>& out) {
+    std::vector<std::string> items;
+    std::vector<SourceLocation> where;
+    map.read_string_list(key, items, &where);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const std::string problem = is_ipv4(items[i]) ? "" : cidr_problem(items[i]);
+        if (!problem.empty()) {
+            errors.add(where[i], "bad " + std::string(key) + " entry '" + items[i] +
+                                     "': expected a.b.c.d or a.b.c.d/n (" + problem + ")");
+            continue;
+        }
+        out.push_back(items[i]);
+    }
+}
+
+void read_options(const MappingReader& map, ErrorList& errors, ServerOptions& options) {
     map.read_int("max_clients", 1, 150, options.max_clients);
     map.read_string("welcome", options.welcome);
     map.read_bool("fast_update", options.fast_update);
@@ -108,6 +125,8 @@ void read_options(const MappingReader& map, ServerOptions& options) {
     map.read_string("recording_dir", options.recording_dir);
     map.read_bool("norecord", options.norecord);
     map.read_optional_int("max_seats_per_ip", 1, 150, options.max_seats_per_ip);
+    read_ranges(map, "bans", errors, options.bans);
+    read_ranges(map, "allow", errors, options.allow);
 }
 
 // Jamulus ignores --norecord without -R; the fleet file rejects it, because a room that
@@ -253,7 +272,7 @@ ServerTemplate read_server(const YAML::Node& node, const std::string& path, Erro
         errors.add(map.location("jsonrpc_port"), "jsonrpc_port needs jsonrpc_secret_file");
     }
     map.read_string("log_file", entry.base.log_file);
-    read_options(map, entry.base.options);
+    read_options(map, errors, entry.base.options);
     if (map.has("norecord") && entry.base.options.norecord &&
         entry.base.options.recording_dir.empty()) {
         errors.add(map.location("norecord"), kNorecordWithoutDir);
@@ -350,7 +369,7 @@ LoadResult parse_fleet(std::string_view yaml_text, const std::string& file_name)
         {
             const MappingReader defaults(top.node("defaults"), "/defaults", errors,
                                          {defaults_keys()});
-            read_options(defaults, fleet.defaults);
+            read_options(defaults, errors, fleet.defaults);
             if (fleet.defaults.norecord && fleet.defaults.recording_dir.empty()) {
                 defaults_norecord = defaults.location("norecord");
             }

@@ -56,6 +56,7 @@ A Jamulus-compatible server (drop-in for a headless `Jamulus -s -n`).
                               (default 2 with ≥ 2 CPUs, else 1)
       --max-seats-per-ip N    channels one IP address may hold, 1…150 (default 32)
       --bans-file PATH        keep this room's bans (kick, jamfleet/ban) in PATH
+                              (default with --control-socket X.sock: X.bans.json)
       --ban CIDR              refuse a.b.c.d or a.b.c.d/n (repeatable)
       --allow CIDR            private room: admit only these ranges (repeatable)
   -s, --server, -n, --nogui   accepted and ignored (always a headless server)
@@ -228,6 +229,16 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
         } else {
             o.welcome_message = welcome_arg;
         }
+    }
+    // Under the supervisor the bans live next to the control socket, in the fleet's
+    // run directory, so a restarted room keeps them (docs/moderation.md).
+    if (o.bans_file.empty() && !o.control_socket.empty()) {
+        const std::string_view sock = ".sock";
+        std::string base = o.control_socket;
+        if (base.ends_with(sock)) {
+            base.resize(base.size() - sock.size());
+        }
+        o.bans_file = base + ".bans.json";
     }
     return o;
 }

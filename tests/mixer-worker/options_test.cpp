@@ -144,7 +144,6 @@ TEST(Options, ThreadsAndSharedEncodes) {
     EXPECT_EQ(usage_text().find("--parallel-ticks"), std::string::npos);
 }
 
-
 TEST(Options, ModerationOptionsRepeatAndRejectBadRanges) {
     auto o = parse_options({"--bans-file", "/run/x/bans.json", "--ban", "192.0.2.0/24", "--ban",
                             "198.51.100.7", "--allow", "10.0.0.0/8"});
@@ -156,6 +155,10 @@ TEST(Options, ModerationOptionsRepeatAndRejectBadRanges) {
     EXPECT_EQ(o->allow[0].to_string(), "10.0.0.0/8");
     EXPECT_FALSE(parse_options({"--ban", "10.0.0.1/33"}).ok());
     EXPECT_FALSE(parse_options({"--allow"}).ok());
+    auto supervised = parse_options({"--control-socket", "/run/jf/server-22124.sock"});
+    ASSERT_TRUE(supervised.ok());
+    EXPECT_EQ(supervised->bans_file, "/run/jf/server-22124.bans.json");
+    EXPECT_TRUE(parse_options({})->bans_file.empty()) << "a plain mixer keeps bans in memory";
 }
 
 } // namespace
