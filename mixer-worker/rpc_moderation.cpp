@@ -143,6 +143,7 @@ void MixerServer::register_moderation_methods() {
         if (*seconds > 0) {
             until = now + std::chrono::seconds(*seconds);
         }
+        session_->moderation().expire(now);
         session_->moderation().ban(*range, until,
                                    reason != params.end() ? reason->get<std::string>() : "");
         const int removed = session_->enforce_moderation(now);

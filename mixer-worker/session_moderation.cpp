@@ -35,6 +35,8 @@ bool Session::kick(int id, base::Duration ban_for, base::TimePoint now) {
         return false;
     }
     const io::SocketAddress address = channels_[static_cast<std::size_t>(id)].address;
+    // Every new ban first forgets the expired ones, so the list stays as long as the live bans.
+    moderation_.expire(now);
     if (ban_for > base::Duration::zero()) {
         // The IP, not the address: a client's rejoin comes from a new port after a restart.
         moderation_.ban(AddressRange::single(address.ip), now + ban_for, "kicked");
