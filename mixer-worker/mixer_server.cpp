@@ -361,6 +361,7 @@ base::Status<std::string> MixerServer::start_control_endpoint() {
         };
     });
     control_->set_on_stop([this] { shutdown(); });
+    register_moderation_ops();
     return base::kOk;
 }
 

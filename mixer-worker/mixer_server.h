@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/clock.h"
@@ -60,9 +61,11 @@ private:
     void sync_recorder_state();
     void flush();
     void register_rpc_methods();
-    // rpc_moderation.cpp: jamfleet/kick, ban, unban, getBans, setAllowList, and the
-    // bans file (docs/moderation.md).
+    // rpc_moderation.cpp: kick, ban, unban, getBans, setAllowList as JSON-RPC methods
+    // (jamfleet/…) and control ops, and the bans file (docs/moderation.md).
+    std::vector<std::pair<std::string, control::RpcHandler>> moderation_handlers();
     void register_moderation_methods();
+    void register_moderation_ops();
     base::Status<std::string> load_moderation();
     void persist_bans();
     base::Status<std::string> start_control_endpoint();

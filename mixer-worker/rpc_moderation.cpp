@@ -1,6 +1,6 @@
-// JSON-RPC methods of jamfleet-mixer for moderation (docs/moderation.md), next to
-// the Jamulus methods: kick, ban, unban, getBans, setAllowList; and the bans file
-// that keeps bans across restarts.
+// Moderation requests of jamfleet-mixer (docs/moderation.md): kick, ban, unban,
+// getBans, setAllowList — as JSON-RPC methods (jamfleet/…) next to the Jamulus ones
+// and as ops of the control socket; and the bans file that keeps bans across restarts.
 #include <chrono>
 #include <ctime>
 
@@ -107,7 +107,27 @@ void MixerServer::persist_bans() {
 }
 
 void MixerServer::register_moderation_methods() {
-    rpc_->add_method("jamfleet/kick", [this](const json& params) -> base::Result<json, RpcError> {
+    for (auto& [name, handler] : moderation_handlers()) {
+        rpc_->add_method("jamfleet/" + name, std::move(handler));
+    }
+}
+
+void MixerServer::register_moderation_ops() {
+    for (auto& [name, handler] : moderation_handlers()) {
+        control_->add_op(
+            name, [h = std::move(handler)](const json& args) -> base::Result<json, std::string> {
+                auto result = h(args);
+                if (!result.ok()) {
+                    return Err{result.error().message};
+                }
+                return std::move(result).value();
+            });
+    }
+}
+
+std::vector<std::pair<std::string, control::RpcHandler>> MixerServer::moderation_handlers() {
+    std::vector<std::pair<std::string, control::RpcHandler>> out;
+    out.emplace_back("kick", [this](const json& params) -> base::Result<json, RpcError> {
         const auto id = params.find("id");
         if (id == params.end() || !id->is_number_integer()) {
             return Err{invalid("id is not an integer")};
@@ -124,7 +144,7 @@ void MixerServer::register_moderation_methods() {
         persist_bans();
         return json{{"kicked", id->get<int>()}, {"banSeconds", *seconds}};
     });
-    rpc_->add_method("jamfleet/ban", [this](const json& params) -> base::Result<json, RpcError> {
+    out.emplace_back("ban", [this](const json& params) -> base::Result<json, RpcError> {
         const auto range = range_param(params);
         if (!range.ok()) {
             return Err{range.error()};
@@ -151,7 +171,7 @@ void MixerServer::register_moderation_methods() {
         persist_bans();
         return json{{"banned", range->to_string()}, {"disconnected", removed}};
     });
-    rpc_->add_method("jamfleet/unban", [this](const json& params) -> base::Result<json, RpcError> {
+    out.emplace_back("unban", [this](const json& params) -> base::Result<json, RpcError> {
         const auto range = range_param(params);
         if (!range.ok()) {
             return Err{range.error()};
@@ -160,7 +180,7 @@ void MixerServer::register_moderation_methods() {
         persist_bans();
         return json{{"removed", removed}};
     });
-    rpc_->add_method("jamfleet/getBans", [this](const json&) -> base::Result<json, RpcError> {
+    out.emplace_back("getBans", [this](const json&) -> base::Result<json, RpcError> {
         json allow = json::array();
         for (const auto& r : session_->moderation().allow_list()) {
             allow.push_back(r.to_string());
@@ -168,26 +188,26 @@ void MixerServer::register_moderation_methods() {
         return json{{"bans", bans_json(session_->moderation(), clock_.now())},
                     {"allow", std::move(allow)}};
     });
-    rpc_->add_method(
-        "jamfleet/setAllowList", [this](const json& params) -> base::Result<json, RpcError> {
-            const auto list = params.find("addresses");
-            if (list == params.end() || !list->is_array()) {
-                return Err{invalid("addresses is not an array")};
+    out.emplace_back("setAllowList", [this](const json& params) -> base::Result<json, RpcError> {
+        const auto list = params.find("addresses");
+        if (list == params.end() || !list->is_array()) {
+            return Err{invalid("addresses is not an array")};
+        }
+        std::vector<AddressRange> ranges;
+        for (const auto& entry : *list) {
+            const auto range =
+                entry.is_string() ? AddressRange::parse(entry.get<std::string>()) : std::nullopt;
+            if (!range) {
+                return Err{invalid("addresses holds something not a.b.c.d or a.b.c.d/n")};
             }
-            std::vector<AddressRange> ranges;
-            for (const auto& entry : *list) {
-                const auto range = entry.is_string() ? AddressRange::parse(entry.get<std::string>())
-                                                     : std::nullopt;
-                if (!range) {
-                    return Err{invalid("addresses holds something not a.b.c.d or a.b.c.d/n")};
-                }
-                ranges.push_back(*range);
-            }
-            session_->moderation().set_allow_list(std::move(ranges));
-            const int removed = session_->enforce_moderation(clock_.now());
-            flush();
-            return json{{"allow", list->size()}, {"disconnected", removed}};
-        });
+            ranges.push_back(*range);
+        }
+        session_->moderation().set_allow_list(std::move(ranges));
+        const int removed = session_->enforce_moderation(clock_.now());
+        flush();
+        return json{{"allow", list->size()}, {"disconnected", removed}};
+    });
+    return out;
 }
 
 } // namespace jamfleet::mixer
