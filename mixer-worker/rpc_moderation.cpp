@@ -1,6 +1,7 @@
 // Moderation requests of jamfleet-mixer (docs/moderation.md): kick, ban, unban,
 // getBans, setAllowList — as JSON-RPC methods (jamfleet/…) next to the Jamulus ones
 // and as ops of the control socket; and the bans file that keeps bans across restarts.
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 
@@ -96,8 +97,10 @@ void MixerServer::persist_bans() {
     }
     const auto now = clock_.now();
     std::vector<Ban> dynamic;
+    const auto& fixed = options_.static_bans;
     for (auto& b : session_->moderation().bans(now)) {
-        if (b.reason != "fleet file") {
+        // The fleet file's bans come back from --ban on every start.
+        if (std::find(fixed.begin(), fixed.end(), b.range) == fixed.end()) {
             dynamic.push_back(std::move(b));
         }
     }

@@ -152,8 +152,10 @@ TEST(ModerationInterop, ABannedAddressCannotJoinAndTheBanSurvivesARestart) {
     JackServer jack(dir.path(), 128);
     const std::string bans_file = (dir.path() / "room.bans.json").string();
     {
-        JamulusServer room(dir.path(), mixer_kind(),
-                           ServerOptions{.args = {"--bans-file", bans_file}}, "room1");
+        // A fleet-file ban too: it is not written to the bans file (it comes from --ban).
+        JamulusServer room(
+            dir.path(), mixer_kind(),
+            ServerOptions{.args = {"--bans-file", bans_file, "--ban", "192.0.2.0/24"}}, "room1");
         const json r = room.rpc().call(
             "jamfleet/ban", {{"address", "127.0.0.0/8"}, {"seconds", 3600}, {"reason", "test"}});
         EXPECT_EQ(r["banned"], "127.0.0.0/8");
@@ -163,7 +165,7 @@ TEST(ModerationInterop, ABannedAddressCannotJoinAndTheBanSurvivesARestart) {
         EXPECT_FALSE(carol.connected());
         room.stop();
     }
-    // The restarted room reads the bans file: still refused.
+    // The restarted room (no --ban now) reads the bans file: still refused.
     JamulusServer room(dir.path(), mixer_kind(), ServerOptions{.args = {"--bans-file", bans_file}},
                        "room2");
     const json bans = room.rpc().call("jamfleet/getBans")["bans"];
