@@ -100,9 +100,12 @@ struct DirectoryConfig {
     std::optional<int> list_rate;
     std::optional<int> register_rate;
     std::optional<int> punch_budget;
+    // "" or a host name whose SRV record points at the directory (no trailing dot).
+    std::string dns_name;
 
     SourceLocation port_where;
     SourceLocation jsonrpc_where;
+    SourceLocation dns_where;
 
     bool same_settings(const DirectoryConfig& other) const;
 };
@@ -110,12 +113,20 @@ struct DirectoryConfig {
 struct FleetSettings {
     std::string name;
     std::string bind = "0.0.0.0";
+    // IPv6 counterpart: rooms also serve IPv6 clients on their port ("::" = all
+    // addresses; "" = IPv4 only). The directory stays IPv4, as every Jamulus.
+    std::string bind6 = "::";
     std::string public_host; // SRV target
     std::string public_ip;   // "" or IPv4: --serverpublicip for every member
     std::uint16_t base_port = kDefaultBasePort;
     std::string run_dir = "./var/run";
     std::uint32_t dns_ttl = kDefaultDnsTtl;
     std::string directory_address; // external directory when the integrated one is disabled
+    // Bandwidth planning (docs/deploy.md): the host's link in Mbit/s (unset: no
+    // check) and the audio every client is assumed to send, e.g. "stereo-high".
+    std::optional<int> uplink_mbps;
+    std::optional<int> downlink_mbps;
+    std::string planned_audio = "stereo-high";
 
     bool operator==(const FleetSettings&) const = default;
 };

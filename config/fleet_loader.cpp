@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "config/fleet_checks.h"
+#include "config/planned_audio.h"
 #include "config/schema.h"
 #include "config/validators.h"
 #include "config/yaml_fields.h"
@@ -145,6 +146,11 @@ void read_fleet(const YAML::Node& node, ErrorList& errors, FleetSettings& fleet)
     if (!is_ipv4(fleet.bind)) {
         errors.add(map.location("bind"), "bad bind address '" + fleet.bind + "': expected IPv4");
     }
+    map.read_string("bind6", fleet.bind6);
+    if (!fleet.bind6.empty() && !is_ipv6(fleet.bind6)) {
+        errors.add(map.location("bind6"),
+                   "bad IPv6 bind address '" + fleet.bind6 + "': expected e.g. :: or \"\"");
+    }
     map.read_string("public_host", fleet.public_host);
     if (!fleet.public_host.empty()) {
         if (auto problem = dns_name_problem(fleet.public_host); !problem.empty()) {
@@ -182,6 +188,14 @@ void read_fleet(const YAML::Node& node, ErrorList& errors, FleetSettings& fleet)
             errors.add(map.location("directory_address"),
                        "bad directory address '" + address + "': expected host[:port]");
         }
+    }
+    map.read_optional_int("uplink_mbps", 1, 1000000, fleet.uplink_mbps);
+    map.read_optional_int("downlink_mbps", 1, 1000000, fleet.downlink_mbps);
+    map.read_string("planned_audio", fleet.planned_audio);
+    if (!is_planned_audio(fleet.planned_audio)) {
+        errors.add(map.location("planned_audio"),
+                   "bad planned audio '" + fleet.planned_audio +
+                       "': expected mono|stereo followed by -low, -normal or -high");
     }
 }
 
@@ -231,6 +245,22 @@ void read_directory(const YAML::Node& node, ErrorList& errors, DirectoryConfig& 
     map.read_optional_int("punch_budget", 0, 1000000, directory.punch_budget);
     map.read_optional_port("jsonrpc_port", directory.jsonrpc_port);
     directory.jsonrpc_where = map.location("jsonrpc_port");
+    map.read_string("dns_name", directory.dns_name);
+    directory.dns_where = map.location("dns_name");
+    if (!directory.dns_name.empty()) {
+        if (auto problem = dns_name_problem(directory.dns_name); !problem.empty()) {
+            errors.add(directory.dns_where,
+                       "bad DNS name '" + directory.dns_name + "': " + problem);
+        }
+        if (directory.dns_name.back() == '.') {
+            directory.dns_name.pop_back();
+        }
+        for (char& c : directory.dns_name) {
+            if (c >= 'A' && c <= 'Z') {
+                c = static_cast<char>(c - 'A' + 'a');
+            }
+        }
+    }
     map.read_string("jsonrpc_secret_file", directory.jsonrpc_secret_file);
     if (directory.jsonrpc_port && directory.jsonrpc_secret_file.empty()) {
         errors.add(map.location("jsonrpc_port"), "jsonrpc_port needs jsonrpc_secret_file");

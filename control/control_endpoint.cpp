@@ -2,6 +2,7 @@
 // that its callback runs after the reply went out and may tear everything down.
 #include "control/control_endpoint.h"
 
+#include <cstdlib>
 #include <exception>
 
 #include "base/log.h"
@@ -11,6 +12,14 @@ namespace jamfleet::control {
 
 base::Result<std::unique_ptr<ControlEndpoint>, std::string>
 ControlEndpoint::listen(io::Loop& loop, const std::string& path, Hello hello) {
+    // The supervisor's identity for this process comes from the environment it
+    // was started with; the hello echoes it back (control_messages.h).
+    for (auto [key, field] :
+         {std::pair{kFleetEnv, &hello.fleet}, {kSettingsEnv, &hello.settings}}) {
+        if (const char* value = std::getenv(key); value != nullptr && field->empty()) {
+            *field = value;
+        }
+    }
     std::unique_ptr<ControlEndpoint> self(new ControlEndpoint(std::move(hello)));
     auto server = io::LineServer::listen_unix(loop, path);
     if (!server.ok()) {

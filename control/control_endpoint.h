@@ -36,7 +36,14 @@ public:
     // this endpoint).
     void set_on_stop(std::function<void()> on_stop);
     // Updates the hello sent to connections made from now on (e.g. once a port is known).
-    void set_hello(Hello hello) { hello_ = std::move(hello); }
+    // The supervisor's identity (fleet, settings) is kept unless `hello` sets it.
+    void set_hello(Hello hello) {
+        if (hello.fleet.empty() && hello.settings.empty()) {
+            hello.fleet = hello_.fleet;
+            hello.settings = hello_.settings;
+        }
+        hello_ = std::move(hello);
+    }
     // Sends an event to every connected supervisor.
     void broadcast_event(const std::string& event, const nlohmann::json& data);
 

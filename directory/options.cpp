@@ -173,6 +173,14 @@ base::Result<Options, std::string> parse_options(std::span<const std::string> ar
              o.control_socket = std::string(v);
              return std::nullopt;
          }},
+        {"--relay-socket",
+         [&](std::string_view v) -> std::optional<std::string> {
+             if (v.empty()) {
+                 return "expected a unix socket path";
+             }
+             o.relay_socket = std::string(v);
+             return std::nullopt;
+         }},
         {"--jsonrpcsecretfile",
          [&](std::string_view v) {
              o.jsonrpc_secret_file = std::string(v);
@@ -266,6 +274,8 @@ A Jamulus custom directory that keeps its list in SQLite.
       --jsonrpcport N          JSON-RPC on 127.0.0.1:N (with --jsonrpcsecretfile)
       --jsonrpcsecretfile F    first line: secret of at least 16 characters
       --control-socket PATH    supervisor control channel (unix socket), for jamfleet
+      --relay-socket PATH      receive directory requests a room on this host hands on
+                               (unix datagram socket); answered from the UDP port
   -h, --help                   this text
 Rates of 0 disable that limit.
 )";

@@ -29,6 +29,9 @@ struct Options {
     std::optional<std::uint16_t> jsonrpc_port;
     std::optional<std::string> jsonrpc_secret_file;
     std::optional<std::string> control_socket; // supervisor channel (unix socket path)
+    // Unix datagram socket on which a room hands on directory requests it received
+    // (see proto/directory_relay.h); answered from the UDP socket.
+    std::optional<std::string> relay_socket;
     bool help = false;
     std::vector<std::string> warnings;
 };

@@ -9,9 +9,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "io/host_address.h"
 #include "mixer-worker/mix_engine.h"
 #include "mixer-worker/session_stats.h"
 #include "proto/clm_messages.h"
+#include "proto/directory_relay.h"
 
 namespace jamfleet::mixer {
 
@@ -69,11 +71,78 @@ MixerServer::create(io::Loop& loop, MixerOptions options, base::Logger log) {
             return Err{started.error()};
         }
     }
+    if (!server->options_.directory_relay.empty()) {
+        auto relay = io::LocalDatagramSocket::open();
+        if (!relay.ok()) {
+            return Err{relay.error()};
+        }
+        server->relay_.emplace(std::move(relay).value());
+        server->relay_buffer_.reset(
+            new std::uint8_t[proto::kRelayHeaderBytes + proto::kMaxDatagramBytes]);
+        // The directory answers from the address the sender used to reach us.
+        if (!server->socket_.report_arrival_address()) {
+            server->log_.warn("arrival address not reported", {{"option", "IP_PKTINFO"}});
+        }
+    }
+    server->open_ipv6();
     if (auto loaded = server->load_moderation(); !loaded.ok()) {
         return Err{loaded.error()};
     }
     server->start_registration();
     return server;
+}
+
+// As Jamulus 4.0: an IPv6-only socket beside the IPv4 one, on the same port. A
+// host without IPv6 (or the port taken on IPv6 only) keeps serving IPv4.
+void MixerServer::open_ipv6() {
+    if (options_.bind_ip6.empty()) {
+        return;
+    }
+    const auto ip6 = io::SocketAddress::parse_ip6(options_.bind_ip6);
+    if (!ip6) {
+        return; // options refused it already
+    }
+    auto socket = io::UdpSocket::bind(io::SocketAddress::ipv6(*ip6, port()), options_.qos);
+    if (!socket.ok()) {
+        log_.warn("ipv6 unavailable", {{"error", socket.error()}});
+        return;
+    }
+    socket6_.emplace(std::move(socket).value());
+    socket6_->set_buffer_sizes(1 << 20, 1 << 20);
+    watcher6_ = std::make_unique<io::FdWatcher>(loop_, socket6_->fd(), [this] { on_readable(); });
+    if (ticking_) {
+        watcher6_->stop();
+    }
+    log_.info("listening", {{"address", socket6_->local_address().to_string()}});
+}
+
+io::UdpSocket* MixerServer::socket_for(const io::SocketAddress& to) {
+    if (!to.v6) {
+        return &socket_;
+    }
+    return socket6_ ? &*socket6_ : nullptr;
+}
+
+void MixerServer::send_all(std::span<const io::OutgoingDatagram> out) {
+    std::size_t start = 0;
+    while (start < out.size()) {
+        const bool v6 = out[start].to.v6;
+        std::size_t end = start + 1;
+        while (end < out.size() && out[end].to.v6 == v6) {
+            ++end;
+        }
+        if (io::UdpSocket* socket = socket_for(out[start].to)) {
+            auto run = out.subspan(start, end - start);
+            while (!run.empty()) {
+                const std::size_t k = socket->send_batch(run);
+                if (k == 0) {
+                    break;
+                }
+                run = run.subspan(k);
+            }
+        }
+        start = end;
+    }
 }
 
 MixerServer::MixerServer(io::Loop& loop, MixerOptions options, base::Logger log,
@@ -162,9 +231,19 @@ void MixerServer::on_readable() {
 
 void MixerServer::receive_all() {
     const auto now = clock_.now();
+    receive_from(socket_, now);
+    if (socket6_) {
+        receive_from(*socket6_, now);
+    }
+}
+
+void MixerServer::receive_from(io::UdpSocket& socket, base::TimePoint now) {
     while (true) {
-        const std::size_t n = socket_.receive_batch(received_);
+        const std::size_t n = socket.receive_batch(received_);
         for (std::size_t i = 0; i < n; ++i) {
+            if (relay_ && relay_to_directory(received_[i])) {
+                continue;
+            }
             session_->on_datagram(received_[i].from, received_[i].data(), now,
                                   received_[i].truncated);
         }
@@ -172,6 +251,25 @@ void MixerServer::receive_all() {
             break;
         }
     }
+}
+
+// A Jamulus client or server given only the fleet's host name sends its list
+// request or registration to 22124, this room's port; the directory answers them
+// from its own port (see proto/directory_relay.h).
+bool MixerServer::relay_to_directory(const io::ReceivedDatagram& d) {
+    // The directory is IPv4 on the wire (every Jamulus registers and lists over
+    // IPv4): a request over IPv6 is left to the room, which ignores it.
+    if (d.truncated || d.from.v6 || !proto::is_directory_request(d.data())) {
+        return false;
+    }
+    const proto::RelayedDatagram relayed{d.from.ip, d.from.port, d.arrived_on, d.data()};
+    const std::size_t n = proto::encode_relayed(
+        relayed,
+        std::span(relay_buffer_.get(), proto::kRelayHeaderBytes + proto::kMaxDatagramBytes));
+    if (n != 0 && relay_->send_to(options_.directory_relay, std::span(relay_buffer_.get(), n))) {
+        ++relayed_;
+    }
+    return true;
 }
 
 // While clients are connected the socket is read once per tick instead of on every
@@ -185,12 +283,18 @@ void MixerServer::start_ticking() {
     tick_->start();
     ticking_ = true;
     watcher_->stop();
+    if (watcher6_) {
+        watcher6_->stop();
+    }
 }
 
 void MixerServer::stop_ticking() {
     tick_->stop();
     ticking_ = false;
     watcher_->start();
+    if (watcher6_) {
+        watcher6_->start();
+    }
 }
 
 void MixerServer::on_tick(std::uint64_t expirations) {
@@ -201,14 +305,7 @@ void MixerServer::on_tick(std::uint64_t expirations) {
     for (std::uint64_t f = 0; f < frames; ++f) {
         const auto out = engine_.tick();
         record_frames();
-        std::size_t sent = 0;
-        while (sent < out.size()) {
-            const std::size_t k = socket_.send_batch(out.subspan(sent));
-            if (k == 0) {
-                break;
-            }
-            sent += k;
-        }
+        send_all(out);
         session_->on_tick(now);
     }
     flush();
@@ -224,7 +321,9 @@ void MixerServer::on_tick(std::uint64_t expirations) {
 
 void MixerServer::flush() {
     for (const auto& o : session_->take_outgoing()) {
-        (void)socket_.send_to(o.to, o.bytes);
+        if (io::UdpSocket* socket = socket_for(o.to)) {
+            (void)socket->send_to(o.to, o.bytes);
+        }
     }
     if (registration_ && registration_->directory()) {
         for (const auto& d : registration_->take_outgoing()) {
@@ -277,23 +376,9 @@ std::string MixerServer::own_address_text() const {
     if (options_.server_public_ip) {
         return io::SocketAddress{*options_.server_public_ip, 0}.ip_string();
     }
-    // As Jamulus: the address routing picks towards 1.1.1.1 (no packet is sent).
-    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    std::string text = "127.0.0.1";
-    if (fd >= 0) {
-        sockaddr_in to{};
-        to.sin_family = AF_INET;
-        to.sin_port = htons(53);
-        to.sin_addr.s_addr = htonl(0x01010101);
-        sockaddr_in local{};
-        socklen_t len = sizeof local;
-        if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0 &&
-            ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) == 0) {
-            text = io::SocketAddress{ntohl(local.sin_addr.s_addr), 0}.ip_string();
-        }
-        ::close(fd);
-    }
-    return text;
+    // As Jamulus: the address routing picks towards the internet (no packet is sent).
+    const std::uint32_t routed = io::routed_ipv4_address();
+    return routed != 0 ? io::SocketAddress{routed, 0}.ip_string() : std::string("127.0.0.1");
 }
 
 void MixerServer::start_registration() {
@@ -358,9 +443,11 @@ base::Status<std::string> MixerServer::start_control_endpoint() {
             {"tickOverruns", tick_->overruns()},
             {"drops", drop_counters(*session_)},
             {"admission", admission_counters(*session_)},
+            {"relayedToDirectory", relayed_},
         };
     });
     control_->set_on_stop([this] { shutdown(); });
+    add_live_settings_op();
     register_moderation_ops();
     return base::kOk;
 }

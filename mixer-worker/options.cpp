@@ -2,11 +2,10 @@
 #include "mixer-worker/options.h"
 
 #include <charconv>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "io/socket_address.h"
+#include "mixer-worker/live_settings.h"
 
 namespace jamfleet::mixer {
 
@@ -36,6 +35,7 @@ A Jamulus-compatible server (drop-in for a headless `Jamulus -s -n`).
 
   -p, --port N                UDP port (default 22124)
       --serverbindip IP       bind to this IPv4 address only
+      --serverbindip6 IP6     also serve IPv6 clients on the same port (:: = all)
   -u, --numchannels N         maximum clients, 1…150 (default 10)
   -w, --welcomemessage TEXT   welcome message (HTML allowed), or a file name
   -e, --directoryserver ADDR  register with the directory at host[:port]
@@ -52,6 +52,8 @@ A Jamulus-compatible server (drop-in for a headless `Jamulus -s -n`).
   -R, --recording DIR         record sessions into DIR (jam recorder)
       --norecord              start with recording disabled
       --control-socket PATH   supervisor control socket (used by jamfleet)
+      --directory-relay PATH  hand list requests and registrations sent to this
+                              port to the directory at PATH (unix datagram socket)
       --threads N             cores a busy tick may use for decode/encode, 1…8
                               (default 2 with ≥ 2 CPUs, else 1)
       --max-seats-per-ip N    channels one IP address may hold, 1…150 (default 32)
@@ -117,6 +119,12 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
             }
         } else if (a == "--serverbindip") {
             error = ip(o.bind_ip);
+        } else if (a == "--serverbindip6") {
+            if (!value(o.bind_ip6)) {
+                error = a + ": missing value";
+            } else if (!io::SocketAddress::parse_ip6(o.bind_ip6)) {
+                error = a + ": bad IPv6 address '" + o.bind_ip6 + "'";
+            }
         } else if (is(a, "-u", "--numchannels")) {
             if (!(error = number(1, 150, n))) {
                 o.max_channels = static_cast<int>(n);
@@ -206,6 +214,10 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
             if (!value(o.control_socket)) {
                 error = a + ": missing value";
             }
+        } else if (a == "--directory-relay") {
+            if (!value(o.directory_relay)) {
+                error = a + ": missing value";
+            }
         } else {
             error = "unknown option " + a;
         }
@@ -219,17 +231,7 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
     if (o.server_public_ip && o.directory.empty()) {
         o.warnings.push_back("--serverpublicip is ignored without -e/--directoryserver");
     }
-    if (!welcome_arg.empty()) {
-        // As Jamulus: an argument naming a readable file means its content.
-        std::ifstream file(welcome_arg);
-        if (file) {
-            std::stringstream ss;
-            ss << file.rdbuf();
-            o.welcome_message = ss.str();
-        } else {
-            o.welcome_message = welcome_arg;
-        }
-    }
+    o.welcome_message = welcome_text(welcome_arg);
     // Under the supervisor the bans live next to the control socket, in the fleet's
     // run directory, so a restarted room keeps them (docs/moderation.md).
     if (o.bans_file.empty() && !o.control_socket.empty()) {

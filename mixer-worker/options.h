@@ -16,6 +16,9 @@ namespace jamfleet::mixer {
 struct MixerOptions {
     std::uint16_t port = 22124;
     std::uint32_t bind_ip = 0; // host order; 0 = all interfaces
+    // --serverbindip6: also serve IPv6 clients on the same port from this address
+    // ("::" = all); empty = IPv4 only.
+    std::string bind_ip6;
     int max_channels = 10;
     std::string welcome_message; // text, or the content of the file it named
     std::string directory;       // -e host[:port]; empty = do not register
@@ -31,6 +34,9 @@ struct MixerOptions {
     std::string recording_dir; // -R: jam recorder base directory
     bool no_record = false;    // --norecord: recorder initialised but disabled
     std::string control_socket;
+    // --directory-relay PATH: hand directory requests (list requests, registrations)
+    // that reach this port to the directory listening on that unix datagram socket.
+    std::string directory_relay;
     // Workers for a tick's decode and encode (the tick thread included): 2 on a machine
     // with ≥ 2 CPUs, else 1 (no helper thread).
     int threads = 1;

@@ -23,6 +23,10 @@ int command_status(const std::string& run_dir, bool json, std::ostream& out, std
 int command_reload(const std::string& run_dir, std::ostream& out, std::ostream& err);
 int command_restart(const std::string& run_dir, const std::string& name, std::ostream& out,
                     std::ostream& err);
+// Asks the supervisor to re-execute its binary in place, then waits (bounded)
+// until the new one answers status, and prints its version.
+// With `now`, rooms whose binary was replaced restart at once instead of when empty.
+int command_upgrade(const std::string& run_dir, bool now, std::ostream& out, std::ostream& err);
 int command_stop(const std::string& run_dir, std::ostream& out, std::ostream& err);
 
 } // namespace jamfleet::orchestrator

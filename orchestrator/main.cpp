@@ -25,6 +25,10 @@ constexpr const char* kUsage = R"(usage: jamfleet COMMAND [ARGS]
                          restart one server (or "directory"), also one marked failed
   stop [--run-dir DIR | FILE]
                          stop the running supervisor and all its children
+  upgrade [--now] [--run-dir DIR | FILE]
+                         re-execute the supervisor's (possibly replaced) binary in place;
+                         the children keep running and are adopted; rooms whose binary was
+                         replaced restart when empty (--now: at once)
 )";
 
 struct Arguments {
@@ -32,6 +36,7 @@ struct Arguments {
     std::string run_dir;
     std::string bin_dir;
     bool json = false;
+    bool now = false;
     std::string error;
 };
 
@@ -41,6 +46,8 @@ Arguments parse(const std::vector<std::string>& args) {
         const std::string& arg = args[i];
         if (arg == "--json") {
             parsed.json = true;
+        } else if (arg == "--now") {
+            parsed.now = true;
         } else if (arg == "--run-dir" || arg == "--bin-dir") {
             if (i + 1 >= args.size()) {
                 parsed.error = arg + " needs a value";
@@ -91,7 +98,8 @@ int main(int argc, char** argv) {
         return command_run(a.positional[0], a.bin_dir);
     }
     const std::size_t names = command == "restart" ? 1 : 0;
-    if (command != "status" && command != "reload" && command != "restart" && command != "stop") {
+    if (command != "status" && command != "reload" && command != "restart" && command != "stop" &&
+        command != "upgrade") {
         return usage_error("unknown command");
     }
     if (n < names || n > names + 1) {
@@ -112,6 +120,9 @@ int main(int argc, char** argv) {
     }
     if (command == "restart") {
         return command_restart(run_dir, a.positional[0], std::cout, std::cerr);
+    }
+    if (command == "upgrade") {
+        return command_upgrade(run_dir, a.now, std::cout, std::cerr);
     }
     return command_stop(run_dir, std::cout, std::cerr);
 }

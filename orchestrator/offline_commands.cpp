@@ -4,6 +4,8 @@
 #include "config/fleet_loader.h"
 #include "config/fleet_printer.h"
 #include "config/srv_records.h"
+#include "io/host_address.h"
+#include "orchestrator/bandwidth_plan.h"
 
 namespace jamfleet::orchestrator {
 namespace {
@@ -18,12 +20,18 @@ void print_errors(const std::vector<config::ConfigError>& errors, std::ostream& 
 } // namespace
 
 int command_check(const std::string& file, std::ostream& out, std::ostream& err) {
+    return command_check(file, out, err, HostNetwork{io::routed_ipv4_address()});
+}
+
+int command_check(const std::string& file, std::ostream& out, std::ostream& err, HostNetwork host) {
     const auto fleet = config::load_fleet_file(file);
     if (!fleet) {
         print_errors(fleet.error(), err);
         return kExitUsage;
     }
     out << config::describe_fleet(*fleet);
+    out << network_report(*fleet, host);
+    out << describe_bandwidth(plan_bandwidth(*fleet));
     out << file << ": ok\n";
     return kExitOk;
 }

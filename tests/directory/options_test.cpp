@@ -20,11 +20,29 @@ TEST(Options, DefaultsFollowJamulus) {
 }
 
 TEST(Options, ParsesShortAndLongForms) {
-    const auto o = parse({"-p", "23000", "--serverbindip=127.0.0.1", "-f", "[3.8.0];10.0.0.0/8",
-                          "-o", "My Dir;Köln;DE", "--serverpublicip", "192.0.2.2", "--maxservers",
-                          "20", "--db", "/tmp/x.sqlite", "--jsonrpcport", "8765",
-                          "--jsonrpcsecretfile", "/tmp/s", "--trusted", "192.0.2.0/24;10.1.1.1"});
+    const auto o = parse({"-p",
+                          "23000",
+                          "--serverbindip=127.0.0.1",
+                          "-f",
+                          "[3.8.0];10.0.0.0/8",
+                          "-o",
+                          "My Dir;Köln;DE",
+                          "--serverpublicip",
+                          "192.0.2.2",
+                          "--maxservers",
+                          "20",
+                          "--db",
+                          "/tmp/x.sqlite",
+                          "--jsonrpcport",
+                          "8765",
+                          "--jsonrpcsecretfile",
+                          "/tmp/s",
+                          "--trusted",
+                          "192.0.2.0/24;10.1.1.1",
+                          "--relay-socket",
+                          "/run/jf/relay.sock"});
     ASSERT_TRUE(o.ok()) << o.error();
+    EXPECT_EQ(o->relay_socket, "/run/jf/relay.sock");
     EXPECT_EQ(o->port, 23000);
     EXPECT_EQ(o->bind_ip, 0x7f000001u);
     EXPECT_EQ(o->list_filter.min_version, "3.8.0");

@@ -45,8 +45,18 @@ TEST(Options, AcceptsShortAndLongJamulusSpellings) {
                             "--jsonrpcsecretfile",
                             "/tmp/s",
                             "-l",
-                            "/tmp/log"});
+                            "/tmp/log",
+                            "--directory-relay",
+                            "/run/jf/relay.sock"});
     ASSERT_TRUE(o.ok()) << o.error();
+    EXPECT_EQ(o->directory_relay, "/run/jf/relay.sock");
+    EXPECT_EQ(o->bind_ip6, ""); // IPv4 only unless asked
+    auto v6 = parse_options({"--serverbindip6", "::"});
+    ASSERT_TRUE(v6.ok()) << v6.error();
+    EXPECT_EQ(v6->bind_ip6, "::");
+    auto bad = parse_options({"--serverbindip6", "1.2.3.4"});
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.error(), "--serverbindip6: bad IPv6 address '1.2.3.4'");
     EXPECT_EQ(o->port, 22300);
     EXPECT_EQ(o->bind_ip, 0x7f000001u);
     EXPECT_EQ(o->max_channels, 3);
