@@ -99,17 +99,39 @@ void read_country(const MappingReader& map, ErrorList& errors, std::string& out)
     }
 }
 
-// `bans` and `allow`: a.b.c.d or a.b.c.d/n; a server's list adds to the defaults' list.
+// Empty when `text` is an IPv4 or IPv6 address or range (a.b.c.d, a.b.c.d/n, v6, v6/n).
+std::string range_problem(const std::string& text) {
+    if (text.find(':') == std::string::npos) {
+        return is_ipv4(text) ? "" : cidr_problem(text);
+    }
+    const auto slash = text.find('/');
+    if (!is_ipv6(std::string_view(text).substr(0, slash))) {
+        return "not an IPv6 address";
+    }
+    if (slash == std::string::npos) {
+        return "";
+    }
+    const std::string digits = text.substr(slash + 1);
+    const bool prefix_ok = !digits.empty() && digits.size() <= 3 &&
+                           digits.find_first_not_of("0123456789") == std::string::npos &&
+                           std::stoi(digits) <= 128;
+    return prefix_ok ? "" : "IPv6 prefix length must be 0..128";
+}
+
+// `bans` and `allow`: addresses or ranges; a server's list adds to the defaults' list.
 void read_ranges(const MappingReader& map, std::string_view key, ErrorList& errors,
                  std::vector<std::string>& out) {
     std::vector<std::string> items;
     std::vector<SourceLocation> where;
     map.read_string_list(key, items, &where);
     for (std::size_t i = 0; i < items.size(); ++i) {
-        const std::string problem = is_ipv4(items[i]) ? "" : cidr_problem(items[i]);
+        const std::string problem = range_problem(items[i]);
         if (!problem.empty()) {
-            errors.add(where[i], "bad " + std::string(key) + " entry '" + items[i] +
-                                     "': expected a.b.c.d or a.b.c.d/n (" + problem + ")");
+            errors.add(
+                where[i],
+                "bad " + std::string(key) + " entry '" + items[i] +
+                    "': expected an address or range such as 192.0.2.0/24 or 2001:db8::/32 (" +
+                    problem + ")");
             continue;
         }
         out.push_back(items[i]);

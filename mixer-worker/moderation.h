@@ -4,6 +4,7 @@
 // admission; time comes in as arguments.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,23 +12,26 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "io/socket_address.h"
 
 namespace jamfleet::mixer {
 
-// An address or a CIDR block. Only IPv4 today; `family` keeps the value type
-// ready for IPv6 without changing its users.
+// An address or a CIDR block, IPv4 or IPv6. A range matches addresses of its own
+// family only.
 struct AddressRange {
-    enum class Family : std::uint8_t { V4 };
+    enum class Family : std::uint8_t { V4, V6 };
     Family family = Family::V4;
-    std::uint32_t ip = 0; // host byte order, host bits cleared
-    int prefix = 32;
+    std::uint32_t ip = 0;               // V4: host byte order, host bits cleared
+    std::array<std::uint8_t, 16> ip6{}; // V6: network byte order, host bits cleared
+    int prefix = 32;                    // 0..32 (V4) or 0..128 (V6)
 
-    // "a.b.c.d" (a single address) or "a.b.c.d/n" with n in 0..32; host bits
-    // past the prefix are cleared ("10.1.2.3/8" is 10.0.0.0/8).
+    // "a.b.c.d", "a.b.c.d/n" (n 0..32), "2001:db8::1" or "2001:db8::/32" (n 0..128); host
+    // bits past the prefix are cleared ("10.1.2.3/8" is 10.0.0.0/8).
     static std::optional<AddressRange> parse(std::string_view text);
-    static AddressRange single(std::uint32_t ip) { return AddressRange{Family::V4, ip, 32}; }
-    bool contains(std::uint32_t address) const;
-    // "a.b.c.d/n" (always with the prefix).
+    // Exactly this address's IP (the port does not matter).
+    static AddressRange single(const io::SocketAddress& address);
+    bool contains(const io::SocketAddress& address) const;
+    // "a.b.c.d/n" or "v6/n" (always with the prefix).
     std::string to_string() const;
 
     friend bool operator==(const AddressRange&, const AddressRange&) = default;
@@ -56,7 +60,7 @@ public:
     void set_allow_list(std::vector<AddressRange> ranges) { allow_ = std::move(ranges); }
     const std::vector<AddressRange>& allow_list() const { return allow_; }
 
-    Verdict check(std::uint32_t ip, base::TimePoint now) const;
+    Verdict check(const io::SocketAddress& address, base::TimePoint now) const;
     // Unexpired bans, oldest first.
     std::vector<Ban> bans(base::TimePoint now) const;
     // Forgets expired bans; true when any went (the persisted list changed).

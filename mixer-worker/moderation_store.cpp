@@ -16,6 +16,10 @@ namespace jamfleet::mixer {
 using base::Err;
 using nlohmann::json;
 
+namespace {
+constexpr std::int64_t kLongestTimedBanSeconds = 10LL * 366 * 24 * 3600;
+} // namespace
+
 std::string bans_to_json(const std::vector<Ban>& bans, base::TimePoint now, std::int64_t unix_now) {
     json list = json::array();
     for (const auto& b : bans) {
@@ -53,11 +57,15 @@ bans_from_json(std::string_view text, base::TimePoint now, std::int64_t unix_now
             if (!expires->is_number_integer()) {
                 return Err{std::string("expiresUnix must be an integer or null")};
             }
-            const std::int64_t left = expires->get<std::int64_t>() - unix_now;
-            if (left <= 0) {
+            const std::int64_t expires_unix = expires->get<std::int64_t>();
+            if (expires_unix <= unix_now) {
                 continue;
             }
-            ban.until = now + std::chrono::seconds(left);
+            // Further than ten years is for good (and keeps the time arithmetic in range).
+            const std::int64_t left = expires_unix - unix_now;
+            if (left <= kLongestTimedBanSeconds) {
+                ban.until = now + std::chrono::seconds(left);
+            }
         }
         out.push_back(std::move(ban));
     }

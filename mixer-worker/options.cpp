@@ -59,7 +59,7 @@ A Jamulus-compatible server (drop-in for a headless `Jamulus -s -n`).
       --max-seats-per-ip N    channels one IP address may hold, 1…150 (default 32)
       --bans-file PATH        keep this room's bans (kick, jamfleet/ban) in PATH
                               (default with --control-socket X.sock: X.bans.json)
-      --ban CIDR              refuse a.b.c.d or a.b.c.d/n (repeatable)
+      --ban CIDR              refuse an address or range, IPv4 or IPv6 (repeatable)
       --allow CIDR            private room: admit only these ranges (repeatable)
   -s, --server, -n, --nogui   accepted and ignored (always a headless server)
   -d, --discononquit, -T, --multithreading

@@ -53,7 +53,7 @@ base::Result<AddressRange, RpcError> range_param(const json& params) {
     if (auto range = AddressRange::parse(it->get<std::string>())) {
         return *range;
     }
-    return Err{invalid("address is not a.b.c.d or a.b.c.d/n")};
+    return Err{invalid("address is not an IPv4 or IPv6 address or CIDR range")};
 }
 
 json bans_json(const Moderation& moderation, base::TimePoint now) {
@@ -201,7 +201,7 @@ std::vector<std::pair<std::string, control::RpcHandler>> MixerServer::moderation
             const auto range =
                 entry.is_string() ? AddressRange::parse(entry.get<std::string>()) : std::nullopt;
             if (!range) {
-                return Err{invalid("addresses holds something not a.b.c.d or a.b.c.d/n")};
+                return Err{invalid("addresses holds something not an address or CIDR range")};
             }
             ranges.push_back(*range);
         }

@@ -9,7 +9,7 @@ namespace jamfleet::mixer {
 using proto::MessageId;
 
 bool Session::moderation_admits(io::SocketAddress from, base::TimePoint now) {
-    switch (moderation_.check(from.ip, now)) {
+    switch (moderation_.check(from, now)) {
     case Verdict::Admitted:
         return true;
     case Verdict::Banned:
@@ -39,7 +39,7 @@ bool Session::kick(int id, base::Duration ban_for, base::TimePoint now) {
     moderation_.expire(now);
     if (ban_for > base::Duration::zero()) {
         // The IP, not the address: a client's rejoin comes from a new port after a restart.
-        moderation_.ban(AddressRange::single(address.ip), now + ban_for, "kicked");
+        moderation_.ban(AddressRange::single(address), now + ban_for, "kicked");
     }
     log_.info("client kicked",
               {{"id", id},
@@ -54,7 +54,7 @@ int Session::enforce_moderation(base::TimePoint now) {
     int removed = 0;
     for (std::size_t i = 0; i < channels_.size(); ++i) {
         const Channel& ch = channels_[i];
-        if (ch.connected && moderation_.check(ch.address.ip, now) != Verdict::Admitted) {
+        if (ch.connected && moderation_.check(ch.address, now) != Verdict::Admitted) {
             disconnect_channel(static_cast<int>(i), now);
             ++removed;
         }

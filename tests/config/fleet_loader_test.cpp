@@ -272,6 +272,12 @@ servers:
     EXPECT_FALSE(error_lines("servers: [{name: A, bans: [10.0.0.1/8]}]\n").empty())
         << "host bits past the prefix are a mistake";
     EXPECT_FALSE(error_lines("servers: [{name: A, allow: [example.org]}]\n").empty());
+    EXPECT_EQ(load_ok("servers: [{name: A, bans: [\"2001:db8::/32\", \"::1\"]}]\n")
+                  .servers[0]
+                  .options.bans.size(),
+              2u);
+    EXPECT_FALSE(error_lines("servers: [{name: A, bans: [\"2001:db8::/129\"]}]\n").empty());
+    EXPECT_FALSE(error_lines("servers: [{name: A, bans: [\"2001:db8::/\"]}]\n").empty());
     EXPECT_FALSE(error_lines("defaults: {bans: 10.0.0.1}\n").empty()) << "a list";
 }
 

@@ -14,7 +14,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view text(reinterpret_cast<const char*>(data), size);
     if (const auto range = mixer::AddressRange::parse(text)) {
         const auto again = mixer::AddressRange::parse(range->to_string());
-        if (!again || !(*again == *range) || !range->contains(range->ip)) {
+        // The range's own base address is in it.
+        const io::SocketAddress base = range->family == mixer::AddressRange::Family::V6
+                                           ? io::SocketAddress::ipv6(range->ip6, 0)
+                                           : io::SocketAddress{range->ip, 0};
+        if (!again || !(*again == *range) || !range->contains(base)) {
             std::abort();
         }
     }

@@ -57,7 +57,7 @@ TEST_F(SessionTest, ABannedRangeGetsNoProbeAndABanRemovesSeatedClients) {
     EXPECT_EQ(session->drops(DropReason::Banned), 1u);
     join(kAlice);
     (void)take();
-    session->moderation().ban(AddressRange::single(kAlice.ip), std::nullopt, "");
+    session->moderation().ban(AddressRange::single(kAlice), std::nullopt, "");
     EXPECT_EQ(session->enforce_moderation(now()), 1);
     EXPECT_TRUE(sent_disconnection(take_for(kAlice)));
     EXPECT_EQ(session->connected_count(), 0);
@@ -67,10 +67,33 @@ TEST_F(SessionTest, ABanDuringAdmissionStopsThePromotion) {
     make();
     audio(kOutsider);
     ASSERT_EQ(session->pending_count(), 1u);
-    session->moderation().ban(AddressRange::single(kOutsider.ip), std::nullopt, "");
+    session->moderation().ban(AddressRange::single(kOutsider), std::nullopt, "");
     join(kOutsider); // ACKs the probe messages already sent
     EXPECT_EQ(session->connected_count(), 0);
     EXPECT_GE(session->drops(DropReason::Banned), 1u);
+}
+
+TEST_F(SessionTest, AnIPv6ClientIsKickedAndBannedByItsIPv6Address) {
+    make();
+    const auto v6 = io::SocketAddress::ipv6(*io::SocketAddress::parse_ip6("2001:db8::7"), 7000);
+    join(v6);
+    join(kAlice);
+    (void)take();
+    ASSERT_EQ(session->connected_count(), 2);
+    int id = -1;
+    for (const auto& c : session->clients()) {
+        if (c.address == v6) {
+            id = c.id;
+        }
+    }
+    ASSERT_TRUE(session->kick(id, 30s, now()));
+    EXPECT_TRUE(sent_disconnection(take_for(v6)));
+    const auto bans = session->moderation().bans(now());
+    ASSERT_EQ(bans.size(), 1u);
+    EXPECT_EQ(bans[0].range.to_string(), "2001:db8::7/128");
+    join(v6);
+    EXPECT_EQ(session->connected_count(), 1) << "refused during the ban";
+    EXPECT_EQ(session->moderation().check(kAlice, now()), Verdict::Admitted);
 }
 
 TEST_F(SessionTest, APrivateRoomRefusesAddressesNotOnItsList) {
