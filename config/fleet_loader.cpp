@@ -11,6 +11,7 @@
 #include "config/fleet_checks.h"
 #include "config/planned_audio.h"
 #include "config/schema.h"
+#include "config/service_directories.h"
 #include "config/validators.h"
 #include "config/yaml_fields.h"
 
@@ -259,7 +260,9 @@ void read_directory(const YAML::Node& node, ErrorList& errors, DirectoryConfig& 
     if (directory.database.empty()) {
         errors.add(map.location("database"), "database path must not be empty");
     }
-    map.read_optional_int("max_servers", 1, 150, directory.max_servers);
+    // jamfleet-directory refuses --maxservers 1: the list holds at least its own entry and one
+    // more.
+    map.read_optional_int("max_servers", 2, 150, directory.max_servers);
     map.read_optional_int("max_servers_per_ip", 0, 150, directory.max_servers_per_ip);
     map.read_optional_int("ping_rate", 0, 1000000, directory.ping_rate);
     map.read_optional_int("list_rate", 0, 1000000, directory.list_rate);
@@ -414,6 +417,7 @@ LoadResult parse_fleet(std::string_view yaml_text, const std::string& file_name)
     }
     FleetConfig fleet;
     fleet.file = file_name;
+    apply_service_directories(fleet, service_directories_from_environment());
     try {
         const MappingReader top(root, "", errors, {top_level_keys()});
         read_fleet(top.node("fleet"), errors, fleet.fleet);

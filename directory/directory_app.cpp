@@ -2,6 +2,11 @@
 // before), then an event loop that only moves datagrams and fires timers.
 #include "directory/directory_app.h"
 
+#include <algorithm>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -132,7 +137,8 @@ std::optional<StartError> DirectoryApp::init() {
             return StartError{1, secret.error()};
         }
         auto rpc = control::JsonRpcServer::start(
-            loop_, io::SocketAddress::loopback(*options_.jsonrpc_port), std::move(secret.value()));
+            loop_, io::SocketAddress{options_.jsonrpc_bind_ip, *options_.jsonrpc_port},
+            std::move(secret.value()));
         if (!rpc) {
             return StartError{1, rpc.error()};
         }
@@ -299,7 +305,34 @@ void DirectoryApp::resolve_whitelist() {
     }
 }
 
+void DirectoryApp::save_directory_file() {
+    if (!options_.directory_file) {
+        return;
+    }
+    std::vector<Entry> entries = registry_->entries();
+    std::sort(entries.begin(), entries.end(),
+              [](const Entry& a, const Entry& b) { return a.position < b.position; });
+    std::vector<ImportedServer> servers;
+    for (const auto& entry : entries) {
+        servers.push_back({entry.host, entry.info});
+    }
+    const std::string& file = *options_.directory_file;
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << format_directory_file(servers);
+    out.close();
+    if (!out) {
+        log_.warn("cannot write directory file", {{"file", file}});
+        return;
+    }
+    log_.info("saved directory file", {{"file", file}, {"servers", servers.size()}});
+}
+
 void DirectoryApp::shutdown() {
+    // As Jamulus: the list goes to --directoryfile when the directory quits (once,
+    // and not after a failed start, which would empty the file).
+    if (watcher_) {
+        save_directory_file();
+    }
     // Stopping every handle lets Loop::run() return; the store closes with the app.
     watcher_.reset();
     relay_watcher_.reset();

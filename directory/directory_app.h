@@ -52,6 +52,7 @@ private:
     void flush(std::vector<Outgoing>& out);
     void resolve_whitelist();
     void shutdown();
+    void save_directory_file();
 
     io::Loop& loop_;
     Options options_;

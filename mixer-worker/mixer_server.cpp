@@ -26,15 +26,6 @@ base::Duration tick_period(int frame_samples) {
     return std::chrono::nanoseconds(frame_samples == 64 ? 1333333 : 2666666);
 }
 
-std::string timestamp() {
-    const std::time_t t = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&t, &local);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &local);
-    return buf;
-}
-
 } // namespace
 
 base::Result<std::unique_ptr<MixerServer>, std::string>
@@ -52,7 +43,9 @@ MixerServer::create(io::Loop& loop, MixerOptions options, base::Logger log) {
             return Err{secret.error()};
         }
         auto rpc = control::JsonRpcServer::start(
-            loop, io::SocketAddress::loopback(*server->options_.jsonrpc_port), *secret);
+            loop,
+            io::SocketAddress{server->options_.jsonrpc_bind_ip, *server->options_.jsonrpc_port},
+            *secret);
         if (!rpc.ok()) {
             return Err{rpc.error()};
         }
@@ -61,9 +54,8 @@ MixerServer::create(io::Loop& loop, MixerOptions options, base::Logger log) {
         server->register_moderation_methods();
     }
     if (!server->options_.log_file.empty()) {
-        server->connection_log_.open(server->options_.log_file, std::ios::app);
-        if (!server->connection_log_) {
-            return Err{"open log file " + server->options_.log_file + ": cannot write"};
+        if (auto opened = server->connection_log_.open(server->options_.log_file); !opened.ok()) {
+            return Err{opened.error()};
         }
     }
     if (!server->options_.control_socket.empty()) {
@@ -192,9 +184,11 @@ MixerServer::MixerServer(io::Loop& loop, MixerOptions options, base::Logger log,
         if (!connected) {
             recorder_->client_left(static_cast<std::uint8_t>(id));
         }
-        if (connection_log_.is_open()) {
-            connection_log_ << timestamp() << ", " << address.ip_string() << ", "
-                            << (connected ? "connected" : "disconnected") << std::endl;
+        if (connected) {
+            connection_log_.client_connected(address.ip_string(), session_->connected_count());
+        } else {
+            // Called before the channel is freed: it still counts the one leaving.
+            connection_log_.client_left(session_->connected_count() - 1);
         }
     };
     watcher_ = std::make_unique<io::FdWatcher>(loop_, socket_.fd(), [this] { on_readable(); });
@@ -206,6 +200,13 @@ MixerServer::MixerServer(io::Loop& loop, MixerOptions options, base::Logger log,
                          [this] { on_housekeeping(); });
     sigterm_ = std::make_unique<io::SignalWatcher>(loop_, SIGTERM, [this] { shutdown(); });
     sigint_ = std::make_unique<io::SignalWatcher>(loop_, SIGINT, [this] { shutdown(); });
+    sighup_ = std::make_unique<io::SignalWatcher>(loop_, SIGHUP, [this] {
+        if (connection_log_.is_open()) {
+            if (auto reopened = connection_log_.reopen(); !reopened.ok()) {
+                log_.error("connection log", {{"error", reopened.error()}});
+            }
+        }
+    });
     // As Jamulus: SIGUSR1 starts a new recording session, SIGUSR2 toggles recording.
     sigusr1_ = std::make_unique<io::SignalWatcher>(loop_, SIGUSR1,
                                                    [this] { recorder_->restart_session(); });

@@ -26,6 +26,7 @@
 #include "io/timer.h"
 #include "io/udp_socket.h"
 #include "mixer-worker/audio_engine.h"
+#include "mixer-worker/connection_log.h"
 #include "mixer-worker/options.h"
 #include "mixer-worker/registration.h"
 #include "mixer-worker/session.h"
@@ -118,7 +119,8 @@ private:
     std::unique_ptr<io::Resolver> resolver_;
     std::unique_ptr<control::JsonRpcServer> rpc_;
     std::unique_ptr<control::ControlEndpoint> control_;
-    std::ofstream connection_log_;
+    ConnectionLog connection_log_;
+    std::unique_ptr<io::SignalWatcher> sighup_; // reopens the connection log
     bool shutting_down_ = false;
 };
 

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <thread>
 
+#include "base/log_style.h"
 #include "io/socket_address.h"
 #include "mixer-worker/live_settings.h"
 
@@ -25,6 +26,23 @@ std::optional<long> parse_int(const std::string& s) {
 
 bool is(const std::string& arg, const char* short_name, const char* long_name) {
     return (short_name != nullptr && arg == short_name) || arg == long_name;
+}
+
+// "--port=22124" → "--port", "22124" (Jamulus itself wants them apart; people and
+// generated unit files often join them).
+std::vector<std::string> split_equals_forms(const std::vector<std::string>& args) {
+    std::vector<std::string> out;
+    out.reserve(args.size());
+    for (const auto& arg : args) {
+        const auto equals = arg.find('=');
+        if (arg.starts_with("--") && equals != std::string::npos && equals > 2) {
+            out.push_back(arg.substr(0, equals));
+            out.push_back(arg.substr(equals + 1));
+        } else {
+            out.push_back(arg);
+        }
+    }
+    return out;
 }
 
 } // namespace
@@ -57,21 +75,36 @@ A Jamulus-compatible server (drop-in for a headless `Jamulus -s -n`).
       --threads N             cores a busy tick may use for decode/encode, 1…8
                               (default 2 with ≥ 2 CPUs, else 1)
       --max-seats-per-ip N    channels one IP address may hold, 1…150 (default 32)
+      --jsonrpcbindip IP      address of the JSON-RPC listener (default 127.0.0.1)
+      --serverbindip4 IP      (same as --serverbindip; Jamulus 4.0 spelling)
+      --log-level LEVEL       debug, info, warn or error (default info)
       --bans-file PATH        keep this room's bans (kick, jamfleet/ban) in PATH
                               (default with --control-socket X.sock: X.bans.json)
       --ban CIDR              refuse an address or range, IPv4 or IPv6 (repeatable)
       --allow CIDR            private room: admit only these ranges (repeatable)
   -s, --server, -n, --nogui   accepted and ignored (always a headless server)
   -d, --discononquit, -T, --multithreading
-                              accepted and ignored (clients are always told on quit)
+                              accepted and ignored (clients are always told on quit;
+                              decode and encode use --threads)
+  -6, --enableipv6           also serve IPv6 clients on the same port (as --serverbindip6 ::)
+      --noipv6                IPv4 only, whatever else asks for IPv6 (Jamulus 4.0 spelling)
+  -t, --notranslation, -z, --startminimized, --noraw
+                              accepted and ignored (no GUI; no raw audio)
+  -m, --htmlstatus FILE       accepted with a warning: no HTML status file; use JSON-RPC
+  -i, --inifile F, -f, --listfilter F, --directoryfile F
+                              accepted with a warning: they mean nothing to a server
+  Any long option also takes the form --option=value.
+  -v, --version               print the version and exit
   -h, --help                  this text
 )";
 }
 
-base::Result<MixerOptions, std::string> parse_options(const std::vector<std::string>& args) {
+base::Result<MixerOptions, std::string> parse_options(const std::vector<std::string>& argv) {
+    const std::vector<std::string> args = split_equals_forms(argv);
     MixerOptions o;
     o.threads = std::thread::hardware_concurrency() >= 2 ? 2 : 1;
     std::string welcome_arg;
+    bool no_ipv6 = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         auto value = [&](std::string& out) -> bool {
@@ -110,14 +143,53 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
         long n = 0;
         if (is(a, "-h", "--help") || a == "-?") {
             o.help = true;
+        } else if (is(a, "-v", "--version")) {
+            o.version = true;
         } else if (is(a, "-s", "--server") || is(a, "-n", "--nogui") ||
-                   is(a, "-d", "--discononquit") || is(a, "-T", "--multithreading")) {
-            // Accepted for drop-in compatibility.
+                   is(a, "-d", "--discononquit") || is(a, "-T", "--multithreading") ||
+                   is(a, "-t", "--notranslation") || is(a, "-z", "--startminimized") ||
+                   a == "--noraw") {
+            // Accepted for drop-in compatibility; nothing to change here.
+        } else if (is(a, "-6", "--enableipv6")) {
+            // Jamulus 3.x: IPv6 off unless asked; the socket then serves every v6 address.
+            if (o.bind_ip6.empty()) {
+                o.bind_ip6 = "::";
+            }
+        } else if (a == "--noipv6") {
+            // Jamulus 4.0: IPv6 on unless turned off; wins over -6 wherever it stands.
+            no_ipv6 = true;
+        } else if (is(a, "-m", "--htmlstatus")) {
+            std::string v;
+            if (!value(v)) {
+                error = a + ": missing value";
+            } else {
+                o.warnings.push_back(a + " " + v +
+                                     " is ignored: no HTML status file is written (the option is "
+                                     "gone from Jamulus 4.0); use JSON-RPC (--jsonrpcport, method "
+                                     "jamulusserver/getClients) for the same information");
+            }
+        } else if (is(a, "-i", "--inifile") || is(a, "-f", "--listfilter") ||
+                   a == "--directoryfile") {
+            std::string v;
+            if (!value(v)) {
+                error = a + ": missing value";
+            } else {
+                o.warnings.push_back(a + " is ignored: it has no meaning for a headless server");
+            }
+        } else if (a == "--jsonrpcbindip") {
+            error = ip(o.jsonrpc_bind_ip);
+        } else if (a == "--log-level") {
+            std::string v;
+            if (!value(v) || !base::parse_log_level(v)) {
+                error = a + ": expected debug, info, warn or error";
+            } else {
+                o.log_level = v;
+            }
         } else if (is(a, "-p", "--port")) {
             if (!(error = number(0, 65535, n))) {
                 o.port = static_cast<std::uint16_t>(n);
             }
-        } else if (a == "--serverbindip") {
+        } else if (a == "--serverbindip" || a == "--serverbindip4") {
             error = ip(o.bind_ip);
         } else if (a == "--serverbindip6") {
             if (!value(o.bind_ip6)) {
@@ -230,6 +302,9 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
     }
     if (o.server_public_ip && o.directory.empty()) {
         o.warnings.push_back("--serverpublicip is ignored without -e/--directoryserver");
+    }
+    if (no_ipv6) {
+        o.bind_ip6.clear();
     }
     o.welcome_message = welcome_text(welcome_arg);
     // Under the supervisor the bans live next to the control socket, in the fleet's

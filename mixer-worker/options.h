@@ -29,6 +29,7 @@ struct MixerOptions {
     bool licence = false;
     int qos = 128;
     std::optional<std::uint16_t> jsonrpc_port;
+    std::uint32_t jsonrpc_bind_ip = 0x7f000001; // --jsonrpcbindip; host order, 127.0.0.1
     std::string jsonrpc_secret_file;
     std::string log_file;
     std::string recording_dir; // -R: jam recorder base directory
@@ -53,10 +54,15 @@ struct MixerOptions {
     std::vector<AddressRange> static_bans;
     std::vector<AddressRange> allow;
     bool help = false;
+    bool version = false;  // -v, --version
+    std::string log_level; // --log-level; "" = $JAMFLEET_LOG_LEVEL or info
     std::vector<std::string> warnings;
 };
 
-// Parses argv (without argv[0]). Errors read like
+// Parses argv (without argv[0]); `--option=value` is read as `--option value`.
+// Every option of a headless Jamulus 3.9–4.0 server is accepted: those without a
+// meaning here are ignored, with a warning where an admin would expect an effect
+// (docs/jamulus-unit-migration.md lists them). Errors read like
 // "--numchannels: 200 is out of range 1…150" or "unknown option --foo".
 base::Result<MixerOptions, std::string> parse_options(const std::vector<std::string>& args);
 

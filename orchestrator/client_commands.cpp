@@ -2,6 +2,7 @@
 #include "orchestrator/client_commands.h"
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <thread>
 
@@ -89,6 +90,11 @@ std::string resolve_run_dir(const std::string& run_dir_flag, const std::string& 
         return run_dir_flag;
     }
     if (fleet_file.empty()) {
+        // The packaged service's run directory, when a supervisor listens there.
+        std::error_code ec;
+        if (std::filesystem::exists(supervisor_socket_path(kServiceRunDir), ec)) {
+            return kServiceRunDir;
+        }
         return config::FleetSettings{}.run_dir;
     }
     auto fleet = config::load_fleet_file(fleet_file);

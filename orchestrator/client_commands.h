@@ -9,8 +9,12 @@
 
 namespace jamfleet::orchestrator {
 
+// The packaged unit's RuntimeDirectory (dist/jamfleet.service).
+inline constexpr const char* kServiceRunDir = "/run/jamfleet";
+
 // The run directory of the supervisor to talk to: `--run-dir DIR`, else the
-// run_dir of a fleet FILE, else the default ./var/run.
+// run_dir of a fleet FILE, else /run/jamfleet when a supervisor listens there
+// (the service), else the default ./var/run.
 std::string resolve_run_dir(const std::string& run_dir_flag, const std::string& fleet_file,
                             std::string& error);
 

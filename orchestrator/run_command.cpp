@@ -23,6 +23,7 @@
 #include "orchestrator/control_socket.h"
 #include "orchestrator/network_report.h"
 #include "orchestrator/offline_commands.h"
+#include "orchestrator/service_notifier.h"
 #include "orchestrator/supervisor.h"
 
 namespace jamfleet::orchestrator {
@@ -164,7 +165,14 @@ int command_run(const std::string& file, const std::string& bin_dir) {
     }
     apply_retry_override(options.restart);
     Supervisor supervisor(loop, options, std::move(loaded).value(), clock, log);
-    auto shutdown = [&] { supervisor.stop([&loop] { loop.stop(); }); };
+    ServiceNotifier notifier(loop, supervisor,
+                             {!registration_target(supervisor.fleet()).empty(),
+                              bins->mixer_control && bins->directory_control},
+                             SystemdNotify::from_environment(), log);
+    auto shutdown = [&] {
+        notifier.stopping();
+        supervisor.stop([&loop] { loop.stop(); });
+    };
     // Upgrade: re-execute this program's path (which may hold a new binary by
     // now) in place, so the pid stays (systemd is content) and the children stay
     // ours; the new image adopts them. The short delay lets the reply go out.
@@ -199,7 +207,10 @@ int command_run(const std::string& file, const std::string& bin_dir) {
     }
     io::SignalWatcher on_term(loop, SIGTERM, shutdown);
     io::SignalWatcher on_int(loop, SIGINT, shutdown);
-    io::SignalWatcher on_hup(loop, SIGHUP, [&] { supervisor.reload(); });
+    io::SignalWatcher on_hup(loop, SIGHUP, [&] {
+        notifier.reloading();
+        (void)supervisor.reload();
+    });
     log.info("fleet starting", {{"file", file},
                                 {"version", options.version},
                                 {"servers", supervisor.fleet().servers.size()},
@@ -219,6 +230,7 @@ int command_run(const std::string& file, const std::string& bin_dir) {
         log.warn("jamfleet-mixer has no jam recorder (-R); recording_dir and norecord are ignored");
     }
     supervisor.start();
+    notifier.started();
     loop.run();
     log.info("exiting");
     return kExitOk;

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base/log_style.h"
 #include "config/srv_records.h"
 #include "io/socket_address.h"
 #include "io/udp_socket.h"
@@ -184,6 +185,8 @@ void Supervisor::start_child(Child& child) {
     options.args = child.spec.args;
     options.new_process_group = true;
     options.log_name = child.spec.name;
+    // Children write plain lines; this process labels and styles them (base/log_style.h).
+    options.env[base::kLogStyleVariable] = "plain";
     options.on_output_line = output_handler(child);
     // A child with a control socket can be adopted by a later supervisor, so it
     // outlives this one: no death signal, output through a FIFO that survives us,

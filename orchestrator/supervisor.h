@@ -71,6 +71,8 @@ public:
     // `done` runs when every child has exited.
     void stop(std::function<void()> done);
     bool stopping() const { return stopping_; }
+    // A reload is stopping children it replaces; the new ones start after.
+    bool reloading() const { return reloading_; }
 
     nlohmann::json status() const;
     const config::FleetConfig& fleet() const { return fleet_; }

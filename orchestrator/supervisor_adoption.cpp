@@ -17,11 +17,9 @@ io::ChildProcess::ExitCallback Supervisor::exit_handler(Child& child) {
 
 std::function<void(std::string_view)> Supervisor::output_handler(Child& child) {
     Child* target = &child;
-    return [target](std::string_view line) {
+    return [this, target](std::string_view line) {
         target->remember_line(line);
-        const std::string labelled = label_child_line(target->spec.name, line);
-        std::fwrite(labelled.data(), 1, labelled.size(), stderr);
-        std::fputc('\n', stderr);
+        log_.write_line(label_child_line(target->spec.name, line));
     };
 }
 

@@ -245,7 +245,7 @@ servers:
     ASSERT_EQ(lines.size(), 4u);
     EXPECT_EQ(lines[0], "test.yaml:2:20: /fleet/base_port: must be between 1 and 65535, got 0");
     EXPECT_EQ(lines[1], "test.yaml:3:17: /defaults/qos: must be between 0 and 255, got 300");
-    EXPECT_EQ(lines[2], "test.yaml:4:26: /directory/max_servers: must be between 1 and 150, got 0");
+    EXPECT_EQ(lines[2], "test.yaml:4:26: /directory/max_servers: must be between 2 and 150, got 0");
     EXPECT_EQ(lines[3], "test.yaml:7:21: /servers/1/port: 22124 already used by /servers/0");
 }
 

@@ -54,6 +54,12 @@ TEST(Options, AcceptsShortAndLongJamulusSpellings) {
     auto v6 = parse_options({"--serverbindip6", "::"});
     ASSERT_TRUE(v6.ok()) << v6.error();
     EXPECT_EQ(v6->bind_ip6, "::");
+    auto enabled = parse_options({"-6"});
+    ASSERT_TRUE(enabled.ok()) << enabled.error();
+    EXPECT_EQ(enabled->bind_ip6, "::"); // Jamulus 3.x: -6 turns IPv6 on
+    auto off = parse_options({"--serverbindip6", "::", "-6", "--noipv6"});
+    ASSERT_TRUE(off.ok()) << off.error();
+    EXPECT_EQ(off->bind_ip6, ""); // Jamulus 4.0: --noipv6 wins
     auto bad = parse_options({"--serverbindip6", "1.2.3.4"});
     ASSERT_FALSE(bad.ok());
     EXPECT_EQ(bad.error(), "--serverbindip6: bad IPv6 address '1.2.3.4'");
@@ -169,6 +175,79 @@ TEST(Options, ModerationOptionsRepeatAndRejectBadRanges) {
     ASSERT_TRUE(supervised.ok());
     EXPECT_EQ(supervised->bans_file, "/run/jf/server-22124.bans.json");
     EXPECT_TRUE(parse_options({})->bans_file.empty()) << "a plain mixer keeps bans in memory";
+}
+
+// An existing Jamulus 3.9–3.12 unit file's ExecStart, with the binary name changed.
+TEST(Options, AcceptsAHeadlessJamulusServerLineAsItIs) {
+    auto o = parse_options({"-s",
+                            "-n",
+                            "-T",
+                            "-d",
+                            "-t",
+                            "-z",
+                            "-p",
+                            "22130",
+                            "-u",
+                            "12",
+                            "-m",
+                            "/var/www/status.html",
+                            "--jsonrpcbindip",
+                            "127.0.0.2",
+                            "--jsonrpcport=8765",
+                            "--jsonrpcsecretfile=/etc/jamulus/secret",
+                            "-o",
+                            "Room;Town;de",
+                            "-e",
+                            "anygenre1.jamulus.io",
+                            "-6",
+                            "--serverpublicip=192.0.2.7",
+                            "-l",
+                            "/var/log/jamulus.log"});
+    ASSERT_TRUE(o.ok()) << o.error();
+    EXPECT_EQ(o->port, 22130);
+    EXPECT_EQ(o->max_channels, 12);
+    EXPECT_EQ(o->jsonrpc_port, 8765);
+    EXPECT_EQ(o->jsonrpc_secret_file, "/etc/jamulus/secret");
+    EXPECT_EQ(o->jsonrpc_bind_ip, 0x7f000002u);
+    EXPECT_EQ(o->server_public_ip, 0xc0000207u);
+    EXPECT_EQ(o->log_file, "/var/log/jamulus.log");
+    EXPECT_EQ(o->bind_ip6, "::"); // -6: IPv6 clients too, as Jamulus 3.x
+    ASSERT_EQ(o->warnings.size(), 1u);
+    // -m says what to use instead.
+    EXPECT_NE(o->warnings[0].find("-m /var/www/status.html is ignored"), std::string::npos);
+    EXPECT_NE(o->warnings[0].find("JSON-RPC"), std::string::npos);
+}
+
+TEST(Options, AcceptsJamulus40Spellings) {
+    auto o = parse_options({"-s", "-n", "--noipv6", "--noraw", "--serverbindip4", "10.0.0.5",
+                            "--htmlstatus=/tmp/x.html", "--serverbindip6", "::1"});
+    ASSERT_TRUE(o.ok()) << o.error();
+    EXPECT_EQ(o->bind_ip, 0x0a000005u);
+    EXPECT_EQ(o->bind_ip6, "");        // --noipv6 wins over --serverbindip6
+    ASSERT_EQ(o->warnings.size(), 1u); // --htmlstatus
+    auto v6 = parse_options({"--serverbindip6=::1"});
+    ASSERT_TRUE(v6.ok()) << v6.error();
+    EXPECT_EQ(v6->bind_ip6, "::1");
+}
+
+TEST(Options, DirectoryOnlyAndGuiOptionsAreIgnoredWithAWarning) {
+    auto o = parse_options({"-i", "x.ini", "-f", "1.2.3.4", "--directoryfile", "/tmp/list"});
+    ASSERT_TRUE(o.ok()) << o.error();
+    EXPECT_EQ(o->warnings.size(), 3u);
+}
+
+TEST(Options, VersionLogLevelAndStillUnknownOptions) {
+    EXPECT_TRUE(parse_options({"--version"})->version);
+    EXPECT_TRUE(parse_options({"-v"})->version);
+    EXPECT_EQ(parse_options({"--log-level", "debug"})->log_level, "debug");
+    EXPECT_FALSE(parse_options({"--log-level", "loud"}).ok());
+    EXPECT_FALSE(parse_options({"--mutestream"}).ok());
+    EXPECT_FALSE(parse_options({"-m"}).ok()); // a value is still required
+    EXPECT_FALSE(parse_options({"--jsonrpcbindip", "localhost"}).ok());
+    // "=" splits only long options; a value may itself contain "=".
+    auto w = parse_options({"--welcomemessage=a=b"});
+    ASSERT_TRUE(w.ok());
+    EXPECT_EQ(w->welcome_message, "a=b");
 }
 
 } // namespace
