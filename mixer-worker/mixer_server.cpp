@@ -51,6 +51,7 @@ MixerServer::create(io::Loop& loop, MixerOptions options, base::Logger log) {
         }
         server->rpc_ = std::move(rpc).value();
         server->register_rpc_methods();
+        server->register_moderation_methods();
     }
     if (!server->options_.log_file.empty()) {
         if (auto opened = server->connection_log_.open(server->options_.log_file); !opened.ok()) {
@@ -76,6 +77,9 @@ MixerServer::create(io::Loop& loop, MixerOptions options, base::Logger log) {
         }
     }
     server->open_ipv6();
+    if (auto loaded = server->load_moderation(); !loaded.ok()) {
+        return Err{loaded.error()};
+    }
     server->start_registration();
     return server;
 }
@@ -445,6 +449,7 @@ base::Status<std::string> MixerServer::start_control_endpoint() {
     });
     control_->set_on_stop([this] { shutdown(); });
     add_live_settings_op();
+    register_moderation_ops();
     return base::kOk;
 }
 
