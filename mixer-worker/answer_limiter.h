@@ -33,7 +33,8 @@ struct AnswerLimits {
     base::BucketParams small_total{400.0, 800.0};
     base::BucketParams list_per_ip{2.0, 4.0};
     base::BucketParams list_total{20.0, 40.0};
-    // Jamulus answers every datagram (375/s); clients need to hear it once.
+    // Jamulus answers every datagram (375/s); clients need to hear it once. Per
+    // address (ip:port), not per IP: see Session::may_answer.
     base::BucketParams full_per_ip{1.0, 2.0};
     base::BucketParams full_total{50.0, 100.0};
 };
@@ -42,9 +43,9 @@ class AnswerLimiter {
 public:
     explicit AnswerLimiter(AnswerLimits limits = {});
 
-    // True when an answer of `kind` may go to the source `host` (SocketAddress::host_key())
-    // now (counted as dropped otherwise).
-    bool allow(AnswerKind kind, std::uint64_t host, base::TimePoint now);
+    // True when an answer of `kind` may go to the source `key` now (counted as dropped
+    // otherwise): SocketAddress::host_key(), or for ServerFull the whole address.
+    bool allow(AnswerKind kind, std::uint64_t key, base::TimePoint now);
     std::uint64_t dropped(AnswerKind kind) const {
         return dropped_[static_cast<std::size_t>(kind)];
     }

@@ -20,7 +20,15 @@ int Session::seats_of_ip(std::uint64_t host) const {
 }
 
 bool Session::may_answer(AnswerKind kind, io::SocketAddress to, base::TimePoint now) {
-    return find_channel(to) >= 0 || answers_.allow(kind, to.host_key(), now);
+    if (find_channel(to) >= 0) {
+        return true;
+    }
+    // Server-full is smaller than the audio that asks for it, so it amplifies nothing:
+    // it is limited per address, so that every musician of a class behind one NAT
+    // address hears it (the room's total still bounds a flood from spoofed ports).
+    const std::uint64_t key =
+        kind == AnswerKind::ServerFull ? io::SocketAddressHash{}(to) : to.host_key();
+    return answers_.allow(kind, key, now);
 }
 
 void Session::answer_server_full(io::SocketAddress to, base::TimePoint now) {

@@ -154,6 +154,9 @@ TEST_F(SessionTest, ServerFullGoesToARealNewcomerAtALimitedRate) {
     clock.advance(1s);
     audio(kBob);
     EXPECT_EQ(take_for(kBob).size(), 1u);
+    // Carol shares bob's IP (one NAT): bob's stream does not use up her answer.
+    audio(kCarol);
+    EXPECT_EQ(take_for(kCarol).size(), 1u);
 }
 
 TEST_F(SessionTest, ClientListsToUnknownSourcesAreRateLimitedButNotToClients) {
