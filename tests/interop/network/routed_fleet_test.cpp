@@ -6,8 +6,11 @@
 // hole punch through a server on the internet reaches the asking client.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
+#include <iostream>
 #include <memory>
+#include <thread>
 
 #include "proto/clm_messages.h"
 #include "proto/frame.h"
@@ -18,6 +21,7 @@
 #include "tests/interop/harness/net.h"
 #include "tests/interop/harness/process.h"
 #include "tests/interop/harness/temp_dir.h"
+#include "tests/interop/harness/tone.h"
 #include "tests/interop/harness/wait.h"
 #include "tests/interop/network/topology.h"
 
@@ -265,9 +269,59 @@ TEST_F(RoutedFleet, InternetServerIsListedToBothSidesAndItsHolePunchReachesTheAs
     server->terminate();
 }
 
+// Sound through the router: one tone into each musician at once, each at its own
+// frequency, so one recording measures both directions. 0.35 (-9.1 dBFS) each keeps
+// their sum in every mix below full scale. On loopback the tone comes out at the level
+// it went in (docs/testing.md: -6.0 dBFS out for -6.0 in).
+constexpr int kLanToneHz = 440;
+constexpr int kInternetToneHz = 660;
+constexpr double kToneAmplitude = 0.35;
+
+struct CrossTone {
+    double lan_source = 0;      // the tone wired into the LAN musician's inputs
+    double internet_source = 0; // the tone wired into the internet musician's inputs
+    double internet_hears_lan = 0;
+    double lan_hears_internet = 0;
+};
+
+std::ostream& operator<<(std::ostream& out, const CrossTone& t) {
+    return out << "LAN tone " << t.lan_source << " dBFS -> internet output " << t.internet_hears_lan
+               << " dBFS; internet tone " << t.internet_source << " dBFS -> LAN output "
+               << t.lan_hears_internet << " dBFS";
+}
+
+double tone_level(const Recording& recording, std::size_t channel, double frequency_hz) {
+    return median(
+        block_levels_dbfs(recording.channels[channel], frequency_hz, recording.sample_rate));
+}
+
+// Records both tones and both musicians' outputs; a measurement off by more than 3 dB
+// is redone (at most three in all), since the JACK dummy backend xruns when the
+// machine is overloaded.
+CrossTone measure_cross_tone(const JackServer& jack, const std::filesystem::path& dir,
+                             const ToneSource& lan_tone, const ToneSource& internet_tone,
+                             const std::string& lan_output, const std::string& internet_output) {
+    CrossTone t;
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+        const auto r = record_ports(
+            jack, dir, {lan_tone.port(), internet_tone.port(), lan_output, internet_output}, 3s);
+        t = {.lan_source = tone_level(r, 0, kLanToneHz),
+             .internet_source = tone_level(r, 1, kInternetToneHz),
+             .internet_hears_lan = tone_level(r, 3, kLanToneHz),
+             .lan_hears_internet = tone_level(r, 2, kInternetToneHz)};
+        std::cout << "tone through the router, attempt " << attempt << ": " << t << "\n";
+        if (std::abs(t.internet_hears_lan - t.lan_source) <= 3 &&
+            std::abs(t.lan_hears_internet - t.internet_source) <= 3) {
+            break;
+        }
+    }
+    return t;
+}
+
 // A real 3.9.1 client on each side joins Beta at the address its list gave it; both
-// see each other's name.
-TEST_F(RoutedFleet, RealClientsOnTheLanAndTheInternetJoinTheListedRoomAndSeeEachOther) {
+// see each other's name, and a tone into either comes out of the other at the level
+// it went in: the audio crosses the NAT router in both directions.
+TEST_F(RoutedFleet, RealClientsOnTheLanAndTheInternetJoinTheListedRoomAndSeeAndHearEachOther) {
     const auto lan_list = list_from(*lan_musician, kFleetLan, kDirectoryPort);
     const auto net_list = list_from(*internet_musician, kPublic, kDirectoryPort);
     ASSERT_TRUE(lan_list && net_list);
@@ -304,6 +358,32 @@ TEST_F(RoutedFleet, RealClientsOnTheLanAndTheInternetJoinTheListedRoomAndSeeEach
     net.internet_a.run_here([&] { carol_sees_bob = sees(*carol, "Bob"); });
     EXPECT_TRUE(bob_sees_carol) << bob->process().log_text();
     EXPECT_TRUE(carol_sees_bob) << carol->process().log_text();
+    if (bob_sees_carol && carol_sees_bob) {
+        const auto bob_output = bob->jack_port("output left");
+        const auto carol_output = carol->jack_port("output left");
+        // Negative control: neither frequency in either output before the tones are wired.
+        const auto control = record_ports(jack, dir.path(), {bob_output, carol_output}, 2s);
+        EXPECT_LT(tone_level(control, 1, kLanToneHz), -50);
+        EXPECT_LT(tone_level(control, 0, kInternetToneHz), -50);
+        ToneSource bob_tone(jack, dir.path(), "bob-tone", kLanToneHz, kToneAmplitude);
+        ToneSource carol_tone(jack, dir.path(), "carol-tone", kInternetToneHz, kToneAmplitude);
+        for (const auto& side :
+             {std::pair{&bob_tone, bob.get()}, std::pair{&carol_tone, carol.get()}}) {
+            jack.connect(side.first->port(), side.second->jack_port("input left"));
+            jack.connect(side.first->port(), side.second->jack_port("input right"));
+        }
+        std::this_thread::sleep_for(500ms);
+        const auto t =
+            measure_cross_tone(jack, dir.path(), bob_tone, carol_tone, bob_output, carol_output);
+        RecordProperty("lan_to_internet_dbfs", std::to_string(t.internet_hears_lan));
+        RecordProperty("internet_to_lan_dbfs", std::to_string(t.lan_hears_internet));
+        EXPECT_GT(t.lan_source, -12) << "the LAN tone source itself is broken";
+        EXPECT_GT(t.internet_source, -12) << "the internet tone source itself is broken";
+        EXPECT_NEAR(t.internet_hears_lan, t.lan_source, 3.0)
+            << "LAN musician's tone at the internet musician";
+        EXPECT_NEAR(t.lan_hears_internet, t.internet_source, 3.0)
+            << "internet musician's tone at the LAN musician";
+    }
     net.lan.run_here([&] { bob.reset(); });
     net.internet_a.run_here([&] { carol.reset(); });
 }
