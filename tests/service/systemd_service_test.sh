@@ -5,7 +5,9 @@
 # here, installs the package, and checks that `systemctl start jamfleet` reaches
 # active with every room registered, that a real Jamulus 3.9.1 client in the
 # namespace hears another through a room (service_client_test), that `systemctl
-# reload` applies an edited fleet file, that the journal holds the children's
+# reload` applies an edited fleet file, that re-installing the package (an upgrade:
+# postinst runs `jamfleet upgrade`) keeps the supervisor's PID, an occupied room's
+# PID and its connected Jamulus client, that the journal holds the children's
 # labelled lines with their levels, and that `systemctl stop` leaves no process.
 # Fails (never skips) when something it needs is missing. Removes exactly what it
 # made: the container, its snapshot, the namespace with the veth, the work folder.
@@ -43,9 +45,19 @@ work=$(mktemp -d /tmp/jamfleet-service.XXXXXX)
 ns="jfsvc$$"
 machine="jfsvc$$"
 nspawn_pid=""
+holder_pid=""
 snapshots_before=$(ls -d "$(dirname "$rootfs")"/.#* 2>/dev/null || true)
 cleanup() {
     set +e
+    if [[ -n "$holder_pid" ]] && kill -0 "$holder_pid" 2>/dev/null; then
+        touch "$work/hold/release" # the held client leaves and stops its Jamulus and JACK
+        for _ in $(seq 1 40); do
+            kill -0 "$holder_pid" 2>/dev/null || break
+            sleep 0.25
+        done
+        kill -TERM "$holder_pid" 2>/dev/null
+        wait "$holder_pid" 2>/dev/null
+    fi
     if [[ -n "$nspawn_pid" ]] && kill -0 "$nspawn_pid" 2>/dev/null; then
         kill -TERM "$nspawn_pid" # nspawn asks the container's systemd to power off
         for _ in $(seq 1 60); do
@@ -154,7 +166,7 @@ registered 2 || { inside jamfleet status --run-dir /run/jamfleet >&2; fail "not 
 
 phase "a Jamulus 3.9.1 client hears another through Room A"
 ip netns exec "$ns" env JAMFLEET_INTEROP_SHARED_NETNS=1 JAMFLEET_SERVICE_ROOM=10.77.0.2:22124 \
-    "$client" || fail "the Jamulus clients could not hear each other through the service"
+    "$client" --gtest_filter=ServiceRoom.AJamulusClientHearsAnotherThroughTheInstalledFleet || fail "the Jamulus clients could not hear each other through the service"
 inside grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}, 10\.77\.0\.1, connected \(1\)$' \
     /var/log/jamfleet/room-a.log || fail "Room A's connection log is not in Jamulus's format"
 
@@ -180,11 +192,68 @@ for _ in $(seq 1 60); do
 done
 registered 3 || fail "Room B did not come back registered after kill -9"
 
-phase "the journal"
-journal=$(inside journalctl -u jamfleet --no-pager -o json)
-python3 - "$journal" <<'PY' || fail "the journal lacks labelled lines or their levels"
+phase "dpkg -i again (an upgrade) while a Jamulus client is in Room A"
+child_pid() { # name → the pid status reports for that child
+    inside jamfleet status --json --run-dir /run/jamfleet | python3 -c '
 import json, sys
-entries = [json.loads(line) for line in sys.argv[1].splitlines() if line.strip()]
+print(next(c["pid"] for c in json.load(sys.stdin)["children"] if c["name"] == sys.argv[1]))' "$1"
+}
+mkdir -p "$work/hold"
+ip netns exec "$ns" env JAMFLEET_INTEROP_SHARED_NETNS=1 JAMFLEET_SERVICE_ROOM=10.77.0.2:22124 \
+    JAMFLEET_SERVICE_HOLD_DIR="$work/hold" "$client" \
+    --gtest_filter=ServiceRoom.AClientStaysConnectedUntilReleased >"$work/hold.log" 2>&1 &
+holder_pid=$!
+for _ in $(seq 1 160); do
+    [[ -e "$work/hold/connected" ]] && break
+    kill -0 "$holder_pid" 2>/dev/null || break
+    sleep 0.25
+done
+[[ -e "$work/hold/connected" ]] || { cat "$work/hold.log" >&2; fail "the held client did not join Room A"; }
+main_before=$(inside systemctl show -p MainPID --value jamfleet)
+room_a_before=$(child_pid "Room A")
+room_b_before=$(child_pid "Room B")
+# The same .deb again is an upgrade: prerm upgrade, new files unpacked over the old
+# ones (new inodes), postinst configure OLD-VERSION.
+inside dpkg -i /mnt/jamfleet/jamfleet.deb >"$work/dpkg-upgrade.log" 2>&1 ||
+    { cat "$work/dpkg-upgrade.log" >&2; fail "dpkg -i (upgrade) failed"; }
+grep -q 'upgrading the running fleet in place' "$work/dpkg-upgrade.log" ||
+    { cat "$work/dpkg-upgrade.log" >&2; fail "postinst did not run jamfleet upgrade"; }
+if grep -q 'restarting the service instead' "$work/dpkg-upgrade.log"; then
+    cat "$work/dpkg-upgrade.log" >&2
+    fail "jamfleet upgrade failed; postinst fell back to a restart"
+fi
+[[ $(inside systemctl is-active jamfleet) == active ]] || fail "jamfleet is not active after the upgrade"
+main_after=$(inside systemctl show -p MainPID --value jamfleet)
+[[ "$main_after" == "$main_before" ]] || fail "the supervisor's MainPID changed: $main_before -> $main_after"
+room_a_after=$(child_pid "Room A")
+[[ "$room_a_after" == "$room_a_before" ]] ||
+    fail "occupied Room A's mixer was restarted: pid $room_a_before -> $room_a_after"
+# The empty Room B moves to the new jamfleet-mixer file at once: proof the files were replaced.
+room_b_after=$room_b_before
+for _ in $(seq 1 40); do
+    room_b_after=$(child_pid "Room B")
+    [[ "$room_b_after" != "$room_b_before" && "$room_b_after" != None ]] && break
+    sleep 0.25
+done
+[[ "$room_b_after" != "$room_b_before" ]] || fail "empty Room B did not move to the new jamfleet-mixer"
+kill -0 "$holder_pid" 2>/dev/null || { cat "$work/hold.log" >&2; fail "the held client ended early"; }
+touch "$work/hold/release"
+wait "$holder_pid" || { cat "$work/hold.log" >&2; fail "the held client was disconnected during the upgrade"; }
+holder_pid=""
+grep 'samples while held' "$work/hold.log" | sed 's/^/service test: /'
+echo "service test: upgrade kept MainPID $main_after and Room A pid $room_a_after; Room B $room_b_before -> $room_b_after"
+for _ in $(seq 1 60); do
+    registered 3 && break
+    sleep 0.5
+done
+registered 3 || fail "not every room registered again after the upgrade"
+
+phase "the journal"
+# Into a file, not an argument: the upgrade's lines make it longer than argv allows.
+inside journalctl -u jamfleet --no-pager -o json >"$work/journal.json"
+python3 - "$work/journal.json" <<'PY' || fail "the journal lacks labelled lines or their levels"
+import json, sys
+entries = [json.loads(line) for line in open(sys.argv[1]).read().splitlines() if line.strip()]
 messages = [(e.get("MESSAGE", ""), e.get("PRIORITY")) for e in entries]
 def has(predicate, what):
     if not any(predicate(m, p) for m, p in messages):
