@@ -1,5 +1,6 @@
-// proto/ against real Jamulus 3.9.1: our encoder builds connection-less requests, a real server
-// answers, and our decoder reads the replies (version, client count, client names).
+// proto/ against real Jamulus servers of every release the matrix covers (3.9.1, 3.12.4,
+// 4.0.0 beta 2; the test name states it): our encoder builds connection-less requests, a real
+// server answers, and our decoder reads the replies (version, client count, client names).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -22,7 +23,7 @@ namespace {
 using namespace std::chrono_literals;
 using proto::MessageId;
 
-class ProtoAgainstRealServer : public ::testing::Test {
+class ProtoAgainstRealServer : public ::testing::TestWithParam<JamulusVersion> {
 protected:
     // Sends a connection-less request and returns the payload of the first reply with `reply`.
     std::optional<std::vector<std::uint8_t>> ask(MessageId request, const proto::Bytes& payload,
@@ -45,11 +46,12 @@ protected:
 
     TempDir dir_{"proto"};
     JackServer jack_{dir_.path(), 128};
-    JamulusServer server_{dir_.path(), real_jamulus_kind(), {}};
+    JamulusServer server_{dir_.path(), real_jamulus_kind(GetParam()), {}};
+    ClientOptions client_options_{.version = GetParam()};
     UdpProbe probe_;
 };
 
-TEST_F(ProtoAgainstRealServer, PingWithNumClientsEchoesTimeAndCountsClients) {
+TEST_P(ProtoAgainstRealServer, PingWithNumClientsEchoesTimeAndCountsClients) {
     const auto empty = ask(MessageId::ClmPingMsWithNumClients,
                            proto::encode_payload(proto::ClmPingMsWithNumClients{4242, 0}),
                            MessageId::ClmPingMsWithNumClients);
@@ -59,7 +61,8 @@ TEST_F(ProtoAgainstRealServer, PingWithNumClientsEchoesTimeAndCountsClients) {
     EXPECT_EQ(before->time_ms, 4242u);
     EXPECT_EQ(before->num_clients, 0);
 
-    JamulusClient alice(dir_.path(), jack_, "alice", {.name = "Alice"}, server_.address());
+    JamulusClient alice(dir_.path(), jack_, "alice", {.name = "Alice"}, server_.address(),
+                        client_options_);
     ASSERT_TRUE(alice.wait_connected());
     const auto one = ask(MessageId::ClmPingMsWithNumClients,
                          proto::encode_payload(proto::ClmPingMsWithNumClients{123456789, 0}),
@@ -71,7 +74,7 @@ TEST_F(ProtoAgainstRealServer, PingWithNumClientsEchoesTimeAndCountsClients) {
     EXPECT_EQ(after->num_clients, 1);
 }
 
-TEST_F(ProtoAgainstRealServer, PingIsEchoedUnchanged) {
+TEST_P(ProtoAgainstRealServer, PingIsEchoedUnchanged) {
     const auto reply = ask(MessageId::ClmPingMs, proto::encode_payload(proto::ClmPingMs{1000}),
                            MessageId::ClmPingMs);
     ASSERT_TRUE(reply);
@@ -80,23 +83,23 @@ TEST_F(ProtoAgainstRealServer, PingIsEchoedUnchanged) {
     EXPECT_EQ(ping->time_ms, 1000u);
 }
 
-TEST_F(ProtoAgainstRealServer, VersionRequestIsAnsweredWith391OnLinux) {
+TEST_P(ProtoAgainstRealServer, VersionRequestIsAnsweredWithItsReleaseOnLinux) {
     const auto reply = ask(MessageId::ClmReqVersionAndOs, proto::encode_payload(proto::Empty{}),
                            MessageId::ClmVersionAndOs);
     ASSERT_TRUE(reply);
     const auto version = proto::decode_version_and_os(*reply);
     ASSERT_TRUE(version.ok());
-    EXPECT_EQ(version->version, "3.9.1");
+    EXPECT_EQ(version->version, version_text(GetParam()));
     EXPECT_EQ(version->os, static_cast<std::uint8_t>(proto::OsType::Linux));
 }
 
-TEST_F(ProtoAgainstRealServer, ClientListRequestNamesConnectedClients) {
+TEST_P(ProtoAgainstRealServer, ClientListRequestNamesConnectedClients) {
     JamulusClient alice(
         dir_.path(), jack_, "alice",
         {.name = "Zoë Ångström", .country = 82, .city = "Köln", .instrument = 20, .skill = 2},
-        server_.address());
+        server_.address(), client_options_);
     JamulusClient bob(dir_.path(), jack_, "bob", {.name = "Bob 日本", .city = "São Paulo"},
-                      server_.address());
+                      server_.address(), client_options_);
     // Both names, not just two entries: a channel is listed before its CHANNEL_INFOS
     // arrive, with an empty name until then.
     ASSERT_TRUE(bob.wait_for_client_list([](const auto& c) {
@@ -124,6 +127,13 @@ TEST_F(ProtoAgainstRealServer, ClientListRequestNamesConnectedClients) {
     std::sort(names.begin(), names.end());
     EXPECT_EQ(names, (std::vector<std::string>{"Bob 日本", "Zoë Ångström"}));
 }
+
+std::string server_version_name(const ::testing::TestParamInfo<JamulusVersion>& param_info) {
+    return "jamulus_" + version_tag(param_info.param);
+}
+
+INSTANTIATE_TEST_SUITE_P(ServerVersions, ProtoAgainstRealServer,
+                         ::testing::ValuesIn(all_jamulus_versions()), server_version_name);
 
 } // namespace
 } // namespace jamfleet::interop
