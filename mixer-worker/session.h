@@ -21,6 +21,7 @@
 #include "proto/conn_messages.h"
 #include "proto/frame.h"
 #include "proto/reliable_link.h"
+#include "proto/server_features.h"
 
 namespace jamfleet::mixer {
 
@@ -38,6 +39,10 @@ struct SessionSettings {
     int server_frame_samples = 128;
     std::string welcome_message; // raw (HTML allowed); empty = none
     bool licence_required = false;
+    // Reported in CLM_SERVER_FEATURES (Jamulus 4.0) only.
+    bool multithreading = false; // tick work on more than one worker
+    bool delay_pan = false;
+    bool logging = false; // a connection log file (-l)
     std::string version = std::string(kServerVersion);
     // Local wall-clock time for chat stamps (tests inject a fixed one).
     std::function<std::tm()> local_time;
@@ -140,6 +145,9 @@ private:
     void broadcast_client_list(base::TimePoint now);
     void broadcast_chat(int from_id, const std::string& text, base::TimePoint now);
     void send_level_list();
+    // CLM_REQ_SERVER_FEATURES / CLM_REQ_WELCOME_MESSAGE (Jamulus 4.0); session_features.cpp.
+    void answer_features_request(io::SocketAddress from, proto::MessageId request);
+    proto::ServerFeatures server_features() const;
 
     SessionSettings settings_;
     AudioEngine& engine_;

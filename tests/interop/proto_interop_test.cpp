@@ -5,13 +5,16 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "proto/clm_messages.h"
 #include "proto/conn_messages.h"
 #include "proto/frame.h"
 #include "proto/message_id.h"
+#include "proto/server_features.h"
 #include "tests/interop/harness/jack_server.h"
 #include "tests/interop/harness/jamulus.h"
 #include "tests/interop/harness/net.h"
@@ -126,6 +129,67 @@ TEST_P(ProtoAgainstRealServer, ClientListRequestNamesConnectedClients) {
     }
     std::sort(names.begin(), names.end());
     EXPECT_EQ(names, (std::vector<std::string>{"Bob 日本", "Zoë Ångström"}));
+}
+
+// Jamulus 4.0's CLM_REQ_SERVER_FEATURES and CLM_REQ_WELCOME_MESSAGE, asked of a real 4.0
+// server and of jamfleet-mixer started with the same options: the same bits and the same text.
+// Options both share: 64-sample frames, a recorder, delay pan, a welcome message, a licence,
+// disconnect on quit (always on for jamfleet-mixer, -d for Jamulus), no multithreading, no
+// raw audio and no IPv6 (this mixer offers neither yet).
+struct FeatureAnswers {
+    std::uint32_t features = 0;
+    std::string welcome;
+};
+
+FeatureAnswers ask_features(const std::filesystem::path& dir, const ServerKind& kind,
+                            std::vector<std::string> args) {
+    JamulusServer server(dir, kind, {.args = std::move(args)}, kind.name);
+    UdpProbe probe;
+    const auto answer = [&](MessageId request, MessageId reply) {
+        probe.send_to(server.port(), proto::make_clm_frame(request, {}));
+        const auto d = probe.receive_until(
+            [&](const Datagram& g) {
+                const auto f = proto::parse_frame(g.bytes);
+                return f.ok() && f->id == proto::to_wire(reply);
+            },
+            3s);
+        if (!d) {
+            throw std::runtime_error(kind.name + " did not answer " +
+                                     std::string(proto::message_name(proto::to_wire(request))));
+        }
+        const auto f = proto::parse_frame(d->bytes);
+        return std::vector<std::uint8_t>(f->payload.begin(), f->payload.end());
+    };
+    FeatureAnswers out;
+    const auto features = proto::decode_server_features(
+        answer(MessageId::ClmReqServerFeatures, MessageId::ClmServerFeatures));
+    const auto welcome = proto::decode_welcome_message(
+        answer(MessageId::ClmReqWelcomeMessage, MessageId::ClmWelcomeMessage));
+    if (!features.ok() || !welcome.ok()) {
+        throw std::runtime_error(kind.name + ": undecodable feature or welcome answer");
+    }
+    out.features = features->bits;
+    out.welcome = welcome->text;
+    return out;
+}
+
+TEST(ServerFeaturesRequests, MixerAnswersAsJamulus_4_0_0beta2Does) {
+    TempDir dir("features");
+    const auto mixer = jamfleet_mixer_kind();
+    ASSERT_TRUE(mixer) << "JAMFLEET_MIXER must name jamfleet-mixer";
+    const std::vector<std::string> shared = {
+        "-F", "-P", "-L", "-w", "Hi <b>Köln</b>", "-R", (dir.path() / "rec").string()};
+    auto real_args = shared;
+    real_args.insert(real_args.end(), {"-d", "--noraw"});
+    auto our_args = shared;
+    our_args.insert(our_args.end(), {"--threads", "1"});
+    const auto real =
+        ask_features(dir.path(), real_jamulus_kind(JamulusVersion::v4_0_0beta2), real_args);
+    const auto ours = ask_features(dir.path(), *mixer, our_args);
+    EXPECT_EQ(real.features, 0x59du) << "real 4.0 changed its answer"; // 0x08: recording is on
+    EXPECT_EQ(ours.features, real.features);
+    EXPECT_EQ(real.welcome, "Hi <b>Köln</b>");
+    EXPECT_EQ(ours.welcome, real.welcome);
 }
 
 std::string server_version_name(const ::testing::TestParamInfo<JamulusVersion>& param_info) {

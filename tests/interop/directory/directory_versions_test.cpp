@@ -79,6 +79,27 @@ TEST_P(DirectoryMinimumVersion, MinimumVersion_3_10_0_AdmitsTheServer) {
         << registration_status(server);
 }
 
+// A list request carrying a body (upstream issue #3882 proposes 6 bytes naming a server to
+// hole-punch) is answered by a real 4.0 directory and by ours alike.
+TEST(DirectoryWireDetails, ListRequestWithABodyIsAnsweredLikeJamulus_4_0_0beta2) {
+    TempDir dir("directory-body");
+    const proto::Bytes body{0x7f, 0x00, 0x00, 0x01, 0x34, 0x12};
+    JamulusServer real(dir.path(), real_jamulus_kind(JamulusVersion::v4_0_0beta2),
+                       {.args = {"-e", "localhost", "-o", "RealDir;Town;de"}}, "real-directory");
+    UdpProbe to_real;
+    const auto real_list = request_list(to_real, real.port(), body);
+    ASSERT_TRUE(real_list) << "the real 4.0 directory did not answer";
+    EXPECT_EQ(real_list->entries.size(), 1u);
+
+    Directory ours(dir.path(), dir / "db.sqlite", {"-o", "MyDir;Town;de"});
+    UdpProbe to_ours;
+    const auto our_list = request_list(to_ours, ours.port(), body);
+    ASSERT_TRUE(our_list) << "jamfleet-directory dropped a list request with a body";
+    ASSERT_EQ(our_list->entries.size(), 1u);
+    EXPECT_EQ(our_list->entries[0].name, "MyDir");
+    EXPECT_EQ(ours.stats()["malformed"], 0);
+}
+
 std::string server_version_name(const ::testing::TestParamInfo<JamulusVersion>& param_info) {
     return "jamulus_" + version_tag(param_info.param);
 }
