@@ -55,6 +55,8 @@ MixerServer::create(io::Loop& loop, MixerOptions options, base::Logger log) {
         }
         server->rpc_ = std::move(rpc).value();
         server->register_rpc_methods();
+        server->register_directory_rpc_methods();
+        server->register_chat_rpc_methods();
     }
     if (!server->options_.log_file.empty()) {
         server->connection_log_.open(server->options_.log_file, std::ios::app);
@@ -124,6 +126,7 @@ MixerServer::MixerServer(io::Loop& loop, MixerOptions options, base::Logger log,
             connection_log_ << timestamp() << ", " << address.ip_string() << ", "
                             << (connected ? "connected" : "disconnected") << std::endl;
         }
+        notify_connection(id, address, connected);
     };
     watcher_ = std::make_unique<io::FdWatcher>(loop_, socket_.fd(), [this] { on_readable(); });
     tick_ = std::make_unique<io::TickSource>(
@@ -294,6 +297,10 @@ void MixerServer::start_registration() {
         return;
     }
     directory_text_ = options_.directory;
+    if (directory_type_ == "none") {
+        directory_type_ = "custom"; // -e, as Jamulus
+        directory_address_ = directory_text_;
+    }
     RegistrationSettings rs;
     rs.info = info_;
     rs.port = socket_.local_address().port;
@@ -312,17 +319,22 @@ void MixerServer::start_registration() {
         }
         host = host.substr(0, colon);
     }
-    resolver_->resolve(host, [this, port](base::Result<std::vector<std::uint32_t>, std::string> r) {
-        std::optional<io::SocketAddress> address;
-        if (r.ok() && !r->empty()) {
-            address = io::SocketAddress{r->front(), port};
-        } else {
-            log_.warn("directory address", {{"directory", directory_text_},
-                                            {"error", r.ok() ? "no address" : r.error()}});
-        }
-        registration_->start(address, clock_.now());
-        flush();
-    });
+    const std::uint64_t generation = ++directory_generation_;
+    resolver_->resolve(
+        host, [this, port, generation](base::Result<std::vector<std::uint32_t>, std::string> r) {
+            if (!registration_ || generation != directory_generation_) {
+                return; // setDirectory chose another directory meanwhile
+            }
+            std::optional<io::SocketAddress> address;
+            if (r.ok() && !r->empty()) {
+                address = io::SocketAddress{r->front(), port};
+            } else {
+                log_.warn("directory address", {{"directory", directory_text_},
+                                                {"error", r.ok() ? "no address" : r.error()}});
+            }
+            registration_->start(address, clock_.now());
+            flush();
+        });
 }
 
 base::Status<std::string> MixerServer::start_control_endpoint() {

@@ -234,12 +234,10 @@ void Session::broadcast_chat(int from_id, const std::string& text, base::TimePoi
         localtime_r(&t, &local);
     }
     const auto& name = channels_[static_cast<std::size_t>(from_id)].profile.name;
-    const auto payload =
-        proto::encode_payload(proto::ChatText{format_chat(from_id, name, text, local)});
-    for (std::size_t i = 0; i < channels_.size(); ++i) {
-        if (channels_[i].connected) {
-            send(static_cast<int>(i), MessageId::ChatText, payload, now);
-        }
+    const std::string html = format_chat(from_id, name, text, local);
+    send_server_chat(html, now);
+    if (on_chat_sent) {
+        on_chat_sent(from_id, html);
     }
 }
 

@@ -113,6 +113,12 @@ public:
     std::function<void(io::SocketAddress from, std::uint16_t id,
                        std::span<const std::uint8_t> payload)>
         on_other_clm;
+    // A client's chat, as sent to everyone (HTML-wrapped), for JSON-RPC chatMessageReceived.
+    std::function<void(int id, const std::string& html)> on_chat_sent;
+    // Chat from the server itself (JSON-RPC, Jamulus 4.0), sent verbatim: to every client, or
+    // to channel `id` (false when no client is there). session_server_chat.cpp.
+    void send_server_chat(const std::string& text, base::TimePoint now);
+    bool send_server_chat_to(int id, const std::string& text, base::TimePoint now);
     // A client took or left a channel (for the -l connection log).
     std::function<void(int id, io::SocketAddress address, bool connected)> on_connection_event;
 
