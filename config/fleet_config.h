@@ -47,6 +47,8 @@ struct ServerOptions {
     // Jamulus --norecord: the recorder is set up in recording_dir but starts disabled
     // until startRecording (JSON-RPC) or SIGUSR2 enables it.
     bool norecord = false;
+    // Jamulus 4.0 --noraw: do not offer uncompressed audio (message 36) to clients.
+    bool noraw = false;
 
     bool operator==(const ServerOptions&) const = default;
 };

@@ -107,6 +107,7 @@ void read_options(const MappingReader& map, ServerOptions& options) {
     map.read_int("qos", 0, 255, options.qos);
     map.read_string("recording_dir", options.recording_dir);
     map.read_bool("norecord", options.norecord);
+    map.read_bool("noraw", options.noraw);
 }
 
 // Jamulus ignores --norecord without -R; the fleet file rejects it, because a room that

@@ -10,9 +10,9 @@ constexpr std::array<std::string_view, 4> kTop = {"fleet", "defaults", "director
 constexpr std::array<std::string_view, 8> kFleet = {
     "name",      "bind",    "public_host", "public_ip",
     "base_port", "run_dir", "dns_ttl",     "directory_address"};
-constexpr std::array<std::string_view, 8> kDefaults = {"max_clients",   "welcome", "fast_update",
-                                                       "delay_pan",     "licence", "qos",
-                                                       "recording_dir", "norecord"};
+constexpr std::array<std::string_view, 9> kDefaults = {"max_clients",   "welcome",  "fast_update",
+                                                       "delay_pan",     "licence",  "qos",
+                                                       "recording_dir", "norecord", "noraw"};
 constexpr std::array<std::string_view, 16> kDirectory = {"enabled",
                                                          "port",
                                                          "name",

@@ -89,6 +89,7 @@ MixerServer::MixerServer(io::Loop& loop, MixerOptions options, base::Logger log,
     s.server_frame_samples = options_.fast_update ? 64 : 128;
     s.welcome_message = options_.welcome_message;
     s.licence_required = options_.licence;
+    s.raw_audio = !options_.no_raw;
     s.multithreading = options_.threads > 1;
     s.delay_pan = options_.delay_pan;
     s.logging = !options_.log_file.empty();

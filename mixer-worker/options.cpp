@@ -51,6 +51,7 @@ A Jamulus-compatible server (drop-in for a headless `Jamulus -s -n`).
   -l, --log FILE              append connection events to FILE
   -R, --recording DIR         record sessions into DIR (jam recorder)
       --norecord              start with recording disabled
+      --noraw                 do not offer uncompressed audio (Jamulus 4.0 clients)
       --control-socket PATH   supervisor control socket (used by jamfleet)
       --threads N             cores a busy tick may use for decode/encode, 1…8
                               (default 2 with ≥ 2 CPUs, else 1)
@@ -170,6 +171,8 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
             }
         } else if (a == "--norecord") {
             o.no_record = true;
+        } else if (a == "--noraw") {
+            o.no_raw = true;
         } else if (a == "--threads") {
             if (!(error = number(1, 8, n))) {
                 o.threads = static_cast<int>(n);

@@ -29,6 +29,7 @@ struct MixerOptions {
     std::string log_file;
     std::string recording_dir; // -R: jam recorder base directory
     bool no_record = false;    // --norecord: recorder initialised but disabled
+    bool no_raw = false;       // --noraw: never send RAWAUDIO_SUPPORTED (36)
     std::string control_socket;
     // Workers for a tick's decode and encode (the tick thread included): 2 on a machine
     // with ≥ 2 CPUs, else 1 (no helper thread).

@@ -132,6 +132,9 @@ void Session::open_channel(int id, io::SocketAddress from, base::TimePoint now) 
     // The exact new-connection sequence of §4.2.
     send(id, MessageId::ClientId,
          proto::encode_payload(proto::ClientId{static_cast<std::uint8_t>(id)}), now);
+    if (settings_.raw_audio) {
+        send(id, MessageId::RawAudioSupported, {}, now); // right after CLIENT_ID, as 4.0
+    }
     send(id, MessageId::ConnClientsList, proto::encode_payload(proto::ConnClientsList{}), now);
     send(id, MessageId::ReqSplitMessSupport, {}, now);
     send(id, MessageId::ReqNetwTransportProps, {}, now);

@@ -40,6 +40,8 @@ struct SessionSettings {
     std::string welcome_message; // raw (HTML allowed); empty = none
     bool licence_required = false;
     // Reported in CLM_SERVER_FEATURES (Jamulus 4.0) only.
+    // Offer uncompressed audio (RAWAUDIO_SUPPORTED, Jamulus 4.0) to every new client (--noraw).
+    bool raw_audio = true;
     bool multithreading = false; // tick work on more than one worker
     bool delay_pan = false;
     bool logging = false; // a connection log file (-l)

@@ -25,7 +25,8 @@ proto::ServerFeatures Session::server_features() const {
           recorder_state_ != kRecorderNotInitialised && recorder_state_ != 0);
     f.set(ServerFeature::IsRecording, recorder_state_ == kRecorderRecording);
     f.set(ServerFeature::DelayPan, settings_.delay_pan);
-    // IPv6 and raw audio stay off: this server has neither an IPv6 socket nor offers raw audio.
+    f.set(ServerFeature::RawAudio, settings_.raw_audio);
+    // IPv6 stays off: this server has no IPv6 socket.
     // jamfleet-mixer always tells its clients when it quits (Jamulus only with -d).
     f.set(ServerFeature::DisconnectOnQuit);
     f.set(ServerFeature::HasWelcomeMessage, !settings_.welcome_message.empty());

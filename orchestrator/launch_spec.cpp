@@ -152,6 +152,9 @@ LaunchSpec server_launch(const config::FleetConfig& fleet, const config::ServerC
     if (o.licence) {
         args.emplace_back("-L");
     }
+    if (o.noraw) {
+        args.emplace_back("--noraw");
+    }
     args.insert(args.end(), {"-Q", std::to_string(o.qos)});
     if (!o.recording_dir.empty() && bins.mixer_recording) {
         args.insert(args.end(), {"-R", o.recording_dir});

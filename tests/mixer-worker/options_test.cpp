@@ -101,6 +101,12 @@ TEST(Options, HelpListsEveryOption) {
     }
 }
 
+TEST(Options, NorawAsJamulus40) {
+    EXPECT_FALSE(parse_options({})->no_raw);
+    EXPECT_TRUE(parse_options({"--noraw"})->no_raw);
+    EXPECT_NE(usage_text().find("--noraw"), std::string::npos);
+}
+
 TEST(Options, RecordingDirectoryAndNoRecord) {
     auto o = parse_options({"-R", "/var/rec", "--norecord"});
     ASSERT_TRUE(o.ok());

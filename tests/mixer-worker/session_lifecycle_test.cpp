@@ -88,8 +88,9 @@ TEST_F(SessionTest, AnswersServerFeaturesAndWelcomeMessageRequestsAs40Does) {
     EXPECT_EQ(out[0].id, proto::to_wire(MessageId::ClmServerFeatures));
     const auto features = proto::decode_server_features(out[0].payload);
     ASSERT_TRUE(features.ok());
-    // fast update, delay pan, disconnect on quit, welcome, licence; no recorder, raw or IPv6.
-    EXPECT_EQ(features->bits, 0x591u);
+    // fast update, delay pan, raw audio, disconnect on quit, welcome, licence; no recorder, no
+    // IPv6.
+    EXPECT_EQ(features->bits, 0x5d1u);
     EXPECT_EQ(out[1].id, proto::to_wire(MessageId::ClmWelcomeMessage));
     EXPECT_EQ(proto::decode_welcome_message(out[1].payload)->text, "Hi <b>all</b>");
 
