@@ -49,7 +49,9 @@ MixerServer::create(io::Loop& loop, MixerOptions options, base::Logger log) {
             return Err{secret.error()};
         }
         auto rpc = control::JsonRpcServer::start(
-            loop, io::SocketAddress::loopback(*server->options_.jsonrpc_port), *secret);
+            loop,
+            io::SocketAddress{server->options_.jsonrpc_bind_ip, *server->options_.jsonrpc_port},
+            *secret);
         if (!rpc.ok()) {
             return Err{rpc.error()};
         }

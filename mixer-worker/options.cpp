@@ -48,6 +48,7 @@ A Jamulus-compatible server (drop-in for a headless `Jamulus -s -n`).
   -Q, --qos N                 IP TOS byte 0…255 (default 128)
       --jsonrpcport N         JSON-RPC on 127.0.0.1:N (needs --jsonrpcsecretfile)
       --jsonrpcsecretfile F   first line: the JSON-RPC secret (16+ characters)
+      --jsonrpcbindip IP      JSON-RPC on IP instead of 127.0.0.1 (Jamulus 3.10+)
   -l, --log FILE              append connection events to FILE
   -R, --recording DIR         record sessions into DIR (jam recorder)
       --norecord              start with recording disabled
@@ -113,6 +114,8 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
             }
         } else if (a == "--serverbindip") {
             error = ip(o.bind_ip);
+        } else if (a == "--jsonrpcbindip") {
+            error = ip(o.jsonrpc_bind_ip);
         } else if (is(a, "-u", "--numchannels")) {
             if (!(error = number(1, 150, n))) {
                 o.max_channels = static_cast<int>(n);

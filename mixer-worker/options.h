@@ -14,7 +14,8 @@ namespace jamfleet::mixer {
 
 struct MixerOptions {
     std::uint16_t port = 22124;
-    std::uint32_t bind_ip = 0; // host order; 0 = all interfaces
+    std::uint32_t bind_ip = 0;                  // host order; 0 = all interfaces
+    std::uint32_t jsonrpc_bind_ip = 0x7f000001; // --jsonrpcbindip (host order), as Jamulus 3.10
     int max_channels = 10;
     std::string welcome_message; // text, or the content of the file it named
     std::string directory;       // -e host[:port]; empty = do not register

@@ -101,6 +101,12 @@ TEST(Options, HelpListsEveryOption) {
     }
 }
 
+TEST(Options, JsonRpcBindIpAsJamulus310) {
+    EXPECT_EQ(parse_options({})->jsonrpc_bind_ip, 0x7f000001u);
+    EXPECT_EQ(parse_options({"--jsonrpcbindip", "10.1.2.3"})->jsonrpc_bind_ip, 0x0a010203u);
+    EXPECT_FALSE(parse_options({"--jsonrpcbindip", "not-an-ip"}).ok());
+}
+
 TEST(Options, NorawAsJamulus40) {
     EXPECT_FALSE(parse_options({})->no_raw);
     EXPECT_TRUE(parse_options({"--noraw"})->no_raw);
