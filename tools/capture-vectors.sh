@@ -24,7 +24,7 @@ for tool in Jamulus jackd jack_lsp tshark python3 unshare ip; do
     }
 done
 
-peers=${JAMFLEET_PEERS_DIR:-$root/../shared/peers}
+peers=${JAMFLEET_PEERS_DIR:-$(dirname "$root")/shared/peers}
 export JAMFLEET_JAMULUS_40=$peers/jamulus-4.0.0beta2/jamulus
 [[ -x "$JAMFLEET_JAMULUS_40" ]] || {
     echo "capture-vectors.sh: missing Jamulus 4.0.0beta2 at $JAMFLEET_JAMULUS_40" >&2

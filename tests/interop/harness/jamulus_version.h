@@ -21,7 +21,8 @@ std::string version_text(JamulusVersion version);
 void PrintTo(JamulusVersion version, std::ostream* out);
 
 // The folder holding jamulus-3.12.4/ and jamulus-4.0.0beta2/: $JAMFLEET_PEERS_DIR when set,
-// else <source tree>/../shared/peers (CI clones the repository next to a copy of shared/).
+// else the folder shared/peers next to the source tree (CI clones the repository next to a copy
+// of shared/).
 std::filesystem::path peers_dir();
 
 // Where the executable of `version` should be (not checked).

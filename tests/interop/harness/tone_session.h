@@ -1,4 +1,4 @@
-// The tone check of issue 3: a tone into client A's input must come out of client B's output.
+// The tone check: a tone into client A's input must come out of client B's output.
 // One function runs the whole session against any server kind, so a test can compare
 // jamfleet-mixer with real Jamulus in the same run.
 #pragma once
