@@ -91,6 +91,11 @@ else
     failed=$((failed + 1)); failures+=("build-fuzz")
 fi
 
+step "Debian package under a real systemd (debootstrap + systemd-nspawn)"
+# Builds the .deb, boots a cached Debian 12 root file system and runs the service there
+# (tests/service/systemd_service_test.sh); fails, never skips, when it cannot run.
+check service-systemd ./tests/service/systemd_service_test.sh build
+
 step "clang-format"
 check clang-format ./tools/check-format.sh
 

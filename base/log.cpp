@@ -1,7 +1,7 @@
 // Log line formatting and the default stderr sink; see log.h.
 #include "base/log.h"
 
-#include <cstdio>
+#include "base/log_style.h"
 
 namespace jamfleet::base {
 
@@ -48,11 +48,6 @@ void append_value(std::string& out, std::string_view v) {
     out += '"';
 }
 
-void write_stderr(std::string_view line) {
-    std::fwrite(line.data(), 1, line.size(), stderr);
-    std::fputc('\n', stderr);
-}
-
 } // namespace
 
 std::string format_log_line(LogLevel level, std::string_view component, std::string_view message,
@@ -74,8 +69,12 @@ std::string format_log_line(LogLevel level, std::string_view component, std::str
     return line;
 }
 
+Logger::Logger(std::string component)
+    : Logger(std::move(component), stderr_sink(log_style_from_environment()),
+             log_level_from_environment()) {}
+
 Logger::Logger(std::string component, LogLevel min_level)
-    : Logger(std::move(component), write_stderr, min_level) {}
+    : Logger(std::move(component), stderr_sink(log_style_from_environment()), min_level) {}
 
 Logger::Logger(std::string component, LogSink sink, LogLevel min_level)
     : component_(std::move(component)), sink_(std::move(sink)), min_level_(min_level) {}

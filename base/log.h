@@ -37,8 +37,10 @@ std::string format_log_line(LogLevel level, std::string_view component, std::str
 
 class Logger {
 public:
-    // Writes to stderr.
-    explicit Logger(std::string component, LogLevel min_level = LogLevel::Info);
+    // Writes to stderr in the style and from the level the environment selects
+    // (base/log_style.h: journal levels under systemd, timestamps elsewhere).
+    explicit Logger(std::string component);
+    Logger(std::string component, LogLevel min_level);
     Logger(std::string component, LogSink sink, LogLevel min_level = LogLevel::Info);
 
     void log(LogLevel level, std::string_view message,
@@ -55,6 +57,10 @@ public:
     void error(std::string_view m, std::initializer_list<LogField> f = {}) const {
         log(LogLevel::Error, m, f);
     }
+
+    // Passes a line formatted elsewhere (a child's, labelled by the supervisor)
+    // to this logger's sink, whatever the minimum level.
+    void write_line(std::string_view line) const { sink_(line); }
 
     const std::string& component() const { return component_; }
     void set_min_level(LogLevel level) { min_level_ = level; }

@@ -54,6 +54,10 @@ void check_srv_target(const FleetConfig& fleet, ErrorList& errors) {
     if (!fleet.fleet.public_host.empty()) {
         return;
     }
+    if (!fleet.directory.dns_name.empty()) {
+        errors.add(fleet.directory.dns_where,
+                   "dns_name needs fleet.public_host (the target of its SRV record)");
+    }
     for (const auto& server : fleet.servers) {
         if (!server.dns_name.empty()) {
             errors.add(server.dns_where,

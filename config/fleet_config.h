@@ -49,6 +49,8 @@ struct ServerOptions {
     bool norecord = false;
     // Jamulus 4.0 --noraw: do not offer uncompressed audio (message 36) to clients.
     bool noraw = false;
+    // Channels one source IP may hold; unset = the mixer's default (docs/admission.md).
+    std::optional<int> max_seats_per_ip;
 
     bool operator==(const ServerOptions&) const = default;
 };
@@ -96,9 +98,12 @@ struct DirectoryConfig {
     std::optional<int> list_rate;
     std::optional<int> register_rate;
     std::optional<int> punch_budget;
+    // "" or a host name whose SRV record points at the directory (no trailing dot).
+    std::string dns_name;
 
     SourceLocation port_where;
     SourceLocation jsonrpc_where;
+    SourceLocation dns_where;
 
     bool same_settings(const DirectoryConfig& other) const;
 };
@@ -106,12 +111,20 @@ struct DirectoryConfig {
 struct FleetSettings {
     std::string name;
     std::string bind = "0.0.0.0";
+    // IPv6 counterpart: rooms also serve IPv6 clients on their port ("::" = all
+    // addresses; "" = IPv4 only). The directory stays IPv4, as every Jamulus.
+    std::string bind6 = "::";
     std::string public_host; // SRV target
     std::string public_ip;   // "" or IPv4: --serverpublicip for every member
     std::uint16_t base_port = kDefaultBasePort;
     std::string run_dir = "./var/run";
     std::uint32_t dns_ttl = kDefaultDnsTtl;
     std::string directory_address; // external directory when the integrated one is disabled
+    // Bandwidth planning (docs/deploy.md): the host's link in Mbit/s (unset: no
+    // check) and the audio every client is assumed to send, e.g. "stereo-high".
+    std::optional<int> uplink_mbps;
+    std::optional<int> downlink_mbps;
+    std::string planned_audio = "stereo-high";
 
     bool operator==(const FleetSettings&) const = default;
 };

@@ -9,7 +9,9 @@
 #include <sstream>
 
 #include "config/fleet_checks.h"
+#include "config/planned_audio.h"
 #include "config/schema.h"
+#include "config/service_directories.h"
 #include "config/validators.h"
 #include "config/yaml_fields.h"
 
@@ -108,6 +110,7 @@ void read_options(const MappingReader& map, ServerOptions& options) {
     map.read_string("recording_dir", options.recording_dir);
     map.read_bool("norecord", options.norecord);
     map.read_bool("noraw", options.noraw);
+    map.read_optional_int("max_seats_per_ip", 1, 150, options.max_seats_per_ip);
 }
 
 // Jamulus ignores --norecord without -R; the fleet file rejects it, because a room that
@@ -125,6 +128,11 @@ void read_fleet(const YAML::Node& node, ErrorList& errors, FleetSettings& fleet)
     map.read_string("bind", fleet.bind);
     if (!is_ipv4(fleet.bind)) {
         errors.add(map.location("bind"), "bad bind address '" + fleet.bind + "': expected IPv4");
+    }
+    map.read_string("bind6", fleet.bind6);
+    if (!fleet.bind6.empty() && !is_ipv6(fleet.bind6)) {
+        errors.add(map.location("bind6"),
+                   "bad IPv6 bind address '" + fleet.bind6 + "': expected e.g. :: or \"\"");
     }
     map.read_string("public_host", fleet.public_host);
     if (!fleet.public_host.empty()) {
@@ -163,6 +171,14 @@ void read_fleet(const YAML::Node& node, ErrorList& errors, FleetSettings& fleet)
             errors.add(map.location("directory_address"),
                        "bad directory address '" + address + "': expected host[:port]");
         }
+    }
+    map.read_optional_int("uplink_mbps", 1, 1000000, fleet.uplink_mbps);
+    map.read_optional_int("downlink_mbps", 1, 1000000, fleet.downlink_mbps);
+    map.read_string("planned_audio", fleet.planned_audio);
+    if (!is_planned_audio(fleet.planned_audio)) {
+        errors.add(map.location("planned_audio"),
+                   "bad planned audio '" + fleet.planned_audio +
+                       "': expected mono|stereo followed by -low, -normal or -high");
     }
 }
 
@@ -204,7 +220,9 @@ void read_directory(const YAML::Node& node, ErrorList& errors, DirectoryConfig& 
     if (directory.database.empty()) {
         errors.add(map.location("database"), "database path must not be empty");
     }
-    map.read_optional_int("max_servers", 1, 150, directory.max_servers);
+    // jamfleet-directory refuses --maxservers 1: the list holds at least its own entry and one
+    // more.
+    map.read_optional_int("max_servers", 2, 150, directory.max_servers);
     map.read_optional_int("max_servers_per_ip", 0, 150, directory.max_servers_per_ip);
     map.read_optional_int("ping_rate", 0, 1000000, directory.ping_rate);
     map.read_optional_int("list_rate", 0, 1000000, directory.list_rate);
@@ -212,6 +230,22 @@ void read_directory(const YAML::Node& node, ErrorList& errors, DirectoryConfig& 
     map.read_optional_int("punch_budget", 0, 1000000, directory.punch_budget);
     map.read_optional_port("jsonrpc_port", directory.jsonrpc_port);
     directory.jsonrpc_where = map.location("jsonrpc_port");
+    map.read_string("dns_name", directory.dns_name);
+    directory.dns_where = map.location("dns_name");
+    if (!directory.dns_name.empty()) {
+        if (auto problem = dns_name_problem(directory.dns_name); !problem.empty()) {
+            errors.add(directory.dns_where,
+                       "bad DNS name '" + directory.dns_name + "': " + problem);
+        }
+        if (directory.dns_name.back() == '.') {
+            directory.dns_name.pop_back();
+        }
+        for (char& c : directory.dns_name) {
+            if (c >= 'A' && c <= 'Z') {
+                c = static_cast<char>(c - 'A' + 'a');
+            }
+        }
+    }
     map.read_string("jsonrpc_secret_file", directory.jsonrpc_secret_file);
     if (directory.jsonrpc_port && directory.jsonrpc_secret_file.empty()) {
         errors.add(map.location("jsonrpc_port"), "jsonrpc_port needs jsonrpc_secret_file");
@@ -343,6 +377,7 @@ LoadResult parse_fleet(std::string_view yaml_text, const std::string& file_name)
     }
     FleetConfig fleet;
     fleet.file = file_name;
+    apply_service_directories(fleet, service_directories_from_environment());
     try {
         const MappingReader top(root, "", errors, {top_level_keys()});
         read_fleet(top.node("fleet"), errors, fleet.fleet);

@@ -69,6 +69,9 @@ std::string describe_fleet(const FleetConfig& fleet) {
         if (!o.welcome.empty()) {
             out += "    welcome " + quoted(o.welcome) + "\n";
         }
+        if (o.max_seats_per_ip) {
+            out += "    max seats per ip " + std::to_string(*o.max_seats_per_ip) + "\n";
+        }
         if (!o.recording_dir.empty()) {
             out += "    recording dir " + o.recording_dir +
                    (o.norecord ? " (starts not enabled: norecord)\n" : "\n");

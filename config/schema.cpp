@@ -7,13 +7,14 @@ namespace jamfleet::config {
 namespace {
 
 constexpr std::array<std::string_view, 4> kTop = {"fleet", "defaults", "directory", "servers"};
-constexpr std::array<std::string_view, 8> kFleet = {
-    "name",      "bind",    "public_host", "public_ip",
-    "base_port", "run_dir", "dns_ttl",     "directory_address"};
-constexpr std::array<std::string_view, 9> kDefaults = {"max_clients",   "welcome",  "fast_update",
-                                                       "delay_pan",     "licence",  "qos",
-                                                       "recording_dir", "norecord", "noraw"};
-constexpr std::array<std::string_view, 16> kDirectory = {"enabled",
+constexpr std::array<std::string_view, 12> kFleet = {
+    "name",          "bind",         "bind6",   "public_host",       "public_ip",
+    "base_port",     "run_dir",      "dns_ttl", "directory_address", "uplink_mbps",
+    "downlink_mbps", "planned_audio"};
+constexpr std::array<std::string_view, 10> kDefaults = {
+    "max_clients", "welcome",       "fast_update", "delay_pan",        "licence",
+    "qos",         "recording_dir", "norecord",    "max_seats_per_ip", "noraw"};
+constexpr std::array<std::string_view, 17> kDirectory = {"enabled",
                                                          "port",
                                                          "name",
                                                          "city",
@@ -28,7 +29,8 @@ constexpr std::array<std::string_view, 16> kDirectory = {"enabled",
                                                          "ping_rate",
                                                          "list_rate",
                                                          "register_rate",
-                                                         "punch_budget"};
+                                                         "punch_budget",
+                                                         "dns_name"};
 constexpr std::array<std::string_view, 10> kServer = {
     "name",     "city",         "country",
     "dns_name", "port",         "count",

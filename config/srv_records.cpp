@@ -3,16 +3,27 @@
 
 namespace jamfleet::config {
 
+namespace {
+
+std::string srv_line(const FleetConfig& fleet, const std::string& name, std::uint16_t port) {
+    return "_jamulus._udp." + name + ". " + std::to_string(fleet.fleet.dns_ttl) + " IN SRV " +
+           std::to_string(kSrvPriority) + " " + std::to_string(kSrvWeight) + " " +
+           std::to_string(port) + " " + fleet.fleet.public_host + ".";
+}
+
+} // namespace
+
 std::vector<std::string> srv_records(const FleetConfig& fleet) {
     std::vector<std::string> records;
+    // Jamulus 3.12+ resolves SRV for a directory address too (rooms: 3.10+ clients).
+    if (fleet.directory.enabled && !fleet.directory.dns_name.empty()) {
+        records.push_back(srv_line(fleet, fleet.directory.dns_name, fleet.directory.port));
+    }
     for (const auto& server : fleet.servers) {
         if (server.dns_name.empty()) {
             continue;
         }
-        records.push_back("_jamulus._udp." + server.dns_name + ". " +
-                          std::to_string(fleet.fleet.dns_ttl) + " IN SRV " +
-                          std::to_string(kSrvPriority) + " " + std::to_string(kSrvWeight) + " " +
-                          std::to_string(server.port) + " " + fleet.fleet.public_host + ".");
+        records.push_back(srv_line(fleet, server.dns_name, server.port));
     }
     return records;
 }
@@ -25,7 +36,7 @@ std::string srv_zone_text(const FleetConfig& fleet) {
     text += "\n";
     const auto records = srv_records(fleet);
     if (records.empty()) {
-        text += "; no server has a dns_name\n";
+        text += "; neither the directory nor any server has a dns_name\n";
     }
     for (const auto& record : records) {
         text += record + "\n";

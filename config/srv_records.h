@@ -1,5 +1,7 @@
-// DNS SRV record suggestions: one `_jamulus._udp.<dns_name>` record per server that
-// has a DNS name (Jamulus clients use exactly one SRV record per name).
+// DNS SRV record suggestions: one `_jamulus._udp.<dns_name>` record for the
+// directory and per server that has a DNS name (Jamulus clients use exactly one
+// SRV record per name; 3.10+ clients resolve it for a server, 3.12+ clients and
+// servers for a directory address).
 #pragma once
 
 #include <string>

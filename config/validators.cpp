@@ -1,6 +1,9 @@
 // Value checks shared by the fleet loader: addresses, ranges, DNS names, lengths.
 #include "config/validators.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <charconv>
 #include <vector>
 
@@ -206,6 +209,14 @@ bool is_version(std::string_view text) {
         }
     }
     return true;
+}
+
+bool is_ipv6(std::string_view text) {
+    if (text.empty() || text.size() >= INET6_ADDRSTRLEN) {
+        return false;
+    }
+    in6_addr address{};
+    return ::inet_pton(AF_INET6, std::string(text).c_str(), &address) == 1;
 }
 
 } // namespace jamfleet::config

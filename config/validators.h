@@ -14,6 +14,8 @@ namespace jamfleet::config {
 std::optional<std::uint32_t> parse_ipv4(std::string_view text);
 
 bool is_ipv4(std::string_view text);
+// An IPv6 address in text form ("::", "2001:db8::1"), without brackets.
+bool is_ipv6(std::string_view text);
 
 // Checks an `a.b.c.d/n` range; returns an empty string when valid, otherwise why not.
 std::string cidr_problem(std::string_view text);

@@ -2,14 +2,24 @@
 // that its callback runs after the reply went out and may tear everything down.
 #include "control/control_endpoint.h"
 
+#include <cstdlib>
 #include <exception>
 
 #include "base/log.h"
+#include "control/json_nesting.h"
 
 namespace jamfleet::control {
 
 base::Result<std::unique_ptr<ControlEndpoint>, std::string>
 ControlEndpoint::listen(io::Loop& loop, const std::string& path, Hello hello) {
+    // The supervisor's identity for this process comes from the environment it
+    // was started with; the hello echoes it back (control_messages.h).
+    for (auto [key, field] :
+         {std::pair{kFleetEnv, &hello.fleet}, {kSettingsEnv, &hello.settings}}) {
+        if (const char* value = std::getenv(key); value != nullptr && field->empty()) {
+            *field = value;
+        }
+    }
     std::unique_ptr<ControlEndpoint> self(new ControlEndpoint(std::move(hello)));
     auto server = io::LineServer::listen_unix(loop, path);
     if (!server.ok()) {
@@ -42,11 +52,20 @@ void ControlEndpoint::broadcast_event(const std::string& event, const nlohmann::
 }
 
 void ControlEndpoint::on_line(io::ConnectionId id, std::string_view line) {
-    auto request = decode_request(line);
+    auto request = json_nesting_within(line)
+                       ? decode_request(line)
+                       : base::Result<ControlRequest, std::string>(
+                             base::Err{std::string("control request: nested too deeply")});
     if (!request.ok()) {
         // Without an id there is nothing to answer; the supervisor is buggy or
-        // something else connected: drop the connection.
-        base::Logger("control").warn("bad control request", {{"error", request.error()}});
+        // something else connected: drop the connection (logged at a limited rate).
+        ++bad_requests_;
+        std::uint64_t suppressed = 0;
+        if (bad_request_log_.allow(clock_.now(), suppressed)) {
+            base::Logger("control").warn(
+                "bad control request, closing",
+                {{"error", request.error()}, {"total", bad_requests_}, {"suppressed", suppressed}});
+        }
         server_->close(id);
         return;
     }

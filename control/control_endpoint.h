@@ -3,6 +3,8 @@
 // ("status", "stop", and whatever else the child registers).
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -10,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/log.h"
 #include "base/result.h"
 #include "control/control_messages.h"
 #include "io/line_server.h"
@@ -33,7 +36,14 @@ public:
     // this endpoint).
     void set_on_stop(std::function<void()> on_stop);
     // Updates the hello sent to connections made from now on (e.g. once a port is known).
-    void set_hello(Hello hello) { hello_ = std::move(hello); }
+    // The supervisor's identity (fleet, settings) is kept unless `hello` sets it.
+    void set_hello(Hello hello) {
+        if (hello.fleet.empty() && hello.settings.empty()) {
+            hello.fleet = hello_.fleet;
+            hello.settings = hello_.settings;
+        }
+        hello_ = std::move(hello);
+    }
     // Sends an event to every connected supervisor.
     void broadcast_event(const std::string& event, const nlohmann::json& data);
 
@@ -48,6 +58,9 @@ private:
     std::unique_ptr<io::LineServer> server_;
     std::map<std::string, OpHandler, std::less<>> ops_;
     std::function<void()> on_stop_;
+    std::uint64_t bad_requests_ = 0;
+    base::RateLimit bad_request_log_{std::chrono::seconds(5)};
+    base::SteadyClock clock_;
 };
 
 } // namespace jamfleet::control

@@ -49,7 +49,9 @@ std::string encode(const Hello& h) {
                                 {"name", h.name},
                                 {"pid", h.pid},
                                 {"port", h.port},
-                                {"version", h.version}});
+                                {"version", h.version},
+                                {"fleet", h.fleet},
+                                {"settings", h.settings}});
 }
 
 std::string encode(const ControlRequest& r) {
@@ -113,6 +115,8 @@ base::Result<ChildMessage, std::string> decode_child_message(std::string_view li
             return base::Err{std::string(what) + ": malformed hello"};
         }
         get_string(obj, "version", h.version); // optional
+        get_string(obj, "fleet", h.fleet);     // optional: absent outside a fleet
+        get_string(obj, "settings", h.settings);
         h.pid = static_cast<std::int64_t>(pid);
         h.port = static_cast<std::uint16_t>(port);
         return ChildMessage{h};

@@ -1,7 +1,8 @@
 // Supervisor <-> child control protocol: one JSON object per line over a unix
 // socket in the run directory. The child greets with "hello", answers requests
 // by id, and may push events:
-//   child -> {"type":"hello","kind":"mixer","name":"main","pid":42,"port":22124,"version":"0.1.0"}
+//   child -> {"type":"hello","kind":"mixer","name":"main","pid":42,"port":22124,"version":"0.1.0",
+//             "fleet":"My fleet","settings":"9f86d081884c7d65"}
 //   sup.  -> {"id":7,"op":"status","args":{}}
 //   child -> {"type":"response","id":7,"ok":true,"result":{...}}
 //   child -> {"type":"response","id":8,"ok":false,"error":"unknown op: frobnicate"}
@@ -30,7 +31,15 @@ struct Hello {
     std::int64_t pid = 0;
     std::uint16_t port = 0; // main UDP port, 0 when none
     std::string version;
+    // The supervisor's identity for this child, handed down in the environment
+    // (kFleetEnv, kSettingsEnv) and echoed back, so a restarted supervisor can
+    // prove a process it finds is the child it started ("" outside a fleet).
+    std::string fleet;
+    std::string settings; // digest of the child's launch settings
 };
+
+inline constexpr const char* kFleetEnv = "JAMFLEET_FLEET";
+inline constexpr const char* kSettingsEnv = "JAMFLEET_SETTINGS";
 
 struct ControlRequest {
     std::uint64_t id = 0;

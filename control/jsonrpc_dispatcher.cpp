@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "base/log.h"
+#include "control/json_nesting.h"
 
 namespace jamfleet::control {
 namespace {
@@ -55,6 +56,10 @@ std::string JsonRpcDispatcher::notification(const std::string& method, const jso
 RpcLineOutcome JsonRpcDispatcher::handle_line(bool& authenticated, std::string_view line) const {
     if (is_blank(line)) {
         return {bare_error(kRpcParseError, "Parse error: Blank line received"), false};
+    }
+    // Too deep to echo back safely: treated like invalid JSON (reply, then close).
+    if (!json_nesting_within(line)) {
+        return {bare_error(kRpcParseError, "Parse error: Invalid JSON received"), true};
     }
     json doc = json::parse(line, nullptr, /*allow_exceptions=*/false);
     // Qt 5 refuses top-level scalars as invalid JSON, so they land here too.

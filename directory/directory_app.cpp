@@ -2,6 +2,8 @@
 // before), then an event loop that only moves datagrams and fires timers.
 #include "directory/directory_app.h"
 
+#include <algorithm>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -12,6 +14,8 @@
 #include <sstream>
 
 #include "directory/directory_file.h"
+#include "io/host_address.h"
+#include "proto/directory_relay.h"
 #include "proto/frame.h"
 
 namespace jamfleet::directory {
@@ -28,28 +32,6 @@ constexpr std::size_t kBatch = 64;
 // Kernel buffers that absorb a burst of list requests and replies (20 000 lists/s
 // of ~5-30 kB each); Linux caps them at net.core.[rw]mem_max.
 constexpr int kSocketBufferBytes = 4 << 20;
-
-// The host's own IPv4 address as routing would pick it towards a public address,
-// like Jamulus (a connected UDP socket sends nothing). 0 if there is no route.
-std::uint32_t detect_own_ip() {
-    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        return 0;
-    }
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(53);
-    to.sin_addr.s_addr = htonl(0x01010101);
-    std::uint32_t ip = 0;
-    sockaddr_in local{};
-    socklen_t len = sizeof(local);
-    if (::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof(to)) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) == 0) {
-        ip = ntohl(local.sin_addr.s_addr);
-    }
-    ::close(fd);
-    return ip;
-}
 
 Address from_io(io::SocketAddress a) {
     return {a.ip, a.port};
@@ -138,8 +120,14 @@ std::optional<StartError> DirectoryApp::init() {
     }
     socket_.emplace(std::move(socket.value()));
     socket_->set_buffer_sizes(kSocketBufferBytes, kSocketBufferBytes);
+    // Lists for clients on our LAN name the address they reached us at.
+    if (!socket_->report_arrival_address()) {
+        log_.warn("arrival address not reported",
+                  {{"option", "IP_PKTINFO"}, {"effect", "LAN clients get registration sources"}});
+    }
 
-    const std::uint32_t public_ip = options_.public_ip != 0 ? options_.public_ip : detect_own_ip();
+    const std::uint32_t public_ip =
+        options_.public_ip != 0 ? options_.public_ip : io::routed_ipv4_address();
     service_->set_public_ip(public_ip);
 
     admin_ = std::make_unique<AdminApi>(*registry_, *service_, *store_, clock_, log_);
@@ -149,7 +137,8 @@ std::optional<StartError> DirectoryApp::init() {
             return StartError{1, secret.error()};
         }
         auto rpc = control::JsonRpcServer::start(
-            loop_, io::SocketAddress::loopback(*options_.jsonrpc_port), std::move(secret.value()));
+            loop_, io::SocketAddress{options_.jsonrpc_bind_ip, *options_.jsonrpc_port},
+            std::move(secret.value()));
         if (!rpc) {
             return StartError{1, rpc.error()};
         }
@@ -185,6 +174,15 @@ std::optional<StartError> DirectoryApp::init() {
     out_.reserve(kBatch * 4);
     send_list_.reserve(kBatch * 4);
     watcher_ = std::make_unique<io::FdWatcher>(loop_, socket_->fd(), [this] { on_readable(); });
+    if (options_.relay_socket) {
+        auto relay = io::LocalDatagramSocket::bind(*options_.relay_socket);
+        if (!relay) {
+            return StartError{1, relay.error()};
+        }
+        relay_.emplace(std::move(relay.value()));
+        relay_watcher_ =
+            std::make_unique<io::FdWatcher>(loop_, relay_->fd(), [this] { on_relayed(); });
+    }
 
     expiry_timer_.start(kExpiryPoll, kExpiryPoll, [this] {
         service_->expire(clock_.now());
@@ -237,7 +235,7 @@ void DirectoryApp::on_readable() {
         for (std::size_t i = 0; i < n; ++i) {
             const auto& d = received_[i];
             // A truncated datagram cannot be a valid frame; the service counts it.
-            service_->on_datagram(from_io(d.from), d.data(), now, out_);
+            service_->on_datagram(from_io(d.from), d.arrived_on, d.data(), now, out_);
         }
         flush(out_);
         if (n < kBatch) {
@@ -246,10 +244,33 @@ void DirectoryApp::on_readable() {
     }
 }
 
+// Requests a room received on its port for us (a client or server that was given
+// only our host name sends to 22124): handled as if they had reached our socket at
+// the address the sender used, answered from our UDP port.
+void DirectoryApp::on_relayed() {
+    std::uint8_t* buffer = buffers_.get();
+    const std::span<std::uint8_t> storage(buffer,
+                                          proto::kRelayHeaderBytes + proto::kMaxDatagramBytes);
+    const auto now = clock_.now();
+    for (std::size_t i = 0; i < kBatch; ++i) {
+        const std::size_t n = relay_->receive(storage);
+        if (n == 0) {
+            break;
+        }
+        const auto relayed = proto::decode_relayed(storage.first(n));
+        if (!relayed) {
+            continue;
+        }
+        service_->on_datagram({relayed->from_ip, relayed->from_port}, relayed->arrived_on,
+                              relayed->datagram, now, out_);
+        flush(out_);
+    }
+}
+
 void DirectoryApp::flush(std::vector<Outgoing>& out) {
     send_list_.clear();
     for (const auto& o : out) {
-        send_list_.push_back({to_io(o.to), o.bytes()});
+        send_list_.push_back({to_io(o.to), o.bytes(), o.from_ip});
     }
     std::span<const io::OutgoingDatagram> rest(send_list_);
     while (!rest.empty()) {
@@ -284,9 +305,38 @@ void DirectoryApp::resolve_whitelist() {
     }
 }
 
+void DirectoryApp::save_directory_file() {
+    if (!options_.directory_file) {
+        return;
+    }
+    std::vector<Entry> entries = registry_->entries();
+    std::sort(entries.begin(), entries.end(),
+              [](const Entry& a, const Entry& b) { return a.position < b.position; });
+    std::vector<ImportedServer> servers;
+    for (const auto& entry : entries) {
+        servers.push_back({entry.host, entry.info});
+    }
+    const std::string& file = *options_.directory_file;
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << format_directory_file(servers);
+    out.close();
+    if (!out) {
+        log_.warn("cannot write directory file", {{"file", file}});
+        return;
+    }
+    log_.info("saved directory file", {{"file", file}, {"servers", servers.size()}});
+}
+
 void DirectoryApp::shutdown() {
+    // As Jamulus: the list goes to --directoryfile when the directory quits (once,
+    // and not after a failed start, which would empty the file).
+    if (watcher_) {
+        save_directory_file();
+    }
     // Stopping every handle lets Loop::run() return; the store closes with the app.
     watcher_.reset();
+    relay_watcher_.reset();
+    relay_.reset();
     expiry_timer_.stop();
     keepalive_timer_.stop();
     resolve_timer_.stop();

@@ -18,6 +18,7 @@
 #include "directory/registry.h"
 #include "directory/store.h"
 #include "io/fd_watcher.h"
+#include "io/local_datagram_socket.h"
 #include "io/loop.h"
 #include "io/resolver.h"
 #include "io/signal_watcher.h"
@@ -47,9 +48,11 @@ private:
     DirectoryApp(io::Loop& loop, Options options, const base::Logger& log);
     std::optional<StartError> init();
     void on_readable();
+    void on_relayed();
     void flush(std::vector<Outgoing>& out);
     void resolve_whitelist();
     void shutdown();
+    void save_directory_file();
 
     io::Loop& loop_;
     Options options_;
@@ -62,6 +65,8 @@ private:
     std::unique_ptr<AdminApi> admin_;
     std::optional<io::UdpSocket> socket_;
     std::unique_ptr<io::FdWatcher> watcher_;
+    std::optional<io::LocalDatagramSocket> relay_;
+    std::unique_ptr<io::FdWatcher> relay_watcher_;
     std::unique_ptr<control::JsonRpcServer> rpc_;
     std::unique_ptr<control::ControlEndpoint> control_;
     io::Timer expiry_timer_;

@@ -159,4 +159,34 @@ DirectoryFileContents parse_directory_file(std::string_view text) {
     return result;
 }
 
+std::string encode_base64(std::string_view bytes) {
+    static constexpr char kAlphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    for (std::size_t i = 0; i < bytes.size(); i += 3) {
+        const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
+        std::uint32_t chunk = 0;
+        for (std::size_t k = 0; k < 3; ++k) {
+            chunk = (chunk << 8) | (k < n ? static_cast<std::uint8_t>(bytes[i + k]) : 0u);
+        }
+        for (std::size_t k = 0; k < 4; ++k) {
+            out += k <= n ? kAlphabet[(chunk >> (18 - 6 * k)) & 0x3f] : '=';
+        }
+    }
+    return out;
+}
+
+std::string format_directory_file(const std::vector<ImportedServer>& servers) {
+    std::string text;
+    for (auto it = servers.rbegin(); it != servers.rend(); ++it) {
+        const ServerInfo& info = it->info;
+        text += to_string(it->host) + ";" + to_string(info.internal) + ";" +
+                encode_base64(info.name) + ";" + encode_base64(info.city) + ";" +
+                std::to_string(info.country) + ";" + std::to_string(info.max_clients) + ";" +
+                (info.permanent ? "1" : "0") + "\n";
+    }
+    return text;
+}
+
 } // namespace jamfleet::directory

@@ -1,5 +1,7 @@
-// Reader for a Jamulus `--directoryfile` (jamulus-protocol.md §6.6), so an existing
-// Jamulus directory can migrate its list into our store.
+// Reader and writer for a Jamulus `--directoryfile` (jamulus-protocol.md §6.6): an
+// existing Jamulus directory's list migrates into our store, and with --directoryfile
+// the list is written back at shutdown the way Jamulus does (src/serverlist.cpp,
+// CServerListManager::Save at tag r3_12_4), so the file stays usable by Jamulus.
 #pragma once
 
 #include <string>
@@ -23,6 +25,14 @@ struct DirectoryFileContents {
 };
 
 DirectoryFileContents parse_directory_file(std::string_view text);
+
+// The file for `servers` given in list order: one line per server,
+// "host:port;internal:port;base64 name;base64 city;country;max clients;permanent",
+// written last to first as Jamulus writes it (parse_directory_file reads it back).
+std::string format_directory_file(const std::vector<ImportedServer>& servers);
+
+// Standard Base64 (RFC 4648) with padding.
+std::string encode_base64(std::string_view bytes);
 
 // Standard Base64 (RFC 4648) with optional padding; nullopt on invalid input.
 std::optional<std::string> decode_base64(std::string_view text);

@@ -130,8 +130,24 @@ bool DirectoryService::allow_query(Address from, base::TimePoint now) {
     return true;
 }
 
-void DirectoryService::on_datagram(Address from, std::span<const std::uint8_t> datagram,
-                                   base::TimePoint now, std::vector<Outgoing>& out) {
+void DirectoryService::on_datagram(Address from, std::uint32_t arrived_on,
+                                   std::span<const std::uint8_t> datagram, base::TimePoint now,
+                                   std::vector<Outgoing>& out) {
+    const std::size_t first = out.size();
+    arrived_on_ = arrived_on;
+    dispatch(from, datagram, now, out);
+    arrived_on_ = 0;
+    if (arrived_on != 0) {
+        for (std::size_t i = first; i < out.size(); ++i) {
+            if (out[i].to == from) {
+                out[i].from_ip = arrived_on;
+            }
+        }
+    }
+}
+
+void DirectoryService::dispatch(Address from, std::span<const std::uint8_t> datagram,
+                                base::TimePoint now, std::vector<Outgoing>& out) {
     ++stats_.datagrams;
     if (is_banned(from.ip)) {
         ++stats_.banned;
@@ -310,13 +326,14 @@ void DirectoryService::handle_list_request(Address from, base::TimePoint now,
         ++stats_.list_budget_exhausted;
         return;
     }
-    const ListReply* reply = list_cache_.find(registry_, from);
+    const ListReply* reply = list_cache_.find(registry_, from, arrived_on_);
     ListReply computed;
     if (reply == nullptr) {
         // Row 3 of §6.4 (a public client at a registered server's IP): rare, and the
         // list depends on the client, so it is encoded for this request.
-        computed = encode_list_reply(plan_list_reply(registry_.entries(), from, public_ip_),
-                                     list_cache_.self());
+        computed = encode_list_reply(
+            plan_list_reply(registry_.entries(), Requester{from, arrived_on_}, public_ip_),
+            list_cache_.self());
         reply = &computed;
     }
     ++stats_.lists_sent;

@@ -38,7 +38,14 @@ public:
 
     // Handles one received datagram; appends what to send to `out`.
     void on_datagram(Address from, std::span<const std::uint8_t> datagram, base::TimePoint now,
-                     std::vector<Outgoing>& out);
+                     std::vector<Outgoing>& out) {
+        on_datagram(from, 0, datagram, now, out);
+    }
+    // The same for a datagram that was sent to our address `arrived_on` (0:
+    // unknown): lists for private clients are planned for it, and every answer
+    // to `from` leaves from it (a multi-homed host answers from where it was asked).
+    void on_datagram(Address from, std::uint32_t arrived_on, std::span<const std::uint8_t> datagram,
+                     base::TimePoint now, std::vector<Outgoing>& out);
     // Expiry poll (every minute): drops entries past their lifetime.
     void expire(base::TimePoint now);
     // Keep-alive CLM_EMPTY_MESSAGE to every registered server (every 59 s).
@@ -65,6 +72,8 @@ private:
     void handle_register(Address from, std::uint16_t id, std::span<const std::uint8_t> payload,
                          base::TimePoint now, std::vector<Outgoing>& out);
     void handle_unregister(Address from);
+    void dispatch(Address from, std::span<const std::uint8_t> datagram, base::TimePoint now,
+                  std::vector<Outgoing>& out);
     void handle_list_request(Address from, base::TimePoint now, std::vector<Outgoing>& out);
     bool allow_query(Address from, base::TimePoint now);
 
@@ -73,6 +82,7 @@ private:
     ListCache list_cache_;
     const base::Logger& log_;
     std::uint32_t public_ip_ = 0;
+    std::uint32_t arrived_on_ = 0; // of the datagram being handled
     std::vector<Cidr> bans_;
     PerIpLimiter pings_;
     PerIpLimiter lists_;

@@ -42,26 +42,34 @@ ListReply encode_list_reply(const ListPlan& plan, const SelfInfo& self) {
     return reply;
 }
 
-void ListCache::rebuild(const Registry& registry) {
-    const auto& entries = registry.entries();
-    // Representative clients: the plan for any private client is the same (row 1),
-    // and so is the plan for any public client whose IP no entry shares (rows 2, 4);
-    // the punch target they would get is not part of the cached reply.
-    constexpr Address kAnyPrivateClient{0x0a000001, 1}; // 10.0.0.1
+namespace {
+
+// Representative clients: the plan for any private client reaching us at one
+// address is the same (row 1), and so is the plan for any public client whose IP
+// no entry shares (rows 2, 4); the punch target they would get is not part of the
+// cached reply.
+constexpr Address kAnyPrivateClient{0x0a000001, 1}; // 10.0.0.1
+
+ListReply encode_for(const std::vector<Entry>& entries, bool client_private,
+                     std::uint32_t arrived_on, const SelfInfo& self) {
     ListPlan plan;
     plan.servers.reserve(entries.size());
-    for (const bool client_private : {true, false}) {
-        plan.servers.clear();
-        plan.punches.clear();
-        for (const auto& e : entries) {
-            const Address listed = listed_address(e, client_private, false);
-            plan.servers.push_back({listed, &e});
-            if (!is_private_ip(e.host.ip)) {
-                plan.punches.push_back({listed, kAnyPrivateClient});
-            }
+    for (const auto& e : entries) {
+        const Address listed = listed_address(e, client_private, false, arrived_on);
+        plan.servers.push_back({listed, &e});
+        if (!is_private_ip(e.host.ip)) {
+            plan.punches.push_back({listed, kAnyPrivateClient});
         }
-        (client_private ? private_client_ : public_elsewhere_) = encode_list_reply(plan, self_);
     }
+    return encode_list_reply(plan, self);
+}
+
+} // namespace
+
+void ListCache::rebuild(const Registry& registry) {
+    const auto& entries = registry.entries();
+    private_clients_.clear();
+    public_elsewhere_ = encode_for(entries, false, 0, self_);
     host_ips_.clear();
     host_ips_.reserve(entries.size());
     for (const auto& e : entries) {
@@ -73,12 +81,23 @@ void ListCache::rebuild(const Registry& registry) {
     ++rebuilds_;
 }
 
-const ListReply* ListCache::find(const Registry& registry, Address client) {
+const ListReply* ListCache::find(const Registry& registry, Address client,
+                                 std::uint32_t arrived_on) {
     if (!valid_ || generation_ != registry.generation()) {
         rebuild(registry);
     }
     if (is_private_ip(client.ip)) {
-        return &private_client_;
+        for (const auto& [ip, reply] : private_clients_) {
+            if (ip == arrived_on) {
+                return &reply;
+            }
+        }
+        if (private_clients_.size() >= kMaxArrivalAddresses) {
+            return nullptr;
+        }
+        private_clients_.emplace_back(arrived_on,
+                                      encode_for(registry.entries(), true, arrived_on, self_));
+        return &private_clients_.back().second;
     }
     if (std::binary_search(host_ips_.begin(), host_ips_.end(), client.ip)) {
         return nullptr;

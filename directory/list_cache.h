@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "directory/list_plan.h"
@@ -40,7 +41,13 @@ public:
     // row 3 of §6.4): compute that one with encode_list_reply. Always called with
     // the same registry; the pointer is valid until the next call (queued
     // datagrams keep the frames themselves alive through SharedFrame).
-    const ListReply* find(const Registry& registry, Address client);
+    // A private client's list depends on the address it reached the directory at
+    // (`arrived_on`, see listed_address); one reply is kept per such address, up
+    // to kMaxArrivalAddresses (a host's interfaces), beyond which nullptr is
+    // returned too.
+    const ListReply* find(const Registry& registry, Address client, std::uint32_t arrived_on = 0);
+
+    static constexpr std::size_t kMaxArrivalAddresses = 16;
 
     const SelfInfo& self() const { return self_; }
     std::uint64_t rebuilds() const { return rebuilds_; }
@@ -52,7 +59,8 @@ private:
     bool valid_ = false;
     std::uint64_t generation_ = 0;
     std::uint64_t rebuilds_ = 0;
-    ListReply private_client_;            // row 1 for every entry
+    // Row 1 for every entry, per address a private client reached us at.
+    std::vector<std::pair<std::uint32_t, ListReply>> private_clients_;
     ListReply public_elsewhere_;          // rows 2 and 4
     std::vector<std::uint32_t> host_ips_; // registration source IPs, sorted
 };

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 
+#include "base/log_style.h"
 #include "proto/country.h"
 #include "proto/text.h"
 
@@ -164,6 +165,32 @@ base::Result<Options, std::string> parse_options(std::span<const std::string> ar
              o.import_directory_file = std::string(v);
              return std::optional<std::string>();
          }},
+        {"--directoryfile",
+         [&](std::string_view v) -> std::optional<std::string> {
+             if (v.empty()) {
+                 return "expected a file name";
+             }
+             o.directory_file = std::string(v);
+             return std::nullopt;
+         }},
+        {"--directoryaddress",
+         [&](std::string_view v) -> std::optional<std::string> {
+             // Jamulus runs as a directory when told to register with itself.
+             if (v != "localhost" && v != "127.0.0.1") {
+                 return "a directory does not register with another; use localhost (as "
+                        "Jamulus does to run as a directory) or run a jamfleet-mixer";
+             }
+             return std::nullopt;
+         }},
+        {"--jsonrpcbindip", ip_into(o.jsonrpc_bind_ip)},
+        {"--log-level",
+         [&](std::string_view v) -> std::optional<std::string> {
+             if (!base::parse_log_level(v)) {
+                 return "expected debug, info, warn or error";
+             }
+             o.log_level = std::string(v);
+             return std::nullopt;
+         }},
         {"--jsonrpcport", number_into(rpc_port, 1, 65535)},
         {"--control-socket",
          [&](std::string_view v) -> std::optional<std::string> {
@@ -173,6 +200,14 @@ base::Result<Options, std::string> parse_options(std::span<const std::string> ar
              o.control_socket = std::string(v);
              return std::nullopt;
          }},
+        {"--relay-socket",
+         [&](std::string_view v) -> std::optional<std::string> {
+             if (v.empty()) {
+                 return "expected a unix socket path";
+             }
+             o.relay_socket = std::string(v);
+             return std::nullopt;
+         }},
         {"--jsonrpcsecretfile",
          [&](std::string_view v) {
              o.jsonrpc_secret_file = std::string(v);
@@ -180,7 +215,55 @@ base::Result<Options, std::string> parse_options(std::span<const std::string> ar
          }},
     };
     const std::map<std::string, std::string, std::less<>> short_names{
-        {"-p", "--port"}, {"-f", "--listfilter"}, {"-o", "--serverinfo"}};
+        {"-p", "--port"},
+        {"-f", "--listfilter"},
+        {"-o", "--serverinfo"},
+        {"-e", "--directoryaddress"},
+        {"--directoryserver", "--directoryaddress"},
+        {"--centralserver", "--directoryaddress"},
+        {"--serverbindip4", "--serverbindip"}};
+    // Options of a Jamulus server that mean nothing to a directory: accepted so a
+    // Jamulus directory's unit file works unchanged. Flags, then options with a value.
+    const std::map<std::string, std::string, std::less<>> ignored_flags{
+        {"-s", ""},
+        {"--server", ""},
+        {"-n", ""},
+        {"--nogui", ""},
+        {"-t", ""},
+        {"--notranslation", ""},
+        {"-z", ""},
+        {"--startminimized", ""},
+        {"--noipv6", ""},
+        {"-d", "room of its own"},
+        {"--discononquit", "room of its own"},
+        {"-T", "audio mixing"},
+        {"--multithreading", "audio mixing"},
+        {"-F", "audio mixing"},
+        {"--fastupdate", "audio mixing"},
+        {"-L", "room of its own"},
+        {"--licence", "room of its own"},
+        {"-P", "audio mixing"},
+        {"--delaypan", "audio mixing"},
+        {"--norecord", "recorder"},
+        {"--noraw", "audio mixing"},
+        {"-6", "IPv6 (this directory listens on IPv4 only)"},
+        {"--enableipv6", "IPv6 (this directory listens on IPv4 only)"}};
+    const std::map<std::string, std::string, std::less<>> ignored_with_value{
+        {"-u", "room of its own"},
+        {"--numchannels", "room of its own"},
+        {"-w", "room of its own"},
+        {"--welcomemessage", "room of its own"},
+        {"-Q", "audio mixing"},
+        {"--qos", "audio mixing"},
+        {"-l", "room of its own"},
+        {"--log", "room of its own"},
+        {"-m", "HTML status file (use JSON-RPC)"},
+        {"--htmlstatus", "HTML status file (use JSON-RPC)"},
+        {"-R", "recorder"},
+        {"--recording", "recorder"},
+        {"-i", "GUI"},
+        {"--inifile", "GUI"},
+        {"--serverbindip6", "IPv6 (this directory listens on IPv4 only)"}};
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string name = args[i];
         std::optional<std::string> value;
@@ -193,6 +276,28 @@ base::Result<Options, std::string> parse_options(std::span<const std::string> ar
         }
         if (name == "--help" || name == "-h") {
             o.help = true;
+            continue;
+        }
+        if (name == "--version" || name == "-v") {
+            o.version = true;
+            continue;
+        }
+        if (const auto flag = ignored_flags.find(name); flag != ignored_flags.end()) {
+            if (!flag->second.empty()) {
+                o.warnings.push_back(name + " is ignored: jamfleet-directory has no " +
+                                     flag->second + " (rooms run as jamfleet-mixer)");
+            }
+            continue;
+        }
+        if (const auto option = ignored_with_value.find(name); option != ignored_with_value.end()) {
+            if (!value && i + 1 >= args.size()) {
+                return base::Err{"option " + name + " needs a value"};
+            }
+            if (!value) {
+                ++i;
+            }
+            o.warnings.push_back(name + " is ignored: jamfleet-directory has no " + option->second +
+                                 " (rooms run as jamfleet-mixer)");
             continue;
         }
         const auto setter = with_value.find(name);
@@ -264,8 +369,24 @@ A Jamulus custom directory that keeps its list in SQLite.
       --db PATH                SQLite database (default var/directory.sqlite)
       --import-directoryfile F take over a Jamulus --directoryfile list at start
       --jsonrpcport N          JSON-RPC on 127.0.0.1:N (with --jsonrpcsecretfile)
+      --jsonrpcbindip IP       listen for JSON-RPC on IP instead of 127.0.0.1
       --jsonrpcsecretfile F    first line: secret of at least 16 characters
       --control-socket PATH    supervisor control channel (unix socket), for jamfleet
+      --relay-socket PATH      receive directory requests a room on this host hands on
+                               (unix datagram socket); answered from the UDP port
+      --directoryfile F        a Jamulus directory's list file: imported at start
+                               when it exists; the database stays the list of record
+  -e, --directoryaddress localhost
+                               accepted (how Jamulus is told to be a directory)
+      --serverbindip4 IP       same as --serverbindip (Jamulus 4.0 spelling)
+      --log-level LEVEL        debug, info, warn or error (default info)
+  -s, -n, -t, -z, --noipv6     accepted and ignored
+  -d, -T, -F, -L, -P, -6, --norecord, --noraw, -u N, -w TEXT, -Q N, -l F, -m F,
+  -R DIR, -i F, --serverbindip6 IP
+                               a Jamulus server's room options: accepted with a
+                               warning (this program is a directory only)
+  Any long option also takes the form --option=value.
+  -v, --version                print the version and exit
   -h, --help                   this text
 Rates of 0 disable that limit.
 )";

@@ -26,10 +26,19 @@ struct Options {
     AbuseLimits limits;
     std::string db_path = "var/directory.sqlite";
     std::optional<std::string> import_directory_file;
+    // --directoryfile (a Jamulus directory's own list file): imported at start when
+    // it exists; SQLite stays the list of record.
+    std::optional<std::string> directory_file;
     std::optional<std::uint16_t> jsonrpc_port;
+    std::uint32_t jsonrpc_bind_ip = 0x7f000001; // --jsonrpcbindip; host order
     std::optional<std::string> jsonrpc_secret_file;
     std::optional<std::string> control_socket; // supervisor channel (unix socket path)
+    // Unix datagram socket on which a room hands on directory requests it received
+    // (see proto/directory_relay.h); answered from the UDP socket.
+    std::optional<std::string> relay_socket;
     bool help = false;
+    bool version = false;  // -v, --version
+    std::string log_level; // --log-level; "" = $JAMFLEET_LOG_LEVEL or info
     std::vector<std::string> warnings;
 };
 
@@ -42,6 +51,9 @@ std::size_t max_servers_limit(const SelfInfo& self);
 std::size_t max_servers_worst_case(const SelfInfo& self);
 
 // Parses argv (without argv[0]). Error text names the option and the cause.
+// A Jamulus directory's command line (`Jamulus -s -n -e localhost -p … -o … -f …
+// --directoryfile F --serverpublicip …`) is accepted as it is: server-only
+// options are ignored with a warning (docs/jamulus-unit-migration.md).
 base::Result<Options, std::string> parse_options(std::span<const std::string> args);
 
 std::string usage_text();

@@ -21,7 +21,8 @@ struct Outgoing {
     static constexpr std::size_t kInlineBytes = 40;
 
     Address to;
-    SharedFrame shared; // when set, the datagram; kept alive until it is sent
+    std::uint32_t from_ip = 0; // our address to send from (0: the kernel's choice)
+    SharedFrame shared;        // when set, the datagram; kept alive until it is sent
     std::array<std::uint8_t, kInlineBytes> small{};
     std::uint8_t small_bytes = 0;
 

@@ -30,7 +30,7 @@ void LineClient::start(
     drop();
     auto* stream = detail::LineStream::create(
         loop_.raw(), pipe ? detail::LineStream::Kind::Pipe : detail::LineStream::Kind::Tcp,
-        max_line_bytes_, {});
+        detail::StreamLimits{.max_line_bytes = max_line_bytes_}, {});
     stream_ = stream;
     std::weak_ptr<bool> alive = alive_;
     detail::LineStream::Callbacks callbacks;

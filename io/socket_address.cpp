@@ -1,6 +1,9 @@
 // Text form of IPv4 socket addresses; strict parsing (no octal, no shorthand forms).
 #include "io/socket_address.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <charconv>
 
 namespace jamfleet::io {
@@ -21,6 +24,11 @@ std::optional<std::uint32_t> parse_number(std::string_view text, std::uint32_t m
 } // namespace
 
 std::string SocketAddress::ip_string() const {
+    if (v6) {
+        char text[INET6_ADDRSTRLEN] = {};
+        ::inet_ntop(AF_INET6, ip6.data(), text, sizeof text);
+        return text;
+    }
     std::string out;
     for (int shift = 24; shift >= 0; shift -= 8) {
         out += std::to_string((ip >> shift) & 0xffu);
@@ -32,7 +40,35 @@ std::string SocketAddress::ip_string() const {
 }
 
 std::string SocketAddress::to_string() const {
+    if (v6) {
+        return "[" + ip_string() + "]:" + std::to_string(port);
+    }
     return ip_string() + ":" + std::to_string(port);
+}
+
+std::optional<std::array<std::uint8_t, 16>> SocketAddress::parse_ip6(std::string_view text) {
+    if (text.empty() || text.size() >= INET6_ADDRSTRLEN) {
+        return std::nullopt;
+    }
+    const std::string copy(text);
+    std::array<std::uint8_t, 16> out{};
+    if (::inet_pton(AF_INET6, copy.c_str(), out.data()) != 1) {
+        return std::nullopt;
+    }
+    return out;
+}
+
+bool SocketAddress::is_loopback() const {
+    if (v6) {
+        static constexpr std::array<std::uint8_t, 16> kLoopback6{0, 0, 0, 0, 0, 0, 0, 0,
+                                                                 0, 0, 0, 0, 0, 0, 0, 1};
+        return ip6 == kLoopback6;
+    }
+    return (ip >> 24) == 127;
+}
+
+bool SocketAddress::is_unspecified() const {
+    return v6 ? ip6 == std::array<std::uint8_t, 16>{} : ip == 0;
 }
 
 std::optional<std::uint32_t> SocketAddress::parse_ip(std::string_view text) {
@@ -80,6 +116,9 @@ std::optional<SocketAddress> SocketAddress::parse(std::string_view text,
 }
 
 bool SocketAddress::is_private() const {
+    if (v6) {
+        return false; // Jamulus's private ranges are IPv4 ones
+    }
     const std::uint32_t a = ip >> 24;
     const std::uint32_t b = (ip >> 16) & 0xffu;
     return a == 10 || a == 127 || (a == 172 && b >= 16 && b <= 31) || (a == 192 && b == 168);

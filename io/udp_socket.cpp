@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -19,16 +20,63 @@ namespace {
 // Datagrams per system call; larger batches are processed in chunks.
 constexpr std::size_t kChunk = 64;
 
-sockaddr_in to_sockaddr(SocketAddress a) {
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(a.ip);
-    sa.sin_port = htons(a.port);
-    return sa;
+// Room for one IP_PKTINFO control message per datagram.
+constexpr std::size_t kPktInfoSpace = CMSG_SPACE(sizeof(in_pktinfo));
+struct alignas(cmsghdr) PktInfoBuffer {
+    std::uint8_t bytes[kPktInfoSpace];
+};
+
+std::uint32_t arrival_address(const msghdr& msg) {
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
+         c = CMSG_NXTHDR(const_cast<msghdr*>(&msg), c)) {
+        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+            in_pktinfo info{};
+            std::memcpy(&info, CMSG_DATA(c), sizeof info);
+            return ntohl(info.ipi_addr.s_addr);
+        }
+    }
+    return 0;
 }
 
-SocketAddress from_sockaddr(const sockaddr_in& sa) {
-    return SocketAddress{ntohl(sa.sin_addr.s_addr), ntohs(sa.sin_port)};
+void set_source_address(msghdr& msg, PktInfoBuffer& buffer, std::uint32_t from_ip) {
+    std::memset(buffer.bytes, 0, sizeof buffer.bytes);
+    msg.msg_control = buffer.bytes;
+    msg.msg_controllen = sizeof buffer.bytes;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = IPPROTO_IP;
+    c->cmsg_type = IP_PKTINFO;
+    c->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
+    in_pktinfo info{};
+    info.ipi_spec_dst.s_addr = htonl(from_ip);
+    std::memcpy(CMSG_DATA(c), &info, sizeof info);
+}
+
+// Either family in one sockaddr_storage; returns the length to pass with it.
+socklen_t to_sockaddr(const SocketAddress& a, sockaddr_storage& storage) {
+    storage = sockaddr_storage{};
+    if (a.v6) {
+        auto* sa = reinterpret_cast<sockaddr_in6*>(&storage);
+        sa->sin6_family = AF_INET6;
+        std::memcpy(&sa->sin6_addr, a.ip6.data(), 16);
+        sa->sin6_port = htons(a.port);
+        return sizeof(sockaddr_in6);
+    }
+    auto* sa = reinterpret_cast<sockaddr_in*>(&storage);
+    sa->sin_family = AF_INET;
+    sa->sin_addr.s_addr = htonl(a.ip);
+    sa->sin_port = htons(a.port);
+    return sizeof(sockaddr_in);
+}
+
+SocketAddress from_sockaddr(const sockaddr_storage& storage) {
+    if (storage.ss_family == AF_INET6) {
+        const auto* sa = reinterpret_cast<const sockaddr_in6*>(&storage);
+        std::array<std::uint8_t, 16> ip6{};
+        std::memcpy(ip6.data(), &sa->sin6_addr, 16);
+        return SocketAddress::ipv6(ip6, ntohs(sa->sin6_port));
+    }
+    const auto* sa = reinterpret_cast<const sockaddr_in*>(&storage);
+    return SocketAddress{ntohl(sa->sin_addr.s_addr), ntohs(sa->sin_port)};
 }
 
 } // namespace
@@ -43,29 +91,42 @@ std::string errno_text(int err) {
 
 base::Result<UdpSocket, std::string> UdpSocket::bind(SocketAddress address, int tos) {
     const std::string what = "bind udp " + address.to_string() + ": ";
-    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    const int fd =
+        ::socket(address.v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         return base::Err{what + errno_text(errno)};
     }
-    if (tos != 0 && ::setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos) != 0) {
+    const auto fail = [&](const std::string& step) {
         const int err = errno;
         ::close(fd);
-        return base::Err{what + "set IP_TOS " + std::to_string(tos) + ": " + errno_text(err)};
+        return base::Err{what + step + errno_text(err)};
+    };
+    if (address.v6) {
+        // IPv6 only: IPv4 peers have their own socket, as in Jamulus 4.0.
+        const int on = 1;
+        if (::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) != 0) {
+            return fail("set IPV6_V6ONLY: ");
+        }
+        if (tos != 0 && ::setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof tos) != 0) {
+            return fail("set IPV6_TCLASS " + std::to_string(tos) + ": ");
+        }
+    } else if (tos != 0 && ::setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos) != 0) {
+        return fail("set IP_TOS " + std::to_string(tos) + ": ");
     }
-    const sockaddr_in sa = to_sockaddr(address);
-    if (::bind(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof sa) != 0) {
-        const int err = errno;
-        ::close(fd);
-        return base::Err{what + errno_text(err)};
+    sockaddr_storage sa{};
+    const socklen_t sa_len = to_sockaddr(address, sa);
+    if (::bind(fd, reinterpret_cast<const sockaddr*>(&sa), sa_len) != 0) {
+        return fail("");
     }
-    sockaddr_in bound{};
+    sockaddr_storage bound{};
     socklen_t len = sizeof bound;
     ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len);
     return UdpSocket(fd, from_sockaddr(bound));
 }
 
 UdpSocket::UdpSocket(UdpSocket&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), local_(other.local_), send_errors_(other.send_errors_) {}
+    : fd_(std::exchange(other.fd_, -1)), local_(other.local_), send_errors_(other.send_errors_),
+      report_arrival_(other.report_arrival_) {}
 
 UdpSocket& UdpSocket::operator=(UdpSocket&& other) noexcept {
     if (this != &other) {
@@ -75,6 +136,7 @@ UdpSocket& UdpSocket::operator=(UdpSocket&& other) noexcept {
         fd_ = std::exchange(other.fd_, -1);
         local_ = other.local_;
         send_errors_ = other.send_errors_;
+        report_arrival_ = other.report_arrival_;
     }
     return *this;
 }
@@ -91,7 +153,8 @@ std::size_t UdpSocket::receive_batch(std::span<ReceivedDatagram> datagrams) {
         const std::size_t n = std::min(kChunk, datagrams.size() - total);
         mmsghdr msgs[kChunk];
         iovec iovs[kChunk];
-        sockaddr_in addrs[kChunk];
+        sockaddr_storage addrs[kChunk];
+        PktInfoBuffer controls[kChunk];
         for (std::size_t i = 0; i < n; ++i) {
             auto& d = datagrams[total + i];
             iovs[i] = iovec{d.buffer.data(), d.buffer.size()};
@@ -100,6 +163,10 @@ std::size_t UdpSocket::receive_batch(std::span<ReceivedDatagram> datagrams) {
             msgs[i].msg_hdr.msg_namelen = sizeof addrs[i];
             msgs[i].msg_hdr.msg_iov = &iovs[i];
             msgs[i].msg_hdr.msg_iovlen = 1;
+            if (report_arrival_) {
+                msgs[i].msg_hdr.msg_control = controls[i].bytes;
+                msgs[i].msg_hdr.msg_controllen = sizeof controls[i].bytes;
+            }
         }
         const int got = ::recvmmsg(fd_, msgs, static_cast<unsigned>(n), MSG_DONTWAIT, nullptr);
         if (got <= 0) {
@@ -108,6 +175,7 @@ std::size_t UdpSocket::receive_batch(std::span<ReceivedDatagram> datagrams) {
         for (int i = 0; i < got; ++i) {
             auto& d = datagrams[total + static_cast<std::size_t>(i)];
             d.from = from_sockaddr(addrs[i]);
+            d.arrived_on = report_arrival_ ? arrival_address(msgs[i].msg_hdr) : 0;
             d.size = msgs[i].msg_len;
             d.truncated = (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
         }
@@ -126,17 +194,21 @@ std::size_t UdpSocket::send_batch(std::span<const OutgoingDatagram> datagrams) {
         const std::size_t n = std::min(kChunk, datagrams.size() - done);
         mmsghdr msgs[kChunk];
         iovec iovs[kChunk];
-        sockaddr_in addrs[kChunk];
+        sockaddr_storage addrs[kChunk];
+        PktInfoBuffer controls[kChunk];
         for (std::size_t i = 0; i < n; ++i) {
             const auto& d = datagrams[done + i];
-            addrs[i] = to_sockaddr(d.to);
+            const socklen_t addr_len = to_sockaddr(d.to, addrs[i]);
             // sendmsg does not write through iov_base; the cast only satisfies the C type.
             iovs[i] = iovec{const_cast<std::uint8_t*>(d.data.data()), d.data.size()};
             msgs[i] = mmsghdr{};
             msgs[i].msg_hdr.msg_name = &addrs[i];
-            msgs[i].msg_hdr.msg_namelen = sizeof addrs[i];
+            msgs[i].msg_hdr.msg_namelen = addr_len;
             msgs[i].msg_hdr.msg_iov = &iovs[i];
             msgs[i].msg_hdr.msg_iovlen = 1;
+            if (d.from_ip != 0) {
+                set_source_address(msgs[i].msg_hdr, controls[i], d.from_ip);
+            }
         }
         const int got = ::sendmmsg(fd_, msgs, static_cast<unsigned>(n), MSG_DONTWAIT);
         if (got < 0) {
@@ -159,14 +231,21 @@ std::size_t UdpSocket::send_batch(std::span<const OutgoingDatagram> datagrams) {
 }
 
 bool UdpSocket::send_to(SocketAddress to, std::span<const std::uint8_t> data) {
-    const sockaddr_in sa = to_sockaddr(to);
+    sockaddr_storage sa{};
+    const socklen_t sa_len = to_sockaddr(to, sa);
     const ssize_t n = ::sendto(fd_, data.data(), data.size(), MSG_DONTWAIT,
-                               reinterpret_cast<const sockaddr*>(&sa), sizeof sa);
+                               reinterpret_cast<const sockaddr*>(&sa), sa_len);
     if (n < 0) {
         ++send_errors_;
         return false;
     }
     return true;
+}
+
+bool UdpSocket::report_arrival_address() {
+    const int on = 1;
+    report_arrival_ = ::setsockopt(fd_, IPPROTO_IP, IP_PKTINFO, &on, sizeof on) == 0;
+    return report_arrival_;
 }
 
 void UdpSocket::set_buffer_sizes(int receive_bytes, int send_bytes) {

@@ -1,4 +1,4 @@
-// Non-blocking IPv4 UDP socket for the hot path: batches of datagrams per system
+// Non-blocking UDP socket (IPv4, or IPv6-only) for the hot path: batches of datagrams per system
 // call (recvmmsg/sendmmsg), no libuv inside; watch fd() with io::FdWatcher.
 #pragma once
 
@@ -14,6 +14,10 @@ namespace jamfleet::io {
 
 struct ReceivedDatagram {
     SocketAddress from;
+    // The local IPv4 address the datagram was sent to (IP_PKTINFO); 0 unless the
+    // socket called report_arrival_address(). On a socket bound to 0.0.0.0 this
+    // says which of the host's addresses the peer used, i.e. one it can reach.
+    std::uint32_t arrived_on = 0;
     std::span<std::uint8_t> buffer; // caller-owned storage for one datagram
     std::size_t size = 0;           // bytes received into buffer
     bool truncated = false;         // the datagram was larger than buffer
@@ -23,6 +27,10 @@ struct ReceivedDatagram {
 struct OutgoingDatagram {
     SocketAddress to;
     std::span<const std::uint8_t> data;
+    // Source IPv4 address to send from (IP_PKTINFO), e.g. the address a request
+    // arrived on, so a multi-homed host answers from the address it was asked
+    // at; 0 lets the kernel choose by route.
+    std::uint32_t from_ip = 0;
 };
 
 class UdpSocket {
@@ -50,6 +58,9 @@ public:
     int fd() const { return fd_; }
     std::uint64_t send_errors() const { return send_errors_; }
 
+    // Fills ReceivedDatagram::arrived_on from now on (IP_PKTINFO); false if refused.
+    bool report_arrival_address();
+
     // Larger kernel buffers absorb bursts (many clients); best effort.
     void set_buffer_sizes(int receive_bytes, int send_bytes);
 
@@ -59,6 +70,7 @@ private:
     int fd_ = -1;
     SocketAddress local_;
     std::uint64_t send_errors_ = 0;
+    bool report_arrival_ = false;
 };
 
 // "address already in use" rather than strerror's "Address already in use", so

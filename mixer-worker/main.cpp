@@ -1,14 +1,18 @@
 // jamfleet-mixer: a Jamulus-compatible server. Exit codes: 0 after SIGTERM/SIGINT,
 // 1 when it cannot start (busy port, bad secret file), 2 for a bad command line.
-#include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "base/log.h"
+#include "base/log_style.h"
+#include "base/version.h"
 #include "io/loop.h"
+#include "io/process_signals.h"
 #include "mixer-worker/mixer_server.h"
 #include "mixer-worker/options.h"
+#include "mixer-worker/session.h"
 
 int main(int argc, char** argv) {
     using namespace jamfleet;
@@ -23,8 +27,16 @@ int main(int argc, char** argv) {
         std::cout << mixer::usage_text();
         return 0;
     }
+    if (options->version) {
+        std::cout << "jamfleet-mixer " << base::kJamfleetVersion << " (Jamulus server protocol, "
+                  << "reports version " << mixer::kServerVersion << ")\n";
+        return 0;
+    }
+    if (!options->log_level.empty()) {
+        ::setenv(base::kLogLevelVariable, options->log_level.c_str(), 1);
+    }
     // A JSON-RPC or control peer that disconnects mid-write must not kill the server.
-    std::signal(SIGPIPE, SIG_IGN);
+    io::ignore_sigpipe();
     base::Logger log("mixer");
     for (const auto& w : options->warnings) {
         log.warn(w);

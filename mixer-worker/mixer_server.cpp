@@ -9,8 +9,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "io/host_address.h"
 #include "mixer-worker/mix_engine.h"
+#include "mixer-worker/session_stats.h"
 #include "proto/clm_messages.h"
+#include "proto/directory_relay.h"
 
 namespace jamfleet::mixer {
 
@@ -21,15 +24,6 @@ namespace {
 // 48000 Hz / 128 = 375 ticks/s; Jamulus sleeps to absolute deadlines of the same period.
 base::Duration tick_period(int frame_samples) {
     return std::chrono::nanoseconds(frame_samples == 64 ? 1333333 : 2666666);
-}
-
-std::string timestamp() {
-    const std::time_t t = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&t, &local);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &local);
-    return buf;
 }
 
 } // namespace
@@ -61,9 +55,8 @@ MixerServer::create(io::Loop& loop, MixerOptions options, base::Logger log) {
         server->register_chat_rpc_methods();
     }
     if (!server->options_.log_file.empty()) {
-        server->connection_log_.open(server->options_.log_file, std::ios::app);
-        if (!server->connection_log_) {
-            return Err{"open log file " + server->options_.log_file + ": cannot write"};
+        if (auto opened = server->connection_log_.open(server->options_.log_file); !opened.ok()) {
+            return Err{opened.error()};
         }
     }
     if (!server->options_.control_socket.empty()) {
@@ -71,8 +64,75 @@ MixerServer::create(io::Loop& loop, MixerOptions options, base::Logger log) {
             return Err{started.error()};
         }
     }
+    if (!server->options_.directory_relay.empty()) {
+        auto relay = io::LocalDatagramSocket::open();
+        if (!relay.ok()) {
+            return Err{relay.error()};
+        }
+        server->relay_.emplace(std::move(relay).value());
+        server->relay_buffer_.reset(
+            new std::uint8_t[proto::kRelayHeaderBytes + proto::kMaxDatagramBytes]);
+        // The directory answers from the address the sender used to reach us.
+        if (!server->socket_.report_arrival_address()) {
+            server->log_.warn("arrival address not reported", {{"option", "IP_PKTINFO"}});
+        }
+    }
+    server->open_ipv6();
     server->start_registration();
     return server;
+}
+
+// As Jamulus 4.0: an IPv6-only socket beside the IPv4 one, on the same port. A
+// host without IPv6 (or the port taken on IPv6 only) keeps serving IPv4.
+void MixerServer::open_ipv6() {
+    if (options_.bind_ip6.empty()) {
+        return;
+    }
+    const auto ip6 = io::SocketAddress::parse_ip6(options_.bind_ip6);
+    if (!ip6) {
+        return; // options refused it already
+    }
+    auto socket = io::UdpSocket::bind(io::SocketAddress::ipv6(*ip6, port()), options_.qos);
+    if (!socket.ok()) {
+        log_.warn("ipv6 unavailable", {{"error", socket.error()}});
+        return;
+    }
+    socket6_.emplace(std::move(socket).value());
+    socket6_->set_buffer_sizes(1 << 20, 1 << 20);
+    watcher6_ = std::make_unique<io::FdWatcher>(loop_, socket6_->fd(), [this] { on_readable(); });
+    if (ticking_) {
+        watcher6_->stop();
+    }
+    log_.info("listening", {{"address", socket6_->local_address().to_string()}});
+}
+
+io::UdpSocket* MixerServer::socket_for(const io::SocketAddress& to) {
+    if (!to.v6) {
+        return &socket_;
+    }
+    return socket6_ ? &*socket6_ : nullptr;
+}
+
+void MixerServer::send_all(std::span<const io::OutgoingDatagram> out) {
+    std::size_t start = 0;
+    while (start < out.size()) {
+        const bool v6 = out[start].to.v6;
+        std::size_t end = start + 1;
+        while (end < out.size() && out[end].to.v6 == v6) {
+            ++end;
+        }
+        if (io::UdpSocket* socket = socket_for(out[start].to)) {
+            auto run = out.subspan(start, end - start);
+            while (!run.empty()) {
+                const std::size_t k = socket->send_batch(run);
+                if (k == 0) {
+                    break;
+                }
+                run = run.subspan(k);
+            }
+        }
+        start = end;
+    }
 }
 
 MixerServer::MixerServer(io::Loop& loop, MixerOptions options, base::Logger log,
@@ -95,6 +155,7 @@ MixerServer::MixerServer(io::Loop& loop, MixerOptions options, base::Logger log,
     s.multithreading = options_.threads > 1;
     s.delay_pan = options_.delay_pan;
     s.logging = !options_.log_file.empty();
+    s.max_seats_per_ip = options_.max_seats_per_ip.value_or(kDefaultSeatsPerIp);
     session_ = std::make_unique<Session>(std::move(s), engine_, log_);
     recorder::RecorderOptions ro;
     ro.base_dir = options_.recording_dir;
@@ -125,9 +186,11 @@ MixerServer::MixerServer(io::Loop& loop, MixerOptions options, base::Logger log,
         if (!connected) {
             recorder_->client_left(static_cast<std::uint8_t>(id));
         }
-        if (connection_log_.is_open()) {
-            connection_log_ << timestamp() << ", " << address.ip_string() << ", "
-                            << (connected ? "connected" : "disconnected") << std::endl;
+        if (connected) {
+            connection_log_.client_connected(address.ip_string(), session_->connected_count());
+        } else {
+            // Called before the channel is freed: it still counts the one leaving.
+            connection_log_.client_left(session_->connected_count() - 1);
         }
         notify_connection(id, address, connected);
     };
@@ -140,6 +203,13 @@ MixerServer::MixerServer(io::Loop& loop, MixerOptions options, base::Logger log,
                          [this] { on_housekeeping(); });
     sigterm_ = std::make_unique<io::SignalWatcher>(loop_, SIGTERM, [this] { shutdown(); });
     sigint_ = std::make_unique<io::SignalWatcher>(loop_, SIGINT, [this] { shutdown(); });
+    sighup_ = std::make_unique<io::SignalWatcher>(loop_, SIGHUP, [this] {
+        if (connection_log_.is_open()) {
+            if (auto reopened = connection_log_.reopen(); !reopened.ok()) {
+                log_.error("connection log", {{"error", reopened.error()}});
+            }
+        }
+    });
     // As Jamulus: SIGUSR1 starts a new recording session, SIGUSR2 toggles recording.
     sigusr1_ = std::make_unique<io::SignalWatcher>(loop_, SIGUSR1,
                                                    [this] { recorder_->restart_session(); });
@@ -158,16 +228,26 @@ MixerServer::~MixerServer() = default;
 void MixerServer::on_readable() {
     receive_all();
     flush();
-    if (!ticking_ && session_->connected_count() > 0 && !shutting_down_) {
+    if (!ticking_ && session_->active() && !shutting_down_) {
         start_ticking();
     }
 }
 
 void MixerServer::receive_all() {
     const auto now = clock_.now();
+    receive_from(socket_, now);
+    if (socket6_) {
+        receive_from(*socket6_, now);
+    }
+}
+
+void MixerServer::receive_from(io::UdpSocket& socket, base::TimePoint now) {
     while (true) {
-        const std::size_t n = socket_.receive_batch(received_);
+        const std::size_t n = socket.receive_batch(received_);
         for (std::size_t i = 0; i < n; ++i) {
+            if (relay_ && relay_to_directory(received_[i])) {
+                continue;
+            }
             session_->on_datagram(received_[i].from, received_[i].data(), now,
                                   received_[i].truncated);
         }
@@ -175,6 +255,25 @@ void MixerServer::receive_all() {
             break;
         }
     }
+}
+
+// A Jamulus client or server given only the fleet's host name sends its list
+// request or registration to 22124, this room's port; the directory answers them
+// from its own port (see proto/directory_relay.h).
+bool MixerServer::relay_to_directory(const io::ReceivedDatagram& d) {
+    // The directory is IPv4 on the wire (every Jamulus registers and lists over
+    // IPv4): a request over IPv6 is left to the room, which ignores it.
+    if (d.truncated || d.from.v6 || !proto::is_directory_request(d.data())) {
+        return false;
+    }
+    const proto::RelayedDatagram relayed{d.from.ip, d.from.port, d.arrived_on, d.data()};
+    const std::size_t n = proto::encode_relayed(
+        relayed,
+        std::span(relay_buffer_.get(), proto::kRelayHeaderBytes + proto::kMaxDatagramBytes));
+    if (n != 0 && relay_->send_to(options_.directory_relay, std::span(relay_buffer_.get(), n))) {
+        ++relayed_;
+    }
+    return true;
 }
 
 // While clients are connected the socket is read once per tick instead of on every
@@ -188,12 +287,18 @@ void MixerServer::start_ticking() {
     tick_->start();
     ticking_ = true;
     watcher_->stop();
+    if (watcher6_) {
+        watcher6_->stop();
+    }
 }
 
 void MixerServer::stop_ticking() {
     tick_->stop();
     ticking_ = false;
     watcher_->start();
+    if (watcher6_) {
+        watcher6_->start();
+    }
 }
 
 void MixerServer::on_tick(std::uint64_t expirations) {
@@ -204,26 +309,25 @@ void MixerServer::on_tick(std::uint64_t expirations) {
     for (std::uint64_t f = 0; f < frames; ++f) {
         const auto out = engine_.tick();
         record_frames();
-        std::size_t sent = 0;
-        while (sent < out.size()) {
-            const std::size_t k = socket_.send_batch(out.subspan(sent));
-            if (k == 0) {
-                break;
-            }
-            sent += k;
-        }
+        send_all(out);
         session_->on_tick(now);
     }
     flush();
     if (session_->connected_count() == 0) {
-        recorder_->on_no_clients(); // the last client left: the recording session ends
-        stop_ticking();
+        // The last client left: the recording session ends (once; later calls do nothing),
+        // even while new addresses are still proving themselves (docs/admission.md).
+        recorder_->on_no_clients();
+        if (!session_->active()) {
+            stop_ticking();
+        }
     }
 }
 
 void MixerServer::flush() {
     for (const auto& o : session_->take_outgoing()) {
-        (void)socket_.send_to(o.to, o.bytes);
+        if (io::UdpSocket* socket = socket_for(o.to)) {
+            (void)socket->send_to(o.to, o.bytes);
+        }
     }
     if (registration_ && registration_->directory()) {
         for (const auto& d : registration_->take_outgoing()) {
@@ -276,23 +380,9 @@ std::string MixerServer::own_address_text() const {
     if (options_.server_public_ip) {
         return io::SocketAddress{*options_.server_public_ip, 0}.ip_string();
     }
-    // As Jamulus: the address routing picks towards 1.1.1.1 (no packet is sent).
-    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    std::string text = "127.0.0.1";
-    if (fd >= 0) {
-        sockaddr_in to{};
-        to.sin_family = AF_INET;
-        to.sin_port = htons(53);
-        to.sin_addr.s_addr = htonl(0x01010101);
-        sockaddr_in local{};
-        socklen_t len = sizeof local;
-        if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0 &&
-            ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) == 0) {
-            text = io::SocketAddress{ntohl(local.sin_addr.s_addr), 0}.ip_string();
-        }
-        ::close(fd);
-    }
-    return text;
+    // As Jamulus: the address routing picks towards the internet (no packet is sent).
+    const std::uint32_t routed = io::routed_ipv4_address();
+    return routed != 0 ? io::SocketAddress{routed, 0}.ip_string() : std::string("127.0.0.1");
 }
 
 void MixerServer::start_registration() {
@@ -364,9 +454,13 @@ base::Status<std::string> MixerServer::start_control_endpoint() {
             {"registration", registration_ ? std::string(to_string(registration_->status()))
                                            : std::string("not_registered")},
             {"tickOverruns", tick_->overruns()},
+            {"drops", drop_counters(*session_)},
+            {"admission", admission_counters(*session_)},
+            {"relayedToDirectory", relayed_},
         };
     });
     control_->set_on_stop([this] { shutdown(); });
+    add_live_settings_op();
     return base::kOk;
 }
 

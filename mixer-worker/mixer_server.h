@@ -17,6 +17,7 @@
 #include "control/control_endpoint.h"
 #include "control/jsonrpc_server.h"
 #include "io/fd_watcher.h"
+#include "io/local_datagram_socket.h"
 #include "io/loop.h"
 #include "io/resolver.h"
 #include "io/signal_watcher.h"
@@ -24,6 +25,7 @@
 #include "io/timer.h"
 #include "io/udp_socket.h"
 #include "mixer-worker/audio_engine.h"
+#include "mixer-worker/connection_log.h"
 #include "mixer-worker/options.h"
 #include "mixer-worker/registration.h"
 #include "mixer-worker/session.h"
@@ -50,6 +52,14 @@ private:
 
     void on_readable();
     void receive_all();
+    void receive_from(io::UdpSocket& socket, base::TimePoint now);
+    // The socket of `to`'s address family (nullptr: an IPv6 peer without IPv6 socket).
+    io::UdpSocket* socket_for(const io::SocketAddress& to);
+    // Sends a tick's datagrams, each run of one address family through its socket.
+    void send_all(std::span<const io::OutgoingDatagram> out);
+    void open_ipv6();
+    // Hands a directory request to the directory (--directory-relay); true if it was one.
+    bool relay_to_directory(const io::ReceivedDatagram& d);
     void start_ticking();
     void stop_ticking();
     void on_tick(std::uint64_t expirations);
@@ -68,6 +78,7 @@ private:
     // Unregisters from the current directory and registers with `address` (empty: none).
     void set_directory(std::string type, std::string address);
     base::Status<std::string> start_control_endpoint();
+    void add_live_settings_op(); // live_settings.cpp
     void start_registration();
     std::string own_address_text() const;
 
@@ -76,6 +87,7 @@ private:
     base::Logger log_;
     base::SteadyClock clock_;
     io::UdpSocket socket_;
+    std::optional<io::UdpSocket> socket6_; // IPv6 clients, same port (--serverbindip6)
     AudioEngine engine_;
     std::unique_ptr<Session> session_;
     std::unique_ptr<recorder::Recorder> recorder_;
@@ -94,7 +106,12 @@ private:
     std::unique_ptr<std::uint8_t[]> receive_storage_;
     std::array<io::ReceivedDatagram, kBatch> received_{};
 
+    std::optional<io::LocalDatagramSocket> relay_;
+    std::unique_ptr<std::uint8_t[]> relay_buffer_; // one envelope
+    std::uint64_t relayed_ = 0;
+
     std::unique_ptr<io::FdWatcher> watcher_;
+    std::unique_ptr<io::FdWatcher> watcher6_;
     std::unique_ptr<io::TickSource> tick_;
     bool ticking_ = false;
     std::unique_ptr<io::Timer> housekeeping_;
@@ -105,7 +122,8 @@ private:
     std::unique_ptr<io::Resolver> resolver_;
     std::unique_ptr<control::JsonRpcServer> rpc_;
     std::unique_ptr<control::ControlEndpoint> control_;
-    std::ofstream connection_log_;
+    ConnectionLog connection_log_;
+    std::unique_ptr<io::SignalWatcher> sighup_; // reopens the connection log
     bool shutting_down_ = false;
 };
 

@@ -2,11 +2,11 @@
 #include "mixer-worker/options.h"
 
 #include <charconv>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
+#include "base/log_style.h"
 #include "io/socket_address.h"
+#include "mixer-worker/live_settings.h"
 
 namespace jamfleet::mixer {
 
@@ -28,6 +28,23 @@ bool is(const std::string& arg, const char* short_name, const char* long_name) {
     return (short_name != nullptr && arg == short_name) || arg == long_name;
 }
 
+// "--port=22124" → "--port", "22124" (Jamulus itself wants them apart; people and
+// generated unit files often join them).
+std::vector<std::string> split_equals_forms(const std::vector<std::string>& args) {
+    std::vector<std::string> out;
+    out.reserve(args.size());
+    for (const auto& arg : args) {
+        const auto equals = arg.find('=');
+        if (arg.starts_with("--") && equals != std::string::npos && equals > 2) {
+            out.push_back(arg.substr(0, equals));
+            out.push_back(arg.substr(equals + 1));
+        } else {
+            out.push_back(arg);
+        }
+    }
+    return out;
+}
+
 } // namespace
 
 std::string usage_text() {
@@ -36,6 +53,8 @@ A Jamulus-compatible server (drop-in for a headless `Jamulus -s -n`).
 
   -p, --port N                UDP port (default 22124)
       --serverbindip IP       bind to this IPv4 address only
+      --serverbindip6 IP6     also serve IPv6 clients on the same port (:: = all)
+  -6, --enableipv6            also serve IPv6 clients on all addresses (--serverbindip6 ::)
   -u, --numchannels N         maximum clients, 1…150 (default 10)
   -w, --welcomemessage TEXT   welcome message (HTML allowed), or a file name
   -e, --directoryserver ADDR  register with the directory at host[:port]
@@ -48,22 +67,37 @@ A Jamulus-compatible server (drop-in for a headless `Jamulus -s -n`).
   -Q, --qos N                 IP TOS byte 0…255 (default 128)
       --jsonrpcport N         JSON-RPC on 127.0.0.1:N (needs --jsonrpcsecretfile)
       --jsonrpcsecretfile F   first line: the JSON-RPC secret (16+ characters)
-      --jsonrpcbindip IP      JSON-RPC on IP instead of 127.0.0.1 (Jamulus 3.10+)
   -l, --log FILE              append connection events to FILE
   -R, --recording DIR         record sessions into DIR (jam recorder)
       --norecord              start with recording disabled
       --noraw                 do not offer uncompressed audio (Jamulus 4.0 clients)
       --control-socket PATH   supervisor control socket (used by jamfleet)
+      --directory-relay PATH  hand list requests and registrations sent to this
+                              port to the directory at PATH (unix datagram socket)
       --threads N             cores a busy tick may use for decode/encode, 1…8
                               (default 2 with ≥ 2 CPUs, else 1)
+      --max-seats-per-ip N    channels one IP address may hold, 1…150 (default 32)
+      --jsonrpcbindip IP      address of the JSON-RPC listener (default 127.0.0.1)
+      --serverbindip4 IP      (same as --serverbindip; Jamulus 4.0 spelling)
+      --log-level LEVEL       debug, info, warn or error (default info)
   -s, --server, -n, --nogui   accepted and ignored (always a headless server)
   -d, --discononquit, -T, --multithreading
-                              accepted and ignored (clients are always told on quit)
+                              accepted and ignored (clients are always told on quit;
+                              decode and encode use --threads)
+  -t, --notranslation, -z, --startminimized, --noipv6
+                              accepted and ignored (no GUI; IPv6 only with -6 or
+                              --serverbindip6)
+  -m, --htmlstatus FILE       accepted with a warning: no HTML status file; use JSON-RPC
+  -i, --inifile F, -f, --listfilter F, --directoryfile F
+                              accepted with a warning: they mean nothing to a server
+  Any long option also takes the form --option=value.
+  -v, --version               print the version and exit
   -h, --help                  this text
 )";
 }
 
-base::Result<MixerOptions, std::string> parse_options(const std::vector<std::string>& args) {
+base::Result<MixerOptions, std::string> parse_options(const std::vector<std::string>& argv) {
+    const std::vector<std::string> args = split_equals_forms(argv);
     MixerOptions o;
     o.threads = std::thread::hardware_concurrency() >= 2 ? 2 : 1;
     std::string welcome_arg;
@@ -105,17 +139,58 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
         long n = 0;
         if (is(a, "-h", "--help") || a == "-?") {
             o.help = true;
+        } else if (is(a, "-v", "--version")) {
+            o.version = true;
         } else if (is(a, "-s", "--server") || is(a, "-n", "--nogui") ||
-                   is(a, "-d", "--discononquit") || is(a, "-T", "--multithreading")) {
-            // Accepted for drop-in compatibility.
+                   is(a, "-d", "--discononquit") || is(a, "-T", "--multithreading") ||
+                   is(a, "-t", "--notranslation") || is(a, "-z", "--startminimized") ||
+                   a == "--noipv6") {
+            // Accepted for drop-in compatibility; nothing to change here.
+        } else if (is(a, "-6", "--enableipv6")) {
+            // Jamulus 3.x's switch for IPv6: serve it on every address unless
+            // --serverbindip6 names one.
+            if (o.bind_ip6.empty()) {
+                o.bind_ip6 = "::";
+            }
+        } else if (is(a, "-m", "--htmlstatus")) {
+            std::string v;
+            if (!value(v)) {
+                error = a + ": missing value";
+            } else {
+                o.warnings.push_back(a + " " + v +
+                                     " is ignored: no HTML status file is written (the option is "
+                                     "gone from Jamulus 4.0); use JSON-RPC (--jsonrpcport, method "
+                                     "jamulusserver/getClients) for the same information");
+            }
+        } else if (is(a, "-i", "--inifile") || is(a, "-f", "--listfilter") ||
+                   a == "--directoryfile") {
+            std::string v;
+            if (!value(v)) {
+                error = a + ": missing value";
+            } else {
+                o.warnings.push_back(a + " is ignored: it has no meaning for a headless server");
+            }
+        } else if (a == "--jsonrpcbindip") {
+            error = ip(o.jsonrpc_bind_ip);
+        } else if (a == "--log-level") {
+            std::string v;
+            if (!value(v) || !base::parse_log_level(v)) {
+                error = a + ": expected debug, info, warn or error";
+            } else {
+                o.log_level = v;
+            }
         } else if (is(a, "-p", "--port")) {
             if (!(error = number(0, 65535, n))) {
                 o.port = static_cast<std::uint16_t>(n);
             }
-        } else if (a == "--serverbindip") {
+        } else if (a == "--serverbindip" || a == "--serverbindip4") {
             error = ip(o.bind_ip);
-        } else if (a == "--jsonrpcbindip") {
-            error = ip(o.jsonrpc_bind_ip);
+        } else if (a == "--serverbindip6") {
+            if (!value(o.bind_ip6)) {
+                error = a + ": missing value";
+            } else if (!io::SocketAddress::parse_ip6(o.bind_ip6)) {
+                error = a + ": bad IPv6 address '" + o.bind_ip6 + "'";
+            }
         } else if (is(a, "-u", "--numchannels")) {
             if (!(error = number(1, 150, n))) {
                 o.max_channels = static_cast<int>(n);
@@ -180,6 +255,10 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
             if (!(error = number(1, 8, n))) {
                 o.threads = static_cast<int>(n);
             }
+        } else if (a == "--max-seats-per-ip") {
+            if (!(error = number(1, 150, n))) {
+                o.max_seats_per_ip = static_cast<int>(n);
+            }
         } else if (a == "--no-shared-encodes") {
             // Not in --help: one encode per listener, for benchmarks and tests.
             o.shared_encodes = false;
@@ -188,6 +267,10 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
             o.always_parallel_ticks = true;
         } else if (a == "--control-socket") {
             if (!value(o.control_socket)) {
+                error = a + ": missing value";
+            }
+        } else if (a == "--directory-relay") {
+            if (!value(o.directory_relay)) {
                 error = a + ": missing value";
             }
         } else {
@@ -203,17 +286,7 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
     if (o.server_public_ip && o.directory.empty()) {
         o.warnings.push_back("--serverpublicip is ignored without -e/--directoryserver");
     }
-    if (!welcome_arg.empty()) {
-        // As Jamulus: an argument naming a readable file means its content.
-        std::ifstream file(welcome_arg);
-        if (file) {
-            std::stringstream ss;
-            ss << file.rdbuf();
-            o.welcome_message = ss.str();
-        } else {
-            o.welcome_message = welcome_arg;
-        }
-    }
+    o.welcome_message = welcome_text(welcome_arg);
     return o;
 }
 

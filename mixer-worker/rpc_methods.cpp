@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mixer-worker/mixer_server.h"
+#include "mixer-worker/session_stats.h"
 #include "proto/country.h"
 #include "proto/text.h"
 
@@ -132,11 +133,7 @@ void MixerServer::register_rpc_methods() {
                          return ok_string();
                      });
     rpc_->add_method("jamfleet/getStats", [this](const json&) -> base::Result<json, RpcError> {
-        json drops = json::object();
-        for (std::size_t r = 0; r < static_cast<std::size_t>(DropReason::kCount); ++r) {
-            const auto reason = static_cast<DropReason>(r);
-            drops[std::string(to_string(reason))] = session_->drops(reason);
-        }
+        json drops = drop_counters(*session_);
         json jitter = json::array();
         for (const auto& c : session_->clients()) {
             jitter.push_back(json{{"id", c.id},
@@ -154,6 +151,7 @@ void MixerServer::register_rpc_methods() {
                              {"failures", r.failures}};
         return json{{"clients", session_->connected_count()},
                     {"drops", std::move(drops)},
+                    {"admission", admission_counters(*session_)},
                     {"ticks", tick_->ticks()},
                     {"tickOverruns", tick_->overruns()},
                     {"missedTicks", tick_->missed_ticks()},

@@ -15,7 +15,8 @@ namespace jamfleet::mixer {
 using proto::MessageId;
 
 Session::Session(SessionSettings settings, AudioEngine& engine, base::Logger logger)
-    : settings_(std::move(settings)), engine_(engine), log_(std::move(logger)) {
+    : settings_(std::move(settings)), engine_(engine), log_(std::move(logger)),
+      admission_(settings_.admission), answers_(settings_.answers) {
     settings_.max_channels = std::clamp(settings_.max_channels, 1, kMaxChannels);
     channels_.resize(static_cast<std::size_t>(settings_.max_channels));
     // Level lists every ≈ 269 ms: 101 ticks of 128 samples or 201 of 64.
@@ -74,7 +75,7 @@ void Session::on_datagram(io::SocketAddress from, std::span<const std::uint8_t> 
     }
     const int id = find_channel(from);
     if (id < 0) {
-        drop(DropReason::ConnFromUnknown, from, now);
+        on_pending_frame(from, *frame, data.size(), now);
         return;
     }
     Channel& ch = channels_[static_cast<std::size_t>(id)];
@@ -90,21 +91,10 @@ void Session::on_datagram(io::SocketAddress from, std::span<const std::uint8_t> 
 
 void Session::on_audio(io::SocketAddress from, std::span<const std::uint8_t> data,
                        base::TimePoint now) {
-    int id = find_channel(from);
+    const int id = find_channel(from);
     if (id < 0) {
-        // Only datagrams a real client could send may take a channel, so junk
-        // cannot exhaust the table.
-        if (!proto::is_valid_audio_packet_size(data.size())) {
-            drop(DropReason::JunkFromUnknown, from, now);
-            return;
-        }
-        id = free_channel_id();
-        if (id < 0) {
-            send_clm(from, MessageId::ClmServerFull, {});
-            drop(DropReason::ServerFull, from, now);
-            return;
-        }
-        open_channel(id, from, now);
+        on_unknown_audio(from, data.size(), now);
+        return;
     }
     Channel& ch = channels_[static_cast<std::size_t>(id)];
     ch.last_audio = now;
@@ -114,11 +104,12 @@ void Session::on_audio(io::SocketAddress from, std::span<const std::uint8_t> dat
     }
 }
 
-void Session::open_channel(int id, io::SocketAddress from, base::TimePoint now) {
+void Session::open_channel(int id, io::SocketAddress from, proto::ReliableLink link,
+                           int announced_id, base::TimePoint now) {
     Channel& ch = channels_[static_cast<std::size_t>(id)];
     ch.connected = true;
     ch.address = from;
-    ch.link.reset();
+    ch.link = std::move(link);
     ch.profile = proto::ChannelInfos{};
     ch.identified = false;
     ch.disconnect_pending = false;
@@ -129,14 +120,19 @@ void Session::open_channel(int id, io::SocketAddress from, base::TimePoint now) 
         on_connection_event(id, from, true);
     }
 
-    // The exact new-connection sequence of §4.2.
-    send(id, MessageId::ClientId,
-         proto::encode_payload(proto::ClientId{static_cast<std::uint8_t>(id)}), now);
-    if (settings_.raw_audio) {
-        send(id, MessageId::RawAudioSupported, {}, now); // right after CLIENT_ID, as 4.0
+    // The new-connection sequence of §4.2; admission already sent (and had ACKed)
+    // CLIENT_ID, the empty CONN_CLIENTS_LIST and REQ_SPLIT_MESS_SUPPORT. When another
+    // newcomer took the announced ID first, a later CLIENT_ID corrects it.
+    if (id != announced_id) {
+        send(id, MessageId::ClientId,
+             proto::encode_payload(proto::ClientId{static_cast<std::uint8_t>(id)}), now);
     }
-    send(id, MessageId::ConnClientsList, proto::encode_payload(proto::ConnClientsList{}), now);
-    send(id, MessageId::ReqSplitMessSupport, {}, now);
+    // Jamulus 4.0 offers raw audio right after CLIENT_ID; admission sends only the
+    // three messages every release expects, so the offer opens the channel's own
+    // sequence, before the client is asked for its transport properties.
+    if (settings_.raw_audio) {
+        send(id, MessageId::RawAudioSupported, {}, now);
+    }
     send(id, MessageId::ReqNetwTransportProps, {}, now);
     send(id, MessageId::ReqJittBufSize, {}, now);
     send(id, MessageId::ReqChannelInfos, {}, now);
@@ -369,6 +365,7 @@ void Session::on_tick(base::TimePoint now) {
         channels_[i].link.poll(now);
         flush_link(static_cast<int>(i));
     }
+    admission_.poll(now);
     if (--ticks_until_levels_ == 0) {
         ticks_until_levels_ = level_interval_ticks_;
         send_level_list();
@@ -376,7 +373,7 @@ void Session::on_tick(base::TimePoint now) {
 }
 
 std::optional<base::TimePoint> Session::next_deadline() const {
-    std::optional<base::TimePoint> next;
+    std::optional<base::TimePoint> next = admission_.next_deadline();
     for (const auto& ch : channels_) {
         if (!ch.connected) {
             continue;
@@ -391,6 +388,7 @@ std::optional<base::TimePoint> Session::next_deadline() const {
 std::vector<Outgoing> Session::take_outgoing() {
     std::vector<Outgoing> out;
     out.swap(outgoing_);
+    admission_.take_outgoing(out);
     return out;
 }
 

@@ -17,7 +17,10 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "io/socket_address.h"
+#include "mixer-worker/admission.h"
+#include "mixer-worker/answer_limiter.h"
 #include "mixer-worker/audio_engine.h"
+#include "mixer-worker/outgoing.h"
 #include "proto/conn_messages.h"
 #include "proto/frame.h"
 #include "proto/reliable_link.h"
@@ -33,6 +36,8 @@ static_assert(kServerVersion.size() <= proto::kMaxSentVersionUnits, "3.9-3.11 pe
 inline constexpr std::uint8_t kServerOs = 2; // Linux
 
 inline constexpr base::Duration kChannelTimeout = std::chrono::seconds(30);
+// A class of 30 behind one NAT address, plus two spare (docs/admission.md).
+inline constexpr int kDefaultSeatsPerIp = 32;
 
 struct SessionSettings {
     int max_channels = 10;
@@ -48,24 +53,26 @@ struct SessionSettings {
     std::string version = std::string(kServerVersion);
     // Local wall-clock time for chat stamps (tests inject a fixed one).
     std::function<std::tm()> local_time;
+    // Seats one source IP may hold (a school behind one NAT address: docs/admission.md).
+    int max_seats_per_ip = kDefaultSeatsPerIp;
+    AdmissionSettings admission;
+    AnswerLimits answers;
 };
 
 enum class DropReason : std::uint8_t {
     JunkFromUnknown, // non-protocol datagram of no valid audio size from an unknown address
     ServerFull,      // a would-be new client while all channels are used
-    ConnFromUnknown, // connection-based message from an address without a channel
+    ConnFromUnknown, // connection-based message from an address without channel or attempt
     BadPayload,      // a message whose payload did not decode (still ACKed)
     WrongAudioSize,  // audio of a size that does not match the channel's format
     UnknownClm,      // a connection-less ID we do not handle
     Truncated,       // a datagram longer than the receive buffer
+    PendingAudio,    // audio from an address still proving itself (docs/admission.md)
+    SeatLimitIp,     // a new address whose IP already holds max_seats_per_ip channels
+    NotAdmitted,     // a new address refused by an admission limit (see admission stats)
     kCount
 };
 std::string_view to_string(DropReason reason);
-
-struct Outgoing {
-    io::SocketAddress to;
-    std::vector<std::uint8_t> bytes;
-};
 
 // What JSON-RPC and the control socket report about one client.
 struct ClientInfo {
@@ -95,6 +102,11 @@ public:
     void disconnect_all();
 
     int connected_count() const;
+    // Channels or pending addresses exist: the owner keeps calling on_tick.
+    bool active() const { return connected_count() > 0 || admission_.pending_count() > 0; }
+    std::size_t pending_count() const { return admission_.pending_count(); }
+    const AdmissionStats& admission_stats() const { return admission_.stats(); }
+    std::uint64_t answers_dropped(AnswerKind kind) const { return answers_.dropped(kind); }
     std::vector<ClientInfo> clients() const;
     void set_welcome_message(std::string message) {
         settings_.welcome_message = std::move(message);
@@ -142,7 +154,17 @@ private:
     void on_clm(io::SocketAddress from, const proto::FrameView& frame, base::TimePoint now);
     void on_connection_message(int id, std::uint16_t msg_id, std::span<const std::uint8_t> payload,
                                base::TimePoint now);
-    void open_channel(int id, io::SocketAddress from, base::TimePoint now);
+    // Unknown and pending addresses (session_admission.cpp).
+    void on_unknown_audio(io::SocketAddress from, std::size_t bytes, base::TimePoint now);
+    void on_pending_frame(io::SocketAddress from, const proto::FrameView& frame, std::size_t bytes,
+                          base::TimePoint now);
+    void promote(Promotion promotion, base::TimePoint now);
+    void answer_server_full(io::SocketAddress to, base::TimePoint now);
+    // Connection-less answers to a source without a channel go through the limiter.
+    bool may_answer(AnswerKind kind, io::SocketAddress to, base::TimePoint now);
+    int seats_of_ip(std::uint32_t ip) const;
+    void open_channel(int id, io::SocketAddress from, proto::ReliableLink link, int announced_id,
+                      base::TimePoint now);
     void free_channel(int id, base::TimePoint now);
     void send(int id, proto::MessageId msg, const std::vector<std::uint8_t>& payload,
               base::TimePoint now);
@@ -154,7 +176,8 @@ private:
     void broadcast_chat(int from_id, const std::string& text, base::TimePoint now);
     void send_level_list();
     // CLM_REQ_SERVER_FEATURES / CLM_REQ_WELCOME_MESSAGE (Jamulus 4.0); session_features.cpp.
-    void answer_features_request(io::SocketAddress from, proto::MessageId request);
+    void answer_features_request(io::SocketAddress from, proto::MessageId request,
+                                 base::TimePoint now);
     proto::ServerFeatures server_features() const;
 
     SessionSettings settings_;
@@ -167,6 +190,8 @@ private:
     std::uint64_t level_interval_ticks_ = 101;
     std::uint64_t ticks_until_levels_ = 101;
     std::uint8_t recorder_state_ = 1; // not initialised
+    Admission admission_;
+    AnswerLimiter answers_;
 };
 
 } // namespace jamfleet::mixer

@@ -26,6 +26,12 @@ std::string_view to_string(DropReason reason) {
         return "unknown_clm";
     case DropReason::Truncated:
         return "truncated";
+    case DropReason::PendingAudio:
+        return "pending_audio";
+    case DropReason::SeatLimitIp:
+        return "seat_limit_ip";
+    case DropReason::NotAdmitted:
+        return "not_admitted";
     case DropReason::kCount:
         break;
     }
@@ -35,14 +41,15 @@ std::string_view to_string(DropReason reason) {
 void Session::on_clm(io::SocketAddress from, const proto::FrameView& frame, base::TimePoint now) {
     switch (static_cast<MessageId>(frame.id)) {
     case MessageId::ClmPingMs:
-        if (proto::decode_clm_ping_ms(frame.payload).ok()) {
+        if (proto::decode_clm_ping_ms(frame.payload).ok() &&
+            may_answer(AnswerKind::Small, from, now)) {
             send_clm(from, MessageId::ClmPingMs,
                      std::vector<std::uint8_t>(frame.payload.begin(), frame.payload.end()));
         }
         return;
     case MessageId::ClmPingMsWithNumClients: {
         auto m = proto::decode_clm_ping_ms_with_num_clients(frame.payload);
-        if (m.ok()) {
+        if (m.ok() && may_answer(AnswerKind::Small, from, now)) {
             send_clm(from, MessageId::ClmPingMsWithNumClients,
                      proto::encode_payload(proto::ClmPingMsWithNumClients{
                          m->time_ms, static_cast<std::uint8_t>(connected_count())}));
@@ -50,15 +57,33 @@ void Session::on_clm(io::SocketAddress from, const proto::FrameView& frame, base
         return;
     }
     case MessageId::ClmReqVersionAndOs:
+        if (!may_answer(AnswerKind::Small, from, now)) {
+            return;
+        }
         send_clm(from, MessageId::ClmVersionAndOs,
                  proto::encode_payload(proto::VersionAndOs{kServerOs, settings_.version}));
         return;
-    case MessageId::ClmReqConnClientsList:
-        send_clm(from, MessageId::ClmConnClientsList, proto::encode_payload(client_list()));
+    case MessageId::ClmReqConnClientsList: {
+        if (!may_answer(AnswerKind::ClientList, from, now)) {
+            return;
+        }
+        auto list = client_list();
+        auto payload = proto::encode_payload(list);
+        if (find_channel(from) < 0) {
+            // Bounded for unknown sources: entries past one unfragmented datagram are left out.
+            while (!list.entries.empty() &&
+                   payload.size() + proto::kFrameOverheadBytes > kMaxAnswerListBytes) {
+                list.entries.pop_back();
+                payload = proto::encode_payload(list);
+            }
+        }
+        send_clm(from, MessageId::ClmConnClientsList, payload);
         return;
+    }
     case MessageId::ClmSendEmptyMessage: {
         auto m = proto::decode_clm_send_empty_message(frame.payload);
-        if (m.ok()) {
+        // Sent to a third party: limited by the requester's budget.
+        if (m.ok() && may_answer(AnswerKind::Small, from, now)) {
             send_clm(io::SocketAddress{m->ip, m->port}, MessageId::ClmEmptyMessage, {});
         }
         return;
@@ -68,12 +93,14 @@ void Session::on_clm(io::SocketAddress from, const proto::FrameView& frame, base
         if (id >= 0) {
             // Freed at the next tick unless audio arrives first (as Jamulus).
             channels_[static_cast<std::size_t>(id)].disconnect_pending = true;
+        } else {
+            admission_.forget(from); // a client that gives up while still pending
         }
         return;
     }
     case MessageId::ClmReqServerFeatures:
     case MessageId::ClmReqWelcomeMessage:
-        answer_features_request(from, static_cast<MessageId>(frame.id));
+        answer_features_request(from, static_cast<MessageId>(frame.id), now);
         return;
     case MessageId::ClmRegisterServerResp:
         if (on_other_clm) {

@@ -6,22 +6,6 @@
 
 namespace jamfleet::orchestrator {
 
-const char* to_string(ChildState state) {
-    switch (state) {
-    case ChildState::Running:
-        return "running";
-    case ChildState::Backoff:
-        return "backoff";
-    case ChildState::Failed:
-        return "failed";
-    case ChildState::Stopping:
-        return "stopping";
-    case ChildState::Stopped:
-        return "stopped";
-    }
-    return "unknown";
-}
-
 std::string label_child_line(std::string_view child_name, std::string_view line) {
     static constexpr std::string_view kLevels[] = {"debug ", "info ", "warn ", "error "};
     bool log_line = false;
@@ -50,7 +34,20 @@ std::string label_child_line(std::string_view child_name, std::string_view line)
     return std::string(line) + " child=" + value;
 }
 
+void Child::remember_line(std::string_view line) {
+    if (first_line.empty() && !line.empty()) {
+        first_line = std::string(line.substr(0, 500));
+    }
+    last_lines.emplace_back(line.substr(0, 500));
+    while (last_lines.size() > kLastLines) {
+        last_lines.pop_front();
+    }
+}
+
 std::string describe_exit(std::int64_t exit_status, int term_signal) {
+    if (exit_status == io::ChildProcess::kExitUnknown && term_signal == 0) {
+        return "exited (status unknown: adopted, not our child)";
+    }
     if (term_signal != 0) {
         const char* name = sigabbrev_np(term_signal);
         return "killed by signal " + std::to_string(term_signal) +

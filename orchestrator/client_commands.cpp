@@ -1,7 +1,10 @@
 // Control-socket client commands (see client_commands.h and control_socket.h).
 #include "orchestrator/client_commands.h"
 
+#include <cstdint>
+#include <filesystem>
 #include <optional>
+#include <thread>
 
 #include "config/fleet_config.h"
 #include "config/fleet_loader.h"
@@ -67,6 +70,11 @@ std::string join(const nlohmann::json& list) {
     return text.empty() ? "-" : text;
 }
 
+// "; live A, B", or "" for an empty list.
+std::string optional_list(const char* label, const nlohmann::json& list) {
+    return list.empty() ? std::string() : label + join(list);
+}
+
 std::string text_of(const nlohmann::json& value) {
     if (value.is_null()) {
         return "-";
@@ -82,6 +90,11 @@ std::string resolve_run_dir(const std::string& run_dir_flag, const std::string& 
         return run_dir_flag;
     }
     if (fleet_file.empty()) {
+        // The packaged service's run directory, when a supervisor listens there.
+        std::error_code ec;
+        if (std::filesystem::exists(supervisor_socket_path(kServiceRunDir), ec)) {
+            return kServiceRunDir;
+        }
         return config::FleetSettings{}.run_dir;
     }
     auto fleet = config::load_fleet_file(fleet_file);
@@ -97,6 +110,7 @@ std::string resolve_run_dir(const std::string& run_dir_flag, const std::string& 
 std::string format_status(const nlohmann::json& status) {
     std::string out = "fleet \"" + status.value("fleet", "") + "\" (" + status.value("file", "") +
                       "), supervisor pid " + text_of(status.value("pid", nlohmann::json())) +
+                      (status.contains("version") ? " version " + text_of(status["version"]) : "") +
                       (status.value("stopping", false) ? ", stopping" : "") + "\n";
     for (const auto& child : status.value("children", nlohmann::json::array())) {
         out += "  " + child.value("name", "?") + "  " + child.value("kind", "?") + "  port " +
@@ -113,6 +127,15 @@ std::string format_status(const nlohmann::json& status) {
             if (details.contains("registration")) {
                 out += "  registration " + text_of(details["registration"]);
             }
+            // A mixer's dropped datagrams and limited answers, summed (docs/admission.md).
+            if (const auto drops = details.find("drops");
+                drops != details.end() && drops->is_object()) {
+                std::uint64_t total = 0;
+                for (const auto& [reason, count] : drops->items()) {
+                    total += count.is_number_unsigned() ? count.get<std::uint64_t>() : 0;
+                }
+                out += "  dropped " + std::to_string(total);
+            }
             if (details.contains("entries")) {
                 out += "  entries " + text_of(details["entries"]);
             }
@@ -120,10 +143,21 @@ std::string format_status(const nlohmann::json& status) {
         if (!child.value("last_exit", "").empty()) {
             out += "  last exit: " + child.value("last_exit", "");
         }
+        if (child.value("adopted", false)) {
+            out += "  adopted";
+        }
         if (child.contains("failure_reason")) {
             out += "  failed: " + text_of(child["failure_reason"]);
         }
+        if (child.contains("next_try")) {
+            out += "  next try " + text_of(child["next_try"]) + " (in " +
+                   text_of(child.value("next_try_in_s", nlohmann::json())) + " s)";
+        }
         out += "\n";
+        // What a failed or backing-off child said last is usually why.
+        for (const auto& line : child.value("last_lines", nlohmann::json::array())) {
+            out += "    | " + text_of(line) + "\n";
+        }
     }
     for (const auto& record : status.value("srv", nlohmann::json::array())) {
         out += "  srv " + text_of(record) + "\n";
@@ -143,6 +177,9 @@ std::string format_reload(const nlohmann::json& reply) {
                       "; removed " + join(reply.value("removed", nlohmann::json::array())) +
                       "; changed " + join(reply.value("changed", nlohmann::json::array())) +
                       "; unchanged " + join(reply.value("unchanged", nlohmann::json::array())) +
+                      optional_list("; live ", reply.value("live", nlohmann::json::array())) +
+                      optional_list("; waiting to restart when empty ",
+                                    reply.value("waiting", nlohmann::json::array())) +
                       (reply.value("directory_restarted", false) ? "; directory restarted" : "") +
                       "\n";
     for (const auto& note : reply.value("notes", nlohmann::json::array())) {
@@ -188,6 +225,35 @@ int command_restart(const std::string& run_dir, const std::string& name, std::os
     }
     out << "restarting " << name << "\n";
     return kExitOk;
+}
+
+int command_upgrade(const std::string& run_dir, bool now, std::ostream& out, std::ostream& err) {
+    std::string error;
+    const auto reply = ask(run_dir, {{"command", "upgrade"}, {"now", now}}, false, 10s, error);
+    if (!reply) {
+        err << "jamfleet upgrade: " << error << "\n";
+        return kExitFailure;
+    }
+    if (!reply->value("ok", false)) {
+        err << "jamfleet upgrade: " << reply->value("error", "failed") << "\n";
+        return kExitFailure;
+    }
+    const std::string old_pid_version = reply->value("version", "");
+    // The old image answers until it re-executes; wait for the new one's status.
+    std::this_thread::sleep_for(400ms);
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (std::chrono::steady_clock::now() < deadline) {
+        std::string ignored;
+        if (const auto status = ask(run_dir, {{"command", "status"}}, false, 2s, ignored)) {
+            out << "upgraded: supervisor pid " << text_of(status->value("pid", nlohmann::json()))
+                << " version " << status->value("version", "?") << " (was " << old_pid_version
+                << ")\n";
+            return kExitOk;
+        }
+        std::this_thread::sleep_for(100ms);
+    }
+    err << "jamfleet upgrade: the supervisor did not answer after re-executing\n";
+    return kExitFailure;
 }
 
 int command_stop(const std::string& run_dir, std::ostream& out, std::ostream& err) {

@@ -9,8 +9,12 @@
 
 namespace jamfleet::orchestrator {
 
+// The packaged unit's RuntimeDirectory (dist/jamfleet.service).
+inline constexpr const char* kServiceRunDir = "/run/jamfleet";
+
 // The run directory of the supervisor to talk to: `--run-dir DIR`, else the
-// run_dir of a fleet FILE, else the default ./var/run.
+// run_dir of a fleet FILE, else /run/jamfleet when a supervisor listens there
+// (the service), else the default ./var/run.
 std::string resolve_run_dir(const std::string& run_dir_flag, const std::string& fleet_file,
                             std::string& error);
 
@@ -23,6 +27,10 @@ int command_status(const std::string& run_dir, bool json, std::ostream& out, std
 int command_reload(const std::string& run_dir, std::ostream& out, std::ostream& err);
 int command_restart(const std::string& run_dir, const std::string& name, std::ostream& out,
                     std::ostream& err);
+// Asks the supervisor to re-execute its binary in place, then waits (bounded)
+// until the new one answers status, and prints its version.
+// With `now`, rooms whose binary was replaced restart at once instead of when empty.
+int command_upgrade(const std::string& run_dir, bool now, std::ostream& out, std::ostream& err);
 int command_stop(const std::string& run_dir, std::ostream& out, std::ostream& err);
 
 } // namespace jamfleet::orchestrator

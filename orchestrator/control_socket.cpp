@@ -10,15 +10,18 @@ nlohmann::json reload_report_json(const ReloadReport& report) {
                           {"removed", report.removed},
                           {"changed", report.changed},
                           {"unchanged", report.unchanged},
+                          {"live", report.live},
+                          {"waiting", report.waiting},
                           {"directory_restarted", report.directory_restarted},
                           {"notes", report.notes}};
 }
 
 base::Result<std::unique_ptr<ControlSocket>, std::string>
 ControlSocket::listen(io::Loop& loop, const std::string& path, Supervisor& supervisor,
-                      std::function<void()> on_stop_requested) {
-    std::unique_ptr<ControlSocket> socket(
-        new ControlSocket(supervisor, std::move(on_stop_requested)));
+                      std::function<void()> on_stop_requested,
+                      std::function<void(bool now)> on_upgrade_requested) {
+    std::unique_ptr<ControlSocket> socket(new ControlSocket(
+        supervisor, std::move(on_stop_requested), std::move(on_upgrade_requested)));
     auto server = io::LineServer::listen_unix(loop, path);
     if (!server.ok()) {
         return base::Err{"control socket: " + server.error()};
@@ -56,6 +59,17 @@ void ControlSocket::on_line(io::ConnectionId id, std::string_view line) {
         if (on_stop_requested_) {
             on_stop_requested_();
         }
+    } else if (command == "upgrade" && on_upgrade_requested_) {
+        if (supervisor_.stopping()) {
+            server_->send(id,
+                          nlohmann::json{{"ok", false}, {"error", "the fleet is stopping"}}.dump());
+            return;
+        }
+        server_->send(
+            id, nlohmann::json{{"ok", true}, {"version", supervisor_.status().value("version", "")}}
+                    .dump());
+        const auto now = request.find("now");
+        on_upgrade_requested_(now != request.end() && now->is_boolean() && now->get<bool>());
     } else {
         server_->send(
             id, nlohmann::json{{"ok", false}, {"error", "unknown command " + command}}.dump());

@@ -4,6 +4,9 @@
 //   {"command":"reload"}            → {"ok":bool,"errors":[...],"added":[...],...}
 //   {"command":"restart","name":N}  → {"ok":bool,"error":"..."}
 //   {"command":"stop"}              → {"ok":true}; the connection closes when the fleet is down
+//   {"command":"upgrade","now":B}   → {"ok":true,"version":V}; then the supervisor re-executes
+//                                     its binary in place and adopts its children (with
+//                                     "now", rooms on a replaced binary restart at once)
 #pragma once
 
 #include <functional>
@@ -24,17 +27,22 @@ nlohmann::json reload_report_json(const ReloadReport& report);
 class ControlSocket {
 public:
     // `on_stop_requested` runs after the stop reply was queued.
+    // `on_upgrade_requested` likewise, for "upgrade".
     static base::Result<std::unique_ptr<ControlSocket>, std::string>
     listen(io::Loop& loop, const std::string& path, Supervisor& supervisor,
-           std::function<void()> on_stop_requested);
+           std::function<void()> on_stop_requested,
+           std::function<void(bool now)> on_upgrade_requested = {});
 
 private:
-    ControlSocket(Supervisor& supervisor, std::function<void()> on_stop_requested)
-        : supervisor_(supervisor), on_stop_requested_(std::move(on_stop_requested)) {}
+    ControlSocket(Supervisor& supervisor, std::function<void()> on_stop_requested,
+                  std::function<void(bool now)> on_upgrade_requested)
+        : supervisor_(supervisor), on_stop_requested_(std::move(on_stop_requested)),
+          on_upgrade_requested_(std::move(on_upgrade_requested)) {}
     void on_line(io::ConnectionId id, std::string_view line);
 
     Supervisor& supervisor_;
     std::function<void()> on_stop_requested_;
+    std::function<void(bool now)> on_upgrade_requested_;
     std::unique_ptr<io::LineServer> server_;
 };
 

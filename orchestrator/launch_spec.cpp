@@ -1,6 +1,8 @@
 // Command lines of fleet children (see docs/config.md, "What each child is started with").
 #include "orchestrator/launch_spec.h"
 
+#include "orchestrator/network_report.h"
+
 namespace jamfleet::orchestrator {
 namespace {
 
@@ -8,6 +10,18 @@ namespace {
 // bind address (loopback when binding everything), so that is what it sees.
 std::string member_source_ip(const config::FleetConfig& fleet) {
     return fleet.fleet.bind == "0.0.0.0" ? "127.0.0.1" : fleet.fleet.bind;
+}
+
+// The unix datagram socket on which the room at 22124 hands list requests and
+// registrations to the integrated directory (docs/deploy.md, "The bare host name").
+std::string directory_relay_path(const config::FleetConfig& fleet) {
+    return fleet.fleet.run_dir + "/directory-relay.sock";
+}
+
+// Both ends must be our programs (they accept --control-socket, as the relay options).
+bool relays_to_directory(const config::FleetConfig& fleet, const BinPaths& bins) {
+    return fleet.directory.enabled && bins.directory_control && bins.mixer_control &&
+           fleet.directory.port != kJamulusDefaultPort;
 }
 
 std::string lower(std::string text) {
@@ -112,6 +126,9 @@ std::optional<LaunchSpec> directory_launch(const config::FleetConfig& fleet, con
     } else {
         spec.control_socket.clear();
     }
+    if (relays_to_directory(fleet, bins)) {
+        args.insert(args.end(), {"--relay-socket", directory_relay_path(fleet)});
+    }
     return spec;
 }
 
@@ -140,6 +157,9 @@ LaunchSpec server_launch(const config::FleetConfig& fleet, const config::ServerC
             args.insert(args.end(), {"--serverpublicip", fleet.fleet.public_ip});
         }
     }
+    if (!fleet.fleet.bind6.empty() && bins.mixer_control) {
+        args.insert(args.end(), {"--serverbindip6", fleet.fleet.bind6});
+    }
     if (!o.welcome.empty()) {
         args.insert(args.end(), {"-w", o.welcome});
     }
@@ -156,6 +176,9 @@ LaunchSpec server_launch(const config::FleetConfig& fleet, const config::ServerC
         args.emplace_back("--noraw");
     }
     args.insert(args.end(), {"-Q", std::to_string(o.qos)});
+    if (o.max_seats_per_ip) {
+        args.insert(args.end(), {"--max-seats-per-ip", std::to_string(*o.max_seats_per_ip)});
+    }
     if (!o.recording_dir.empty() && bins.mixer_recording) {
         args.insert(args.end(), {"-R", o.recording_dir});
         if (o.norecord) {
@@ -170,6 +193,9 @@ LaunchSpec server_launch(const config::FleetConfig& fleet, const config::ServerC
         args.insert(args.end(), {"--control-socket", spec.control_socket});
     } else {
         spec.control_socket.clear();
+    }
+    if (server.port == kJamulusDefaultPort && relays_to_directory(fleet, bins)) {
+        args.insert(args.end(), {"--directory-relay", directory_relay_path(fleet)});
     }
     return spec;
 }

@@ -1,17 +1,24 @@
 // `jamfleet`: runs and controls a fleet of jamfleet-mixer servers and a directory
 // described by one YAML file. This file only dispatches the sub-commands.
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "base/log_style.h"
+#include "base/version.h"
+#include "io/process_signals.h"
 #include "orchestrator/client_commands.h"
+#include "orchestrator/command_help.h"
 #include "orchestrator/offline_commands.h"
 #include "orchestrator/run_command.h"
 
 namespace {
 
-constexpr const char* kUsage = R"(usage: jamfleet COMMAND [ARGS]
+constexpr const char* kUsage =
+    R"(usage: jamfleet [--log-level LEVEL] COMMAND [ARGS]   (jamfleet COMMAND --help)
   check FILE             validate FILE and print the normalized fleet (exit 0, or 2 on errors)
   srv FILE               print DNS SRV records, one per dns_name
   run FILE [--bin-dir DIR]
@@ -24,6 +31,12 @@ constexpr const char* kUsage = R"(usage: jamfleet COMMAND [ARGS]
                          restart one server (or "directory"), also one marked failed
   stop [--run-dir DIR | FILE]
                          stop the running supervisor and all its children
+  upgrade [--now] [--run-dir DIR | FILE]
+                         re-execute the supervisor's (possibly replaced) binary in place;
+                         the children keep running and are adopted; rooms whose binary was
+                         replaced restart when empty (--now: at once)
+  --version              print the version
+  --log-level LEVEL      debug, info, warn or error (default info; children inherit it)
 )";
 
 struct Arguments {
@@ -31,6 +44,8 @@ struct Arguments {
     std::string run_dir;
     std::string bin_dir;
     bool json = false;
+    bool now = false;
+    bool help = false;
     std::string error;
 };
 
@@ -40,6 +55,10 @@ Arguments parse(const std::vector<std::string>& args) {
         const std::string& arg = args[i];
         if (arg == "--json") {
             parsed.json = true;
+        } else if (arg == "--now") {
+            parsed.now = true;
+        } else if (arg == "-h" || arg == "--help") {
+            parsed.help = true;
         } else if (arg == "--run-dir" || arg == "--bin-dir") {
             if (i + 1 >= args.size()) {
                 parsed.error = arg + " needs a value";
@@ -56,11 +75,43 @@ Arguments parse(const std::vector<std::string>& args) {
     return parsed;
 }
 
+// Removes `--log-level LEVEL` (or --log-level=LEVEL) wherever it is; returns LEVEL
+// ("?" when the value is missing).
+std::string take_log_level(std::vector<std::string>& args) {
+    std::string level;
+    for (std::size_t i = 0; i < args.size();) {
+        if (args[i] == "--log-level") {
+            level = i + 1 < args.size() ? args[i + 1] : "?";
+            args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
+                       args.begin() + static_cast<std::ptrdiff_t>(std::min(i + 2, args.size())));
+        } else if (args[i].starts_with("--log-level=")) {
+            level = args[i].substr(12);
+            args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
+        } else {
+            ++i;
+        }
+    }
+    return level;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     using namespace jamfleet::orchestrator;
-    const std::vector<std::string> args(argv + 1, argv + argc);
+    jamfleet::io::ignore_sigpipe(); // a control client that hangs up must not stop the fleet
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (auto level = take_log_level(args); !level.empty()) {
+        if (!jamfleet::base::parse_log_level(level)) {
+            std::cerr << "jamfleet: --log-level expects debug, info, warn or error\n";
+            return kExitUsage;
+        }
+        // Read by every logger of this process and of the children it starts.
+        ::setenv(jamfleet::base::kLogLevelVariable, level.c_str(), 1);
+    }
+    if (!args.empty() && (args[0] == "--version" || args[0] == "-v")) {
+        std::cout << "jamfleet " << jamfleet::base::kJamfleetVersion << "\n";
+        return kExitOk;
+    }
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         (args.empty() ? std::cerr : std::cout) << kUsage;
         return args.empty() ? kExitUsage : kExitOk;
@@ -71,6 +122,13 @@ int main(int argc, char** argv) {
         std::cerr << "jamfleet " << command << ": " << why << "\n" << kUsage;
         return kExitUsage;
     };
+    if (a.help) {
+        if (auto help = command_help(command)) {
+            std::cout << *help;
+            return kExitOk;
+        }
+        return usage_error("unknown command");
+    }
     if (!a.error.empty()) {
         return usage_error(a.error);
     }
@@ -89,7 +147,8 @@ int main(int argc, char** argv) {
         return command_run(a.positional[0], a.bin_dir);
     }
     const std::size_t names = command == "restart" ? 1 : 0;
-    if (command != "status" && command != "reload" && command != "restart" && command != "stop") {
+    if (command != "status" && command != "reload" && command != "restart" && command != "stop" &&
+        command != "upgrade") {
         return usage_error("unknown command");
     }
     if (n < names || n > names + 1) {
@@ -110,6 +169,9 @@ int main(int argc, char** argv) {
     }
     if (command == "restart") {
         return command_restart(run_dir, a.positional[0], std::cout, std::cerr);
+    }
+    if (command == "upgrade") {
+        return command_upgrade(run_dir, a.now, std::cout, std::cerr);
     }
     return command_stop(run_dir, std::cout, std::cerr);
 }

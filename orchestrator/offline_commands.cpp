@@ -1,9 +1,15 @@
 // `jamfleet check` and `jamfleet srv`: load the fleet file, print, exit 0 or 2.
 #include "orchestrator/offline_commands.h"
 
+#include <filesystem>
+
 #include "config/fleet_loader.h"
 #include "config/fleet_printer.h"
 #include "config/srv_records.h"
+#include "io/host_address.h"
+#include "orchestrator/bandwidth_plan.h"
+#include "orchestrator/launch_spec.h"
+#include "orchestrator/start_checks.h"
 
 namespace jamfleet::orchestrator {
 namespace {
@@ -18,12 +24,33 @@ void print_errors(const std::vector<config::ConfigError>& errors, std::ostream& 
 } // namespace
 
 int command_check(const std::string& file, std::ostream& out, std::ostream& err) {
+    return command_check(file, out, err, HostNetwork{io::routed_ipv4_address()});
+}
+
+int command_check(const std::string& file, std::ostream& out, std::ostream& err, HostNetwork host) {
     const auto fleet = config::load_fleet_file(file);
     if (!fleet) {
         print_errors(fleet.error(), err);
         return kExitUsage;
     }
+    StartCheckOptions options;
+    std::error_code ec;
+    options.ports_in_use_by_fleet =
+        std::filesystem::exists(supervisor_socket_path(fleet->fleet.run_dir), ec);
+    options.host_addresses = host_ipv4_addresses();
+    std::size_t errors = 0;
+    for (const auto& finding : start_checks(*fleet, options)) {
+        err << file << ": " << (finding.error ? "" : "warning: ") << finding.where << ": "
+            << finding.message << "\n";
+        errors += finding.error ? 1 : 0;
+    }
+    if (errors > 0) {
+        err << errors << (errors == 1 ? " error" : " errors") << "; nothing started\n";
+        return kExitUsage;
+    }
     out << config::describe_fleet(*fleet);
+    out << network_report(*fleet, host);
+    out << describe_bandwidth(plan_bandwidth(*fleet));
     out << file << ": ok\n";
     return kExitOk;
 }

@@ -11,13 +11,28 @@ RestartPolicy::RestartPolicy(RestartPolicyOptions options, std::uint32_t seed)
 }
 
 void RestartPolicy::reset() {
+    reset_window();
+    failed_retries_ = 0;
+}
+
+void RestartPolicy::reset_window() {
     crash_count_ = 0;
     consecutive_ = 0;
+}
+
+TimePoint RestartPolicy::next_failed_retry(TimePoint now) {
+    Duration delay = options_.failed_retry_first;
+    for (int i = 0; i < failed_retries_ && delay < options_.failed_retry_max; ++i) {
+        delay *= 2;
+    }
+    ++failed_retries_;
+    return now + std::min(delay, options_.failed_retry_max);
 }
 
 RestartDecision RestartPolicy::on_exit(TimePoint started_at, TimePoint now) {
     if (now - started_at >= options_.stable_after) {
         consecutive_ = 0;
+        failed_retries_ = 0;
     }
     // Drop crashes that fell out of the window, then record this one.
     std::size_t kept = 0;

@@ -1,5 +1,7 @@
-// When to restart a crashed child: exponential backoff with jitter, and "failed"
-// after too many crashes within a window. Sans-I/O: time comes in as arguments.
+// When to restart a crashed child: exponential backoff with jitter, "failed"
+// after too many crashes within a window, and a long growing retry of a failed
+// child (minutes) so an unattended fleet heals once the cause is gone.
+// Sans-I/O: time comes in as arguments.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +25,9 @@ struct RestartPolicyOptions {
     Duration window = std::chrono::seconds(60);
     // A child that ran this long before exiting starts over at initial_backoff.
     Duration stable_after = std::chrono::seconds(30);
+    // A failed child is tried again after this, doubling up to failed_retry_max.
+    Duration failed_retry_first = std::chrono::minutes(1);
+    Duration failed_retry_max = std::chrono::minutes(30);
 };
 
 struct RestartDecision {
@@ -37,8 +42,14 @@ public:
 
     // The child started (or was restarted) at `started_at` and exited at `now`.
     RestartDecision on_exit(TimePoint started_at, TimePoint now);
-    // Forget the crash history (manual restart, reload).
+    // The child was marked failed at `now`: when to try it again (1, 2, 4 …
+    // minutes by default, capped). Each call grows the next delay.
+    TimePoint next_failed_retry(TimePoint now);
+    // Forget the crash history and the failed-retry growth (manual restart, reload).
     void reset();
+    // Forget only the crash window, before a scheduled retry of a failed child
+    // (the failed-retry growth goes on until the child runs stably).
+    void reset_window();
 
     int crashes_in_window() const { return static_cast<int>(crash_count_); }
 
@@ -49,6 +60,7 @@ private:
     TimePoint crashes_[16]{};
     std::size_t crash_count_ = 0;
     int consecutive_ = 0;
+    int failed_retries_ = 0;
 };
 
 } // namespace jamfleet::orchestrator

@@ -5,18 +5,25 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 
 #include "base/log.h"
 #include "config/fleet_loader.h"
+#include "io/host_address.h"
 #include "io/loop.h"
 #include "io/signal_watcher.h"
+#include "io/timer.h"
+#include "orchestrator/bandwidth_plan.h"
 #include "orchestrator/control_socket.h"
+#include "orchestrator/network_report.h"
 #include "orchestrator/offline_commands.h"
+#include "orchestrator/service_notifier.h"
 #include "orchestrator/supervisor.h"
 
 namespace jamfleet::orchestrator {
@@ -57,7 +64,35 @@ std::string help_text(const std::string& program) {
     return output;
 }
 
+// JAMFLEET_FAILED_RETRY_MS=FIRST[,MAX]: a hidden knob so tests need not wait
+// minutes for a failed child's retry.
+void apply_retry_override(RestartPolicyOptions& restart) {
+    const char* env = std::getenv("JAMFLEET_FAILED_RETRY_MS");
+    if (env == nullptr || *env == '\0') {
+        return;
+    }
+    char* end = nullptr;
+    const long first = std::strtol(env, &end, 10);
+    if (first > 0) {
+        restart.failed_retry_first = std::chrono::milliseconds(first);
+        restart.failed_retry_max = std::max(restart.failed_retry_max, restart.failed_retry_first);
+    }
+    if (end != nullptr && *end == ',') {
+        const long max = std::strtol(end + 1, nullptr, 10);
+        if (max >= first && max > 0) {
+            restart.failed_retry_max = std::chrono::milliseconds(max);
+        }
+    }
+}
+
 } // namespace
+
+std::string supervisor_version() {
+    if (const char* env = std::getenv("JAMFLEET_VERSION_OVERRIDE"); env != nullptr && *env) {
+        return env;
+    }
+    return JAMFLEET_VERSION;
+}
 
 std::optional<BinPaths> find_binaries(const std::string& bin_dir, std::string& error) {
     std::vector<fs::path> dirs;
@@ -122,21 +157,68 @@ int command_run(const std::string& file, const std::string& bin_dir) {
     SupervisorOptions options;
     options.fleet_file = file;
     options.bins = *bins;
+    options.version = supervisor_version();
+    // Set by the supervisor this one replaced (`jamfleet upgrade --now`).
+    if (const char* now = std::getenv("JAMFLEET_UPGRADE_NOW"); now != nullptr) {
+        options.restart_outdated_now = std::string(now) == "1";
+        ::unsetenv("JAMFLEET_UPGRADE_NOW");
+    }
+    apply_retry_override(options.restart);
     Supervisor supervisor(loop, options, std::move(loaded).value(), clock, log);
-    auto shutdown = [&] { supervisor.stop([&loop] { loop.stop(); }); };
+    ServiceNotifier notifier(loop, supervisor,
+                             {!registration_target(supervisor.fleet()).empty(),
+                              bins->mixer_control && bins->directory_control},
+                             SystemdNotify::from_environment(), log);
+    auto shutdown = [&] {
+        notifier.stopping();
+        supervisor.stop([&loop] { loop.stop(); });
+    };
+    // Upgrade: re-execute this program's path (which may hold a new binary by
+    // now) in place, so the pid stays (systemd is content) and the children stay
+    // ours; the new image adopts them. The short delay lets the reply go out.
+    std::error_code exe_error;
+    const std::string self = fs::read_symlink("/proc/self/exe", exe_error).string();
+    io::Timer upgrade_timer(loop);
+    auto upgrade = [&](bool now) {
+        upgrade_timer.start(std::chrono::milliseconds(200), base::Duration::zero(), [&, now] {
+            std::vector<std::string> argv_strings{self, "run", file};
+            if (!bin_dir.empty()) {
+                argv_strings.insert(argv_strings.end(), {"--bin-dir", bin_dir});
+            }
+            std::vector<char*> argv;
+            for (auto& arg : argv_strings) {
+                argv.push_back(arg.data());
+            }
+            argv.push_back(nullptr);
+            log.info("upgrade: re-executing", {{"program", self}, {"version", options.version}});
+            std::fflush(stderr);
+            ::setenv("JAMFLEET_UPGRADE_NOW", now ? "1" : "0", 1);
+            ::execv(self.c_str(), argv.data());
+            ::unsetenv("JAMFLEET_UPGRADE_NOW");
+            log.error("upgrade failed; this supervisor keeps running",
+                      {{"program", self}, {"error", std::strerror(errno)}});
+        });
+    };
     auto control =
-        ControlSocket::listen(loop, supervisor_socket_path(run_dir), supervisor, shutdown);
+        ControlSocket::listen(loop, supervisor_socket_path(run_dir), supervisor, shutdown, upgrade);
     if (!control.ok()) {
         std::cerr << "jamfleet: " << control.error() << " (is another jamfleet running?)\n";
         return kExitFailure;
     }
     io::SignalWatcher on_term(loop, SIGTERM, shutdown);
     io::SignalWatcher on_int(loop, SIGINT, shutdown);
-    io::SignalWatcher on_hup(loop, SIGHUP, [&] { supervisor.reload(); });
+    io::SignalWatcher on_hup(loop, SIGHUP, [&] {
+        notifier.reloading();
+        (void)supervisor.reload();
+    });
     log.info("fleet starting", {{"file", file},
+                                {"version", options.version},
                                 {"servers", supervisor.fleet().servers.size()},
                                 {"mixer", bins->mixer},
                                 {"directory", bins->directory}});
+    // Once, on stdout (logs go to stderr): what the network must provide.
+    std::cout << network_report(supervisor.fleet(), HostNetwork{io::routed_ipv4_address()})
+              << describe_bandwidth(plan_bandwidth(supervisor.fleet())) << std::flush;
     if (!bins->mixer_control || !bins->directory_control) {
         log.warn("a child program has no --control-socket; its status details are unavailable");
     }
@@ -148,6 +230,7 @@ int command_run(const std::string& file, const std::string& bin_dir) {
         log.warn("jamfleet-mixer has no jam recorder (-R); recording_dir and norecord are ignored");
     }
     supervisor.start();
+    notifier.started();
     loop.run();
     log.info("exiting");
     return kExitOk;

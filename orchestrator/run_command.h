@@ -14,6 +14,10 @@ namespace jamfleet::orchestrator {
 // sibling build folders mixer-worker/ and directory/ (build-tree layout).
 std::optional<BinPaths> find_binaries(const std::string& bin_dir, std::string& error);
 
+// The version `jamfleet status` shows: the build's, or $JAMFLEET_VERSION_OVERRIDE
+// (lets a test tell an upgraded supervisor from the one it replaced).
+std::string supervisor_version();
+
 int command_run(const std::string& file, const std::string& bin_dir);
 
 } // namespace jamfleet::orchestrator

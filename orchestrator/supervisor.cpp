@@ -1,6 +1,7 @@
-// The supervisor's child lifecycle: start with a port pre-check, restart with
-// backoff, reload as stop-then-start of exactly the affected children, and
-// orderly shutdown (rooms first so they unregister, then the directory).
+// The supervisor's child lifecycle: start (or adopt, supervisor_adoption.cpp)
+// with a port pre-check, restart with backoff, retry a failed child later, and
+// orderly shutdown (rooms first so they unregister, then the directory). The
+// decisions come from reconciler.h; reloads are in supervisor_reload.cpp.
 #include "orchestrator/supervisor.h"
 
 #include <unistd.h>
@@ -10,8 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "config/config_diff.h"
-#include "config/fleet_loader.h"
+#include "base/log_style.h"
 #include "config/srv_records.h"
 #include "io/socket_address.h"
 #include "io/udp_socket.h"
@@ -35,31 +35,60 @@ void Supervisor::start() {
     for (const auto& server : fleet_.servers) {
         names.push_back(server.name);
     }
+    std::vector<std::string> wanted_paths;
+    if (directory_launch(fleet_, options_.bins)) {
+        wanted_paths.push_back(
+            record_path(fleet_.fleet.run_dir, *directory_launch(fleet_, options_.bins)));
+    }
+    for (const auto& server : fleet_.servers) {
+        wanted_paths.push_back(
+            record_path(fleet_.fleet.run_dir, server_launch(fleet_, server, options_.bins)));
+    }
+    retire_unknown_records(wanted_paths);
+    adopting_ = true;
     start_new_children(true, names);
+    adopting_ = false;
     // Client counts and registration state come from the children; poll them so
     // `jamfleet status` answers at once.
     status_poll_timer_.start(std::chrono::milliseconds(500), std::chrono::seconds(1),
                              [this] { poll_child_status(); });
 }
 
-void Supervisor::poll_child_status() {
-    auto poll = [](Child& child) {
-        if (!child.control || !child.control->ready()) {
-            return;
-        }
-        Child* target = &child;
-        child.control->request("status", nlohmann::json::object(),
-                               [target](base::Result<nlohmann::json, std::string> result) {
-                                   if (result.ok()) {
-                                       target->child_status = std::move(result).value();
-                                   }
-                               });
+void Supervisor::request_child_status(Child& child) {
+    const auto pending = [this](Child& c, std::optional<std::size_t> clients) {
+        return decide_pending_restart(PendingRestart{c.pending_spec.has_value(), c.state,
+                                                     c.control && c.control->ready(), clients,
+                                                     stopping_});
     };
+    if (!child.control || !child.control->ready()) {
+        if (pending(child, std::nullopt) == PendingAction::RestartNow) {
+            restart_with_pending_spec(child);
+        }
+        return;
+    }
+    Child* target = &child;
+    child.control->request(
+        "status", nlohmann::json::object(),
+        [this, target, pending](base::Result<nlohmann::json, std::string> result) {
+            if (!result.ok()) {
+                return;
+            }
+            target->child_status = std::move(result).value();
+            const auto clients = target->child_status.find("clients");
+            const std::size_t count =
+                clients != target->child_status.end() && clients->is_array() ? clients->size() : 0;
+            if (pending(*target, count) == PendingAction::RestartNow) {
+                restart_with_pending_spec(*target);
+            }
+        });
+}
+
+void Supervisor::poll_child_status() {
     if (directory_) {
-        poll(*directory_);
+        request_child_status(*directory_);
     }
     for (auto& [name, child] : rooms_) {
-        poll(*child);
+        request_child_status(*child);
     }
 }
 
@@ -67,7 +96,7 @@ void Supervisor::start_new_children(bool directory, const std::vector<std::strin
     if (directory) {
         if (auto spec = directory_launch(fleet_, options_.bins)) {
             directory_ = make_child(std::move(*spec));
-            start_child(*directory_);
+            adopting_ ? adopt_or_start(*directory_) : start_child(*directory_);
         } else {
             directory_.reset();
         }
@@ -80,7 +109,7 @@ void Supervisor::start_new_children(bool directory, const std::vector<std::strin
         auto child = make_child(server_launch(fleet_, *server, options_.bins));
         Child& ref = *child;
         rooms_[name] = std::move(child);
-        start_child(ref);
+        adopting_ ? adopt_or_start(ref) : start_child(ref);
     }
 }
 
@@ -106,13 +135,41 @@ Child* Supervisor::find(const std::string& name) {
 }
 
 void Supervisor::mark_failed(Child& child, std::string reason) {
+    apply_failure(child, decide_failure(std::move(reason), child.policy, clock_.now(), stopping_,
+                                        child.retire_when_adopted));
+}
+
+void Supervisor::apply_failure(Child& child, Decision decision) {
     child.state = ChildState::Failed;
-    child.failure_reason = std::move(reason);
-    log_.error("child failed", {{"child", child.spec.name}, {"reason", child.failure_reason}});
+    child.failure_reason = std::move(decision.failure_reason);
+    remove_child_record(child);
+    child.next_try = decision.next_try;
+    if (child.next_try) {
+        Child* target = &child;
+        child.restart_timer.start(
+            *child.next_try - clock_.now(), base::Duration::zero(), [this, target] {
+                if (target->state == ChildState::Failed && !stopping_) {
+                    log_.info("retrying failed child", {{"child", target->spec.name}});
+                    target->policy.reset_window();
+                    ++target->restarts;
+                    start_child(*target);
+                }
+            });
+    }
+    log_.error("child failed",
+               {{"child", child.spec.name},
+                {"reason", child.failure_reason},
+                {"retry_in_s", child.next_try ? std::chrono::duration_cast<std::chrono::seconds>(
+                                                    *child.next_try - clock_.now())
+                                                    .count()
+                                              : -1}});
 }
 
 void Supervisor::start_child(Child& child) {
     child.restart_timer.stop();
+    child.next_try.reset();
+    child.adopted = false;
+    child.first_line.clear();
     // A port held by a foreign process would make the child exit at once and
     // crash-loop; check first so the reason is precise and the others start.
     const auto ip = io::SocketAddress::parse_ip(child.spec.bind);
@@ -127,26 +184,34 @@ void Supervisor::start_child(Child& child) {
     options.path = child.spec.program;
     options.args = child.spec.args;
     options.new_process_group = true;
-    options.death_signal = SIGTERM;
     options.log_name = child.spec.name;
-    options.on_output_line = [name = child.spec.name](std::string_view line) {
-        const std::string labelled = label_child_line(name, line);
-        std::fwrite(labelled.data(), 1, labelled.size(), stderr);
-        std::fputc('\n', stderr);
-    };
-    Child* target = &child;
-    auto process =
-        io::ChildProcess::spawn(loop_, options, [this, target](std::int64_t status, int signal) {
-            on_child_exit(*target, status, signal);
-        });
+    // Children write plain lines; this process labels and styles them (base/log_style.h).
+    options.env[base::kLogStyleVariable] = "plain";
+    options.on_output_line = output_handler(child);
+    // A child with a control socket can be adopted by a later supervisor, so it
+    // outlives this one: no death signal, output through a FIFO that survives us,
+    // SIGPIPE ignored so an unread log never kills it. One without (an old
+    // binary) cannot prove who it is, so it still dies with us.
+    const bool adoptable = !child.spec.control_socket.empty();
+    child.program_id = program_identity(child.spec.program);
+    options.death_signal = adoptable ? 0 : SIGTERM;
+    options.ignore_sigpipe = true;
+    if (adoptable) {
+        std::error_code ec;
+        std::filesystem::create_directories(fleet_.fleet.run_dir + "/children", ec);
+        options.log_fifo = log_fifo_path(fleet_.fleet.run_dir, child.spec);
+        options.env[control::kFleetEnv] = fleet_.fleet.name;
+        options.env[control::kSettingsEnv] = settings_digest(child.spec);
+    }
+    auto process = io::ChildProcess::spawn(loop_, options, exit_handler(child));
     if (!process.ok()) {
         mark_failed(child, process.error());
         return;
     }
     child.process = std::move(process).value();
-    if (!child.spec.control_socket.empty()) {
-        child.control = std::make_unique<control::ControlClient>(loop_, child.spec.control_socket);
-        child.control->start();
+    if (adoptable) {
+        write_child_record(child);
+        connect_control(child, child.spec.control_socket);
     }
     child.state = ChildState::Running;
     child.started_at = clock_.now();
@@ -174,11 +239,17 @@ void Supervisor::schedule_cleanup() {
 
 void Supervisor::on_child_exit(Child& child, std::int64_t exit_status, int term_signal) {
     child.kill_timer.stop();
+    child.adopt_timer.stop();
     bury(std::move(child.process));
     child.control.reset();
     child.child_status = nlohmann::json();
     child.last_exit = describe_exit(exit_status, term_signal);
-    if (child.state == ChildState::Stopping) {
+    remove_child_record(child);
+    const Decision decision =
+        decide_exit(ExitEvent{child.state, child.retire_when_adopted, exit_status, term_signal,
+                              child.started_at, child.first_line, child.last_exit},
+                    child.policy, clock_.now(), stopping_);
+    if (decision.next == ChildState::Stopped) {
         child.state = ChildState::Stopped;
         log_.info("child stopped", {{"child", child.spec.name}, {"exit", child.last_exit}});
         auto callbacks = std::move(child.on_stopped);
@@ -188,20 +259,24 @@ void Supervisor::on_child_exit(Child& child, std::int64_t exit_status, int term_
         }
         return;
     }
-    const RestartDecision decision = child.policy.on_exit(child.started_at, clock_.now());
-    if (decision.failed) {
-        mark_failed(child, "crashed " + std::to_string(child.policy.crashes_in_window()) +
-                               " times within the restart window; last: " + child.last_exit);
+    if (child.pending_spec) {
+        // It was waiting to restart with new settings anyway.
+        child.spec = std::move(*child.pending_spec);
+        child.pending_spec.reset();
+    }
+    if (decision.next == ChildState::Failed) {
+        apply_failure(child, decision);
         return;
     }
     child.state = ChildState::Backoff;
-    log_.warn("child exited; restarting",
-              {{"child", child.spec.name},
-               {"exit", child.last_exit},
-               {"delay_ms",
-                std::chrono::duration_cast<std::chrono::milliseconds>(decision.delay).count()}});
+    log_.warn(
+        "child exited; restarting",
+        {{"child", child.spec.name},
+         {"exit", child.last_exit},
+         {"delay_ms",
+          std::chrono::duration_cast<std::chrono::milliseconds>(decision.restart_delay).count()}});
     Child* target = &child;
-    child.restart_timer.start(decision.delay, base::Duration::zero(), [this, target] {
+    child.restart_timer.start(decision.restart_delay, base::Duration::zero(), [this, target] {
         if (target->state == ChildState::Backoff && !stopping_) {
             ++target->restarts;
             start_child(*target);
@@ -217,7 +292,8 @@ void Supervisor::stop_child(Child& child, std::function<void()> done) {
         }
         return;
     }
-    if (child.state != ChildState::Running || !child.process) {
+    if ((child.state != ChildState::Running && child.state != ChildState::Adopting) ||
+        !child.process) {
         // Backoff, Failed or Stopped: nothing runs; a failed child keeps its reason.
         if (child.state == ChildState::Backoff) {
             child.state = ChildState::Stopped;
@@ -231,6 +307,7 @@ void Supervisor::stop_child(Child& child, std::function<void()> done) {
         child.on_stopped.push_back(std::move(done));
     }
     child.state = ChildState::Stopping;
+    child.adopt_timer.stop();
     child.process->kill(SIGTERM);
     Child* target = &child;
     child.kill_timer.start(options_.stop_timeout, base::Duration::zero(), [this, target] {
@@ -254,96 +331,15 @@ bool Supervisor::restart(const std::string& name, std::string& error) {
     child->policy.reset();
     log_.info("restart requested", {{"child", name}});
     stop_child(*child, [this, child] {
+        if (child->pending_spec) {
+            // `restart` forces what was waiting for the room to empty.
+            child->spec = std::move(*child->pending_spec);
+            child->pending_spec.reset();
+        }
         ++child->restarts;
         start_child(*child);
     });
     return true;
-}
-
-ReloadReport Supervisor::reload() {
-    ReloadReport report;
-    if (stopping_ || reloading_) {
-        report.errors.push_back(stopping_ ? "the fleet is stopping"
-                                          : "a reload is still in progress");
-        return report;
-    }
-    auto loaded = config::load_fleet_file(options_.fleet_file);
-    if (!loaded.ok()) {
-        for (const auto& error : loaded.error()) {
-            report.errors.push_back(error.to_string());
-            log_.error("reload: " + error.to_string());
-        }
-        log_.error("reload rejected; the running fleet is unchanged",
-                   {{"errors", loaded.error().size()}});
-        return report;
-    }
-    config::FleetConfig next = std::move(loaded).value();
-    const config::FleetDiff diff = config::diff_fleets(fleet_, next);
-    report.ok = true;
-    report.added = diff.added;
-    report.removed = diff.removed;
-    report.changed = diff.changed;
-    report.unchanged = diff.unchanged;
-    report.directory_restarted = diff.directory_changed;
-    if (diff.run_dir_changed) {
-        // Sockets and files already live in the old run directory.
-        next.fleet.run_dir = fleet_.fleet.run_dir;
-        report.notes.push_back("run_dir changes take effect when jamfleet restarts");
-    }
-    log_.info("reload", {{"added", diff.added.size()},
-                         {"removed", diff.removed.size()},
-                         {"changed", diff.changed.size()},
-                         {"unchanged", diff.unchanged.size()},
-                         {"directory_restart", diff.directory_changed ? "yes" : "no"}});
-    // Everything leaving stops first, so a changed room can take a port a removed
-    // one held; then the new children start.
-    std::vector<std::unique_ptr<Child>> leaving;
-    for (const auto& name : diff.removed) {
-        leaving.push_back(std::move(rooms_[name]));
-        rooms_.erase(name);
-    }
-    for (const auto& name : diff.changed) {
-        leaving.push_back(std::move(rooms_[name]));
-        rooms_.erase(name);
-    }
-    if (diff.directory_changed && directory_) {
-        leaving.push_back(std::move(directory_));
-    }
-    fleet_ = std::move(next);
-    write_srv_file();
-    std::vector<std::string> to_start = diff.added;
-    to_start.insert(to_start.end(), diff.changed.begin(), diff.changed.end());
-    const bool start_directory = diff.directory_changed;
-    reloading_ = true;
-    auto pending = std::make_shared<std::size_t>(leaving.size() + 1);
-    auto finish = [this, pending, start_directory, to_start] {
-        if (--*pending == 0) {
-            reloading_ = false;
-            if (!stopping_) {
-                start_new_children(start_directory, to_start);
-            }
-            schedule_cleanup();
-        }
-    };
-    for (auto& child : leaving) {
-        Child& ref = *child;
-        retired_.push_back(std::move(child));
-        stop_child(ref, finish);
-    }
-    // A reload also retries what had failed (a port that is free again, say).
-    for (const auto& name : diff.unchanged) {
-        Child& child = *rooms_[name];
-        if (child.state == ChildState::Failed) {
-            child.policy.reset();
-            start_child(child);
-        }
-    }
-    if (!start_directory && directory_ && directory_->state == ChildState::Failed) {
-        directory_->policy.reset();
-        start_child(*directory_);
-    }
-    finish();
-    return report;
 }
 
 void Supervisor::stop(std::function<void()> done) {
@@ -377,43 +373,6 @@ void Supervisor::stop(std::function<void()> done) {
         stop_child(*child, after_rooms);
     }
     after_rooms();
-}
-
-nlohmann::json Supervisor::status() const {
-    nlohmann::json children = nlohmann::json::array();
-    auto describe = [&](const Child& child) {
-        nlohmann::json entry = {
-            {"name", child.spec.name},
-            {"kind", child.spec.kind == ChildKind::Directory ? "directory" : "mixer"},
-            {"port", child.spec.port},
-            {"state", to_string(child.state)},
-            {"restarts", child.restarts},
-            {"last_exit", child.last_exit},
-        };
-        entry["pid"] = child.process ? nlohmann::json(child.process->pid()) : nlohmann::json();
-        if (!child.failure_reason.empty()) {
-            entry["failure_reason"] = child.failure_reason;
-        }
-        if (!child.child_status.is_null()) {
-            entry["child"] = child.child_status;
-        }
-        children.push_back(std::move(entry));
-    };
-    if (directory_) {
-        describe(*directory_);
-    }
-    for (const auto& server : fleet_.servers) {
-        if (auto it = rooms_.find(server.name); it != rooms_.end()) {
-            describe(*it->second);
-        }
-    }
-    return nlohmann::json{{"fleet", fleet_.fleet.name},
-                          {"file", options_.fleet_file},
-                          {"run_dir", fleet_.fleet.run_dir},
-                          {"pid", static_cast<long long>(::getpid())},
-                          {"stopping", stopping_},
-                          {"children", children},
-                          {"srv", config::srv_records(fleet_)}};
 }
 
 } // namespace jamfleet::orchestrator

@@ -67,15 +67,15 @@ std::vector<std::vector<std::uint8_t>> ReliableLink::take_outgoing() {
     return out;
 }
 
-void ReliableLink::handle_ack(const FrameView& frame, base::TimePoint now) {
+bool ReliableLink::handle_ack(const FrameView& frame, base::TimePoint now) {
     auto ack = decode_ackn(frame.payload);
     if (!ack || queue_.empty()) {
-        return;
+        return false;
     }
     // Only an ACK naming both the head's counter and its ID releases it.
     const QueuedFrame& head = queue_.front();
     if (head.counter != frame.counter || head.id != ack->acked_id) {
-        return;
+        return false;
     }
     queue_.pop_front();
     if (queue_.empty()) {
@@ -83,6 +83,7 @@ void ReliableLink::handle_ack(const FrameView& frame, base::TimePoint now) {
     } else {
         transmit_head(now);
     }
+    return true;
 }
 
 ReceiveResult ReliableLink::on_frame(const FrameView& frame, base::TimePoint now) {
@@ -91,7 +92,7 @@ ReceiveResult ReliableLink::on_frame(const FrameView& frame, base::TimePoint now
         return result;
     }
     if (frame.id == to_wire(MessageId::Ackn)) {
-        handle_ack(frame, now);
+        result.ack_match = handle_ack(frame, now) ? AckMatch::ReleasedHead : AckMatch::Unmatched;
         return result;
     }
     const std::uint8_t ack_payload[2] = {static_cast<std::uint8_t>(frame.id & 0xFF),

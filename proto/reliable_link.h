@@ -24,6 +24,13 @@ struct DeliveredMessage {
     std::vector<std::uint8_t> payload;
 };
 
+// What an incoming ACKN did to the send queue.
+enum class AckMatch : std::uint8_t {
+    NotAnAck,     // the frame was no ACKN
+    ReleasedHead, // it named the head's counter and ID: the head was released
+    Unmatched,    // any other ACKN (stale, duplicate, or forged): ignored
+};
+
 struct ReceiveResult {
     // ACKN datagram to transmit at once (also for duplicates, invalid payloads, unknown IDs).
     std::optional<std::vector<std::uint8_t>> ack;
@@ -31,6 +38,7 @@ struct ReceiveResult {
     std::optional<DeliveredMessage> message;
     // True when the frame was a duplicate of the previous one (re-acked, not delivered).
     bool duplicate = false;
+    AckMatch ack_match = AckMatch::NotAnAck;
 };
 
 class ReliableLink {
@@ -62,6 +70,11 @@ public:
 
     std::size_t queued_frames() const { return queue_.size(); }
     std::uint8_t next_counter() const { return counter_; }
+    // The counter the next queued frame gets. Jamulus receivers do not check that
+    // counters follow each other (only an exact repeat of the previous (ID, counter)
+    // is a duplicate), so a sender may pick them: the mixer's admission makes the
+    // first ones unpredictable so that only a peer that receives them can ACK them.
+    void set_next_counter(std::uint8_t counter) { counter_ = counter; }
     // Retransmissions since construction or reset, for stats.
     std::uint64_t retransmissions() const { return retransmissions_; }
 
@@ -74,7 +87,7 @@ private:
 
     void enqueue(std::uint16_t id, std::span<const std::uint8_t> payload, base::TimePoint now);
     void transmit_head(base::TimePoint now);
-    void handle_ack(const FrameView& frame, base::TimePoint now);
+    bool handle_ack(const FrameView& frame, base::TimePoint now);
     std::optional<DeliveredMessage> handle_split_part(std::span<const std::uint8_t> payload);
     void reset_reassembly();
 

@@ -13,7 +13,8 @@ mkdir -p "$deps"
 packages=(
     build-essential meson ninja-build pkg-config clang clang-format libclang-rt-14-dev
     libuv1-dev nlohmann-json3-dev libsqlite3-dev libyaml-cpp-dev libgtest-dev libgmock-dev
-    jamulus jackd2 tshark iproute2 sqlite3 python3 util-linux procps
+    jamulus jackd2 tshark iproute2 nftables sqlite3 python3 util-linux procps
+    debhelper dpkg-dev debootstrap systemd-container
 )
 
 missing=()

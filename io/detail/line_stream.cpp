@@ -1,6 +1,12 @@
-// LineStream: line splitting with a bounded line length, write queueing with a
-// bounded backlog, and graceful (shutdown-then-close) or immediate teardown.
+// LineStream: line splitting with a bounded line length, direct non-signalling
+// writes with a bounded backlog, and graceful (shutdown-then-close) or immediate
+// teardown.
 #include "io/detail/line_stream.h"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
 
 #include "base/log.h"
 #include "io/detail/callback_guard.h"
@@ -8,8 +14,17 @@
 namespace jamfleet::io::detail {
 namespace {
 
-// A peer that stops reading must not make us buffer without limit.
-constexpr std::size_t kMaxQueuedBytes = 16u << 20;
+std::string_view to_string(DropReason reason) {
+    switch (reason) {
+    case DropReason::LineTooLong:
+        return "line too long";
+    case DropReason::Backlog:
+        return "peer is not reading";
+    case DropReason::WriteError:
+        return "write failed";
+    }
+    return "unknown";
+}
 
 struct WriteRequest {
     uv_write_t req;
@@ -24,13 +39,13 @@ struct ConnectRequest {
 
 } // namespace
 
-LineStream::LineStream(Kind kind, std::size_t max_line_bytes, Callbacks callbacks)
-    : kind_(kind), max_line_bytes_(max_line_bytes),
-      callbacks_(std::make_shared<Callbacks>(std::move(callbacks))) {}
+LineStream::LineStream(Kind kind, StreamLimits limits, Callbacks callbacks)
+    : kind_(kind), limits_(limits), callbacks_(std::make_shared<Callbacks>(std::move(callbacks))),
+      framer_(limits.max_line_bytes) {}
 
-LineStream* LineStream::create(uv_loop_t* loop, Kind kind, std::size_t max_line_bytes,
+LineStream* LineStream::create(uv_loop_t* loop, Kind kind, StreamLimits limits,
                                Callbacks callbacks) {
-    auto* self = new LineStream(kind, max_line_bytes, std::move(callbacks));
+    auto* self = new LineStream(kind, limits, std::move(callbacks));
     if (kind == Kind::Tcp) {
         auto* tcp = new uv_tcp_t;
         uv_tcp_init(loop, tcp);
@@ -92,15 +107,30 @@ bool LineStream::write(std::string line) {
         return false;
     }
     line += '\n';
-    if (queued_bytes_ + line.size() > kMaxQueuedBytes) {
-        base::Logger("io").warn("stream peer is not reading, closing",
-                                {{"queued_bytes", queued_bytes_}});
-        abort();
+    std::size_t sent = 0;
+    // Nothing waiting in libuv: everything written before is in the kernel, so a
+    // direct send keeps the order.
+    if (established_ && uv_stream_get_write_queue_size(handle_) == 0) {
+        const auto n = send_now(line);
+        if (n < 0) {
+            return false;
+        }
+        sent = static_cast<std::size_t>(n);
+        if (sent == line.size()) {
+            return true;
+        }
+    }
+    const std::size_t rest = line.size() - sent;
+    const std::size_t backlog = uv_stream_get_write_queue_size(handle_);
+    if (backlog + rest > limits_.max_queued_bytes) {
+        drop(DropReason::Backlog, backlog + rest);
         return false;
     }
-    auto* wr = new WriteRequest{{}, std::move(line), this};
+    auto* wr = new WriteRequest{{}, line.substr(sent), this};
     queued_bytes_ += wr->data.size();
     const uv_buf_t buf = uv_buf_init(wr->data.data(), static_cast<unsigned>(wr->data.size()));
+    // libuv writes with write(2), which raises SIGPIPE on a dead peer: every
+    // program ignores SIGPIPE (io/process_signals.h) for this remainder path.
     const int rc = uv_write(&wr->req, handle_, &buf, 1, [](uv_write_t* r, int status) {
         auto* w = reinterpret_cast<WriteRequest*>(r);
         LineStream* self = w->stream;
@@ -119,6 +149,43 @@ bool LineStream::write(std::string line) {
     return true;
 }
 
+std::ptrdiff_t LineStream::send_now(std::string_view data) {
+    uv_os_fd_t fd = -1;
+    if (uv_fileno(reinterpret_cast<uv_handle_t*>(handle_), &fd) != 0) {
+        return 0; // let uv_write report whatever is wrong
+    }
+    std::size_t done = 0;
+    while (done < data.size()) {
+        const ssize_t n =
+            ::send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) {
+            done += static_cast<std::size_t>(n);
+        } else if (n < 0 && errno == EINTR) {
+            continue;
+        } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            break;
+        } else {
+            abort(); // EPIPE, ECONNRESET: the peer is gone; nothing to flush
+            return -1;
+        }
+    }
+    return static_cast<std::ptrdiff_t>(done);
+}
+
+void LineStream::drop(DropReason reason, std::size_t bytes) {
+    if (closing_) {
+        return;
+    }
+    auto callbacks = callbacks_;
+    if (callbacks->on_drop) {
+        guarded_call("drop", [&] { callbacks->on_drop(reason, bytes); });
+    } else {
+        base::Logger("io").warn("closing stream",
+                                {{"reason", to_string(reason)}, {"bytes", bytes}});
+    }
+    abort();
+}
+
 void LineStream::close() {
     if (closing_) {
         return;
@@ -130,6 +197,7 @@ void LineStream::close() {
         return;
     }
     uv_read_stop(handle_);
+    flushing_since_ms_ = std::max<std::uint64_t>(uv_now(handle_->loop), 1);
     auto* req = new uv_shutdown_t;
     req->data = this;
     const int rc = uv_shutdown(req, handle_, [](uv_shutdown_t* r, int) {
@@ -165,6 +233,7 @@ void LineStream::detach() {
 }
 
 void LineStream::begin_close() {
+    flushing_since_ms_ = 0; // no longer waiting for the peer
     auto* h = reinterpret_cast<uv_handle_t*>(handle_);
     if (!uv_is_closing(h)) {
         uv_close(h, close_cb);
@@ -207,34 +276,17 @@ void LineStream::on_read(ssize_t nread, const uv_buf_t* buf) {
     if (closing_ || nread == 0) {
         return;
     }
-    pending_.append(buf->base, static_cast<std::size_t>(nread));
     // The callbacks object stays alive even if the owner detaches from inside on_line.
     auto callbacks = callbacks_;
-    std::size_t start = 0;
-    while (!closing_) {
-        const auto nl = pending_.find('\n', std::max(start, scanned_));
-        if (nl == std::string::npos) {
-            break;
-        }
-        std::string_view line(pending_.data() + start, nl - start);
-        if (!line.empty() && line.back() == '\r') {
-            line.remove_suffix(1);
-        }
-        start = nl + 1;
-        if (line.size() > max_line_bytes_) {
-            base::Logger("io").warn("line too long, closing", {{"bytes", line.size()}});
-            abort();
-            return;
-        }
-        if (callbacks->on_line) {
-            guarded_call("line", [&] { callbacks->on_line(line); });
-        }
-    }
-    pending_.erase(0, start);
-    scanned_ = pending_.size();
-    if (!closing_ && pending_.size() > max_line_bytes_) {
-        base::Logger("io").warn("line too long, closing", {{"bytes", pending_.size()}});
-        abort();
+    const auto outcome = framer_.feed(
+        std::string_view(buf->base, static_cast<std::size_t>(nread)), [&](std::string_view line) {
+            if (callbacks->on_line) {
+                guarded_call("line", [&] { callbacks->on_line(line); });
+            }
+            return !closing_;
+        });
+    if (outcome == LineFramer::Outcome::LineTooLong) {
+        drop(DropReason::LineTooLong, framer_.oversize_bytes());
     }
 }
 

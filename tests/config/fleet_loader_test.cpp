@@ -121,6 +121,20 @@ servers:
     EXPECT_TRUE(fleet.servers[3].options.norecord);
 }
 
+TEST(FleetLoader, MaxSeatsPerIpIsUnsetUnlessGivenAndRoomsMayOverrideDefaults) {
+    const auto fleet = load_ok(R"(
+defaults: {max_seats_per_ip: 30}
+servers:
+  - name: School
+  - name: Open
+    max_seats_per_ip: 2
+)");
+    EXPECT_EQ(fleet.servers[0].options.max_seats_per_ip, 30);
+    EXPECT_EQ(fleet.servers[1].options.max_seats_per_ip, 2);
+    EXPECT_FALSE(load_ok("servers: [{name: A}]\n").servers[0].options.max_seats_per_ip);
+    EXPECT_FALSE(error_lines("servers: [{name: A, max_seats_per_ip: 0}]\n").empty());
+}
+
 TEST(FleetLoader, NorecordIsOffUnlessSet) {
     const auto fleet = load_ok("servers: [{name: A, recording_dir: /rec}]\n");
     EXPECT_FALSE(fleet.servers[0].options.norecord);
@@ -231,7 +245,7 @@ servers:
     ASSERT_EQ(lines.size(), 4u);
     EXPECT_EQ(lines[0], "test.yaml:2:20: /fleet/base_port: must be between 1 and 65535, got 0");
     EXPECT_EQ(lines[1], "test.yaml:3:17: /defaults/qos: must be between 0 and 255, got 300");
-    EXPECT_EQ(lines[2], "test.yaml:4:26: /directory/max_servers: must be between 1 and 150, got 0");
+    EXPECT_EQ(lines[2], "test.yaml:4:26: /directory/max_servers: must be between 2 and 150, got 0");
     EXPECT_EQ(lines[3], "test.yaml:7:21: /servers/1/port: 22124 already used by /servers/0");
 }
 

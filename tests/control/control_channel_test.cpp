@@ -186,5 +186,30 @@ TEST_F(ControlChannel, SecondChildOnTheSameSocketIsRefused) {
                                   ": address already in use (another process is listening)");
 }
 
+TEST_F(ControlChannel, HelloEchoesTheSupervisorsIdentityFromTheEnvironment) {
+    ::setenv(kFleetEnv, "My fleet", 1);
+    ::setenv(kSettingsEnv, "0123456789abcdef", 1);
+    start_endpoint();
+    ::unsetenv(kFleetEnv);
+    ::unsetenv(kSettingsEnv);
+    connect_client();
+    ASSERT_FALSE(hellos_.empty());
+    EXPECT_EQ(hellos_.back().fleet, "My fleet");
+    EXPECT_EQ(hellos_.back().settings, "0123456789abcdef");
+    // A live settings change replaces the identity for later connections.
+    Hello renamed{"mixer", "renamed", ::getpid(), 22124, "0.1.0", "My fleet", "fedcba9876543210"};
+    endpoint_->set_hello(renamed);
+    client_->stop();
+    connect_client();
+    EXPECT_EQ(hellos_.back().name, "renamed");
+    EXPECT_EQ(hellos_.back().settings, "fedcba9876543210");
+    // A hello without identity keeps the one the endpoint has.
+    endpoint_->set_hello(Hello{"mixer", "again", ::getpid(), 22124, "0.1.0"});
+    client_->stop();
+    connect_client();
+    EXPECT_EQ(hellos_.back().name, "again");
+    EXPECT_EQ(hellos_.back().fleet, "My fleet");
+}
+
 } // namespace
 } // namespace jamfleet::control

@@ -7,10 +7,10 @@ namespace jamfleet::control {
 namespace {
 
 TEST(ControlMessages, HelloRoundTrips) {
-    const Hello hello{"mixer", "main", 4242, 22124, "0.1.0"};
+    const Hello hello{"mixer", "main", 4242, 22124, "0.1.0", "My fleet", "0123456789abcdef"};
     const std::string line = encode(hello);
-    EXPECT_EQ(line, R"({"kind":"mixer","name":"main","pid":4242,"port":22124,"type":"hello",)"
-                    R"("version":"0.1.0"})");
+    EXPECT_EQ(line, R"({"fleet":"My fleet","kind":"mixer","name":"main","pid":4242,"port":22124,)"
+                    R"("settings":"0123456789abcdef","type":"hello","version":"0.1.0"})");
     const auto decoded = decode_child_message(line);
     ASSERT_TRUE(decoded.ok()) << decoded.error();
     const auto& h = std::get<Hello>(*decoded);
@@ -19,6 +19,8 @@ TEST(ControlMessages, HelloRoundTrips) {
     EXPECT_EQ(h.pid, 4242);
     EXPECT_EQ(h.port, 22124);
     EXPECT_EQ(h.version, "0.1.0");
+    EXPECT_EQ(h.fleet, "My fleet");
+    EXPECT_EQ(h.settings, "0123456789abcdef");
 }
 
 TEST(ControlMessages, RequestRoundTrips) {

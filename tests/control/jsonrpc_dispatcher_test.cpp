@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "control/json_nesting.h"
+
 namespace jamfleet::control {
 namespace {
 
@@ -59,6 +61,21 @@ TEST_F(Dispatcher, InvalidJsonIsAParseErrorThatCloses) {
             << bad;
         EXPECT_TRUE(r.close) << bad;
     }
+}
+
+TEST_F(Dispatcher, JsonNestedDeeperThan64IsAParseErrorThatCloses) {
+    const auto request = [](std::size_t depth) {
+        return R"({"id":1,"jsonrpc":"2.0","method":"jamulus/getVersion","params":{},"x":)" +
+               std::string(depth, '[') + std::string(depth, ']') + "}";
+    };
+    authenticate();
+    const auto deep = line(request(kMaxJsonNesting));
+    EXPECT_TRUE(deep.close);
+    EXPECT_NE(deep.reply->find("-32700"), std::string::npos) << *deep.reply;
+    // 63 arrays inside the request object: 64 levels, answered as usual.
+    const auto ok = line(request(kMaxJsonNesting - 1));
+    EXPECT_FALSE(ok.close);
+    EXPECT_NE(ok.reply->find(R"("result")"), std::string::npos) << *ok.reply;
 }
 
 TEST_F(Dispatcher, EmptyBatchIsAnInvalidRequestThatCloses) {

@@ -44,7 +44,9 @@ TEST(DirectoryAllocation, ListRequestsFromKnownSourcesAllocateNothing) {
     const auto round = [&](base::TimePoint now) {
         for (std::uint32_t c = 0; c < 200; ++c) {
             const std::uint32_t ip = (c % 2 == 0 ? 0x0a640000u : 0xc6330000u) + c + 1;
-            service.on_datagram({ip, 40000}, request, now, out);
+            // Private clients reach the directory at one of two of its addresses.
+            const std::uint32_t arrived_on = c % 4 == 0 ? 0xc0a80105u : 0x0a000001u;
+            service.on_datagram({ip, 40000}, arrived_on, request, now, out);
             out.clear();
         }
     };

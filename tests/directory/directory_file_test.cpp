@@ -57,5 +57,43 @@ TEST(Base64, DecodesWithAndWithoutPadding) {
     EXPECT_FALSE(decode_base64("a b"));
 }
 
+TEST(Base64, EncodesWithPadding) {
+    EXPECT_EQ(encode_base64(""), "");
+    EXPECT_EQ(encode_base64("f"), "Zg==");
+    EXPECT_EQ(encode_base64("fo"), "Zm8=");
+    EXPECT_EQ(encode_base64("foo"), "Zm9v");
+    EXPECT_EQ(encode_base64("Köln"), "S8O2bG4=");
+    EXPECT_EQ(decode_base64(encode_base64("Zürich Jam")), "Zürich Jam");
+}
+
+// What a directory writes at shutdown reads back as the same list in the same order,
+// in Jamulus's line format (written last to first).
+TEST(DirectoryFile, WritesTheListTheWayJamulusDoes) {
+    ServerInfo first;
+    first.name = "Rock";
+    first.city = "Köln";
+    first.country = 82;
+    first.max_clients = 10;
+    first.internal = {0x0a000005, 22124};
+    ServerInfo second;
+    second.name = "Jazz";
+    second.max_clients = 4;
+    second.permanent = true;
+    second.internal = {0x7f000001, 22125};
+    const std::vector<ImportedServer> list{{{0xc0000202, 22124}, first},
+                                           {{0xc0000203, 22125}, second}};
+    const std::string text = format_directory_file(list);
+    EXPECT_EQ(text, "192.0.2.3:22125;127.0.0.1:22125;SmF6eg==;;0;4;1\n"
+                    "192.0.2.2:22124;10.0.0.5:22124;Um9jaw==;S8O2bG4=;82;10;0\n");
+    const auto back = parse_directory_file(text);
+    EXPECT_TRUE(back.warnings.empty());
+    ASSERT_EQ(back.servers.size(), 2u);
+    EXPECT_EQ(back.servers[0].host, list[0].host);
+    EXPECT_EQ(back.servers[0].info.name, "Rock");
+    EXPECT_EQ(back.servers[0].info.city, "Köln");
+    EXPECT_EQ(back.servers[0].info.internal, first.internal);
+    EXPECT_EQ(back.servers[1].info.permanent, true);
+}
+
 } // namespace
 } // namespace jamfleet::directory

@@ -166,6 +166,28 @@ TEST_F(ServiceTest, ListReplyIsReducedThenFullWithEntryZeroAndHolePunches) {
     EXPECT_EQ(punch->port, kClient.port);
 }
 
+TEST_F(ServiceTest, LanClientListsSameHostServerAtTheAddressItAskedAndIsAnsweredFromIt) {
+    constexpr std::uint32_t kLanDir = 0xc0a80105; // 192.168.1.5: where the client reached us
+    constexpr Address kLanClient{0xc0a80120, 4000};
+    send(kServer, frame_of(registration("Srv")));
+    send({0x7f000001, 22125}, frame_of(registration("Room")));
+    out.clear();
+    service->on_datagram(kLanClient, kLanDir, empty_frame(MessageId::ClmReqServerList), {}, out);
+    ASSERT_EQ(out.size(), 3u);
+    const auto full = proto::decode_server_list(payload_of(out[1]));
+    ASSERT_TRUE(full.ok());
+    ASSERT_EQ(full->entries.size(), 3u);
+    EXPECT_EQ(full->entries[1].ip, kServer.ip);
+    EXPECT_EQ(full->entries[2].ip, kLanDir);
+    EXPECT_EQ(full->entries[2].port, 22125);
+    // Both lists leave from the address the client asked (it drops lists from any
+    // other IP); the hole punch to the internet server is left to the routing table.
+    EXPECT_EQ(out[0].from_ip, kLanDir);
+    EXPECT_EQ(out[1].from_ip, kLanDir);
+    EXPECT_EQ(out[2].to, kServer);
+    EXPECT_EQ(out[2].from_ip, 0u);
+}
+
 TEST_F(ServiceTest, AtMostOneListPerSourcePerSecondAndPerIpRateHolds) {
     send(kClient, empty_frame(MessageId::ClmReqServerList), at(0s));
     send(kClient, empty_frame(MessageId::ClmReqServerList), at(500ms));

@@ -50,25 +50,32 @@ struct ListCacheTest : ::testing::Test {
     }
 
     // What the cache must serve: the reply encoded from scratch for this client.
-    ListReply uncached(Address client) const {
-        return encode_list_reply(plan_list_reply(registry.entries(), client, kDirPublic), self);
+    ListReply uncached(Address client, std::uint32_t arrived_on) const {
+        return encode_list_reply(
+            plan_list_reply(registry.entries(), Requester{client, arrived_on}, kDirPublic), self);
     }
-    // Checks every client: a cached reply equals the uncached one; row 3 is not cached.
+    // Checks every client reaching the directory at each of its addresses (unknown,
+    // loopback, two LANs): a cached reply equals the uncached one; row 3 is not cached.
     void expect_cache_matches_uncached() {
-        for (const auto client : kClients) {
-            SCOPED_TRACE(to_string(client));
-            const ListReply* cached = cache.find(registry, client);
-            const bool row3 = !is_private_ip(client.ip) && registry.count_from_ip(client.ip) > 0;
-            if (row3) {
-                EXPECT_EQ(cached, nullptr);
-                continue;
+        for (const std::uint32_t arrived_on : {0u, 0x7f000001u, 0xc0a80105u, 0x0a000001u}) {
+            for (const auto client : kClients) {
+                SCOPED_TRACE(to_string(client) + " at " + ip_to_string(arrived_on));
+                expect_cache_matches_uncached(client, arrived_on);
             }
-            ASSERT_NE(cached, nullptr);
-            const auto expected = uncached(client);
-            EXPECT_EQ(*cached->reduced, *expected.reduced);
-            EXPECT_EQ(*cached->full, *expected.full);
-            EXPECT_EQ(cached->punch_servers, expected.punch_servers);
         }
+    }
+    void expect_cache_matches_uncached(Address client, std::uint32_t arrived_on) {
+        const ListReply* cached = cache.find(registry, client, arrived_on);
+        const bool row3 = !is_private_ip(client.ip) && registry.count_from_ip(client.ip) > 0;
+        if (row3) {
+            EXPECT_EQ(cached, nullptr);
+            return;
+        }
+        ASSERT_NE(cached, nullptr);
+        const auto expected = uncached(client, arrived_on);
+        EXPECT_EQ(*cached->reduced, *expected.reduced);
+        EXPECT_EQ(*cached->full, *expected.full);
+        EXPECT_EQ(cached->punch_servers, expected.punch_servers);
     }
 };
 
@@ -79,6 +86,24 @@ TEST_F(ListCacheTest, CachedRepliesEqualTheUncachedOnesForEverySubstitutionRow) 
     // under different addresses), so serving one for the other would be caught.
     EXPECT_NE(*cache.find(registry, kClients[0])->full, *cache.find(registry, kClients[3])->full);
     EXPECT_EQ(cache.rebuilds(), 1u);
+}
+
+TEST_F(ListCacheTest, PrivateClientsReachingDifferentAddressesGetDifferentCachedLists) {
+    add_all_kinds();
+    const auto at_lan = cache.find(registry, kClients[0], 0xc0a80105)->full;
+    const auto at_other_lan = cache.find(registry, kClients[0], 0x0a000001)->full;
+    EXPECT_NE(*at_lan, *at_other_lan); // the same-host server is listed at each
+    // Asked again at the first address, the first encoded frame is served.
+    EXPECT_EQ(cache.find(registry, kClients[1], 0xc0a80105)->full.get(), at_lan.get());
+    EXPECT_EQ(cache.rebuilds(), 1u);
+}
+
+TEST_F(ListCacheTest, ManyArrivalAddressesFallBackToTheUncachedPath) {
+    add_all_kinds();
+    for (std::uint32_t i = 0; i < ListCache::kMaxArrivalAddresses; ++i) {
+        ASSERT_NE(cache.find(registry, kClients[0], 0x0a000001 + i), nullptr);
+    }
+    EXPECT_EQ(cache.find(registry, kClients[0], 0x0a0000ff), nullptr);
 }
 
 TEST_F(ListCacheTest, EmptyRegistryListsOnlyEntryZero) {

@@ -19,7 +19,7 @@ Entry entry(Address host, Address internal) {
 TEST(ListPlan, PrivateClientGetsRegistrationSourceAndPublicHolePunchTarget) {
     const std::vector<Entry> entries{entry({kLoop, 40991}, {kDirPublic, 22500}),
                                      entry({kDirPublic, 22600}, {0x0a010203, 22600})};
-    const auto plan = plan_list_reply(entries, {kLoop, 5555}, kDirPublic);
+    const auto plan = plan_list_reply(entries, Address{kLoop, 5555}, kDirPublic);
     ASSERT_EQ(plan.servers.size(), 2u);
     EXPECT_EQ(plan.servers[0].address, (Address{kLoop, 40991}));
     EXPECT_EQ(plan.servers[1].address, (Address{kDirPublic, 22600}));
@@ -31,14 +31,14 @@ TEST(ListPlan, PrivateClientGetsRegistrationSourceAndPublicHolePunchTarget) {
 
 TEST(ListPlan, PublicClientSeesInternalAddressOfPrivateSourceServer) {
     const std::vector<Entry> entries{entry({kLoop, 40991}, {kDirPublic, 22500})};
-    const auto plan = plan_list_reply(entries, {kDirPublic, 5555}, kDirPublic);
+    const auto plan = plan_list_reply(entries, Address{kDirPublic, 5555}, kDirPublic);
     EXPECT_EQ(plan.servers[0].address, (Address{kDirPublic, 22500}));
     EXPECT_TRUE(plan.punches.empty());
 }
 
 TEST(ListPlan, PublicClientBehindSameNatAsServerGetsInternalAndPunchGoesThere) {
     const std::vector<Entry> entries{entry({kDirPublic, 22600}, {0x0a010203, 22600})};
-    const auto plan = plan_list_reply(entries, {kDirPublic, 5555}, kDirPublic);
+    const auto plan = plan_list_reply(entries, Address{kDirPublic, 5555}, kDirPublic);
     EXPECT_EQ(plan.servers[0].address, (Address{0x0a010203, 22600}));
     ASSERT_EQ(plan.punches.size(), 1u);
     EXPECT_EQ(plan.punches[0].send_to, (Address{0x0a010203, 22600})); // upstream quirk
@@ -62,6 +62,66 @@ TEST(ListPlan, PrivateClientKeepsOwnAddressAsTargetWhenDirectoryHasNoPublicIp) {
         const auto plan = plan_list_reply(entries, client, dir_ip);
         ASSERT_EQ(plan.punches.size(), 1u);
         EXPECT_EQ(plan.punches[0].target, client);
+    }
+}
+
+// Row 1 with the arrival address: a LAN client of a directory bound to every
+// address, asking the fleet's directory whose rooms registered from loopback.
+constexpr std::uint32_t kLanDir = 0xc0a80105;   // 192.168.1.5, the directory host on the LAN
+constexpr std::uint32_t kOtherLan = 0x0a000001; // 10.0.0.1, its second interface
+const Address kLanClient{0xc0a80120, 4000};     // 192.168.1.32
+
+TEST(ListPlan, LanClientGetsTheAddressItReachedTheDirectoryAtForSameHostServers) {
+    const std::vector<Entry> entries{entry({kLoop, 22124}, {kDirPublic, 22124}),
+                                     entry({kLoop, 22125}, {kDirPublic, 22125})};
+    const auto plan = plan_list_reply(entries, Requester{kLanClient, kLanDir}, kDirPublic);
+    ASSERT_EQ(plan.servers.size(), 2u);
+    EXPECT_EQ(plan.servers[0].address, (Address{kLanDir, 22124}));
+    EXPECT_EQ(plan.servers[1].address, (Address{kLanDir, 22125}));
+    EXPECT_TRUE(plan.punches.empty()); // servers on a private source are never asked to punch
+}
+
+TEST(ListPlan, EachInterfaceListsSameHostServersUnderItsOwnAddress) {
+    const std::vector<Entry> entries{entry({kLoop, 22124}, {kDirPublic, 22124})};
+    const Address client_b{0x0a000042, 4000};
+    EXPECT_EQ(plan_list_reply(entries, Requester{kLanClient, kLanDir}, 0).servers[0].address,
+              (Address{kLanDir, 22124}));
+    EXPECT_EQ(plan_list_reply(entries, Requester{client_b, kOtherLan}, 0).servers[0].address,
+              (Address{kOtherLan, 22124}));
+}
+
+TEST(ListPlan, ClientOnTheSameHostKeepsLoopback) {
+    const std::vector<Entry> entries{entry({kLoop, 22124}, {kDirPublic, 22124})};
+    const auto plan = plan_list_reply(entries, Requester{{kLoop, 4000}, kLoop}, kDirPublic);
+    EXPECT_EQ(plan.servers[0].address, (Address{kLoop, 22124}));
+}
+
+TEST(ListPlan, UnknownArrivalAddressKeepsTheRegistrationSource) {
+    const std::vector<Entry> entries{entry({kLoop, 22124}, {kDirPublic, 22124})};
+    const auto plan = plan_list_reply(entries, Requester{kLanClient, 0}, kDirPublic);
+    EXPECT_EQ(plan.servers[0].address, (Address{kLoop, 22124}));
+}
+
+TEST(ListPlan, LanClientGetsOtherLanServersAndInternetServersAtTheirSource) {
+    const Address lan_server{0xc0a80121, 22124}; // another host on the LAN
+    const Address internet_server{0xcb007105, 22124};
+    const std::vector<Entry> entries{entry(lan_server, {0xc0a80121, 22124}),
+                                     entry(internet_server, {0x0a000005, 22124})};
+    const auto plan = plan_list_reply(entries, Requester{kLanClient, kLanDir}, kDirPublic);
+    EXPECT_EQ(plan.servers[0].address, lan_server);
+    EXPECT_EQ(plan.servers[1].address, internet_server);
+    ASSERT_EQ(plan.punches.size(), 1u);
+    EXPECT_EQ(plan.punches[0].send_to, internet_server);
+    EXPECT_EQ(plan.punches[0].target, (Address{kDirPublic, 4000}));
+}
+
+TEST(ListPlan, InternetClientGetsThePublicAddressOfSameHostServersWhateverItArrivedOn) {
+    const std::vector<Entry> entries{entry({kLoop, 22124}, {kDirPublic, 22124})};
+    const Address internet_client{0xc6336401, 4000};
+    for (const std::uint32_t arrived_on : {0u, kLanDir}) {
+        const auto plan =
+            plan_list_reply(entries, Requester{internet_client, arrived_on}, kDirPublic);
+        EXPECT_EQ(plan.servers[0].address, (Address{kDirPublic, 22124}));
     }
 }
 

@@ -20,11 +20,29 @@ TEST(Options, DefaultsFollowJamulus) {
 }
 
 TEST(Options, ParsesShortAndLongForms) {
-    const auto o = parse({"-p", "23000", "--serverbindip=127.0.0.1", "-f", "[3.8.0];10.0.0.0/8",
-                          "-o", "My Dir;Köln;DE", "--serverpublicip", "192.0.2.2", "--maxservers",
-                          "20", "--db", "/tmp/x.sqlite", "--jsonrpcport", "8765",
-                          "--jsonrpcsecretfile", "/tmp/s", "--trusted", "192.0.2.0/24;10.1.1.1"});
+    const auto o = parse({"-p",
+                          "23000",
+                          "--serverbindip=127.0.0.1",
+                          "-f",
+                          "[3.8.0];10.0.0.0/8",
+                          "-o",
+                          "My Dir;Köln;DE",
+                          "--serverpublicip",
+                          "192.0.2.2",
+                          "--maxservers",
+                          "20",
+                          "--db",
+                          "/tmp/x.sqlite",
+                          "--jsonrpcport",
+                          "8765",
+                          "--jsonrpcsecretfile",
+                          "/tmp/s",
+                          "--trusted",
+                          "192.0.2.0/24;10.1.1.1",
+                          "--relay-socket",
+                          "/run/jf/relay.sock"});
     ASSERT_TRUE(o.ok()) << o.error();
+    EXPECT_EQ(o->relay_socket, "/run/jf/relay.sock");
     EXPECT_EQ(o->port, 23000);
     EXPECT_EQ(o->bind_ip, 0x7f000001u);
     EXPECT_EQ(o->list_filter.min_version, "3.8.0");
@@ -71,6 +89,38 @@ TEST(Options, MaxServersAboveWhatADatagramCanCarryIsRefused) {
 TEST(Options, HelpIsRecognised) {
     EXPECT_TRUE(parse({"--help"})->help);
     EXPECT_NE(usage_text().find("--import-directoryfile"), std::string::npos);
+}
+
+// A Jamulus directory's unit file line, with the binary name changed.
+TEST(Options, AcceptsAJamulusDirectoryLineAsItIs) {
+    const auto o = parse({"-s", "-n", "-e", "localhost", "-p", "22224", "-o", "Dir;Town;de", "-f",
+                          "203.0.113.0/24", "--directoryfile", "/var/lib/jamulus/list",
+                          "--serverpublicip", "192.0.2.2", "-u", "10", "-T", "-t"});
+    ASSERT_TRUE(o.ok()) << o.error();
+    EXPECT_EQ(o->port, 22224);
+    EXPECT_EQ(o->directory_file, "/var/lib/jamulus/list");
+    EXPECT_EQ(o->public_ip, 0xc0000202u);
+    // -u and -T are a room's options: said once each; -s, -n, -t silently.
+    ASSERT_EQ(o->warnings.size(), 2u);
+    EXPECT_NE(o->warnings[0].find("-u is ignored"), std::string::npos);
+}
+
+TEST(Options, RefusesToRegisterWithAnotherDirectory) {
+    const auto o = parse({"-e", "anygenre1.jamulus.io"});
+    ASSERT_FALSE(o.ok());
+    EXPECT_NE(o.error().find("does not register"), std::string::npos);
+    EXPECT_TRUE(parse({"--directoryaddress=127.0.0.1"}).ok());
+}
+
+TEST(Options, VersionLogLevelAnd40Spellings) {
+    EXPECT_TRUE(parse({"--version"})->version);
+    EXPECT_EQ(parse({"--log-level=warn"})->log_level, "warn");
+    EXPECT_FALSE(parse({"--log-level", "x"}).ok());
+    const auto o = parse({"--serverbindip4", "127.0.0.1", "--noipv6", "--noraw"});
+    ASSERT_TRUE(o.ok()) << o.error();
+    EXPECT_EQ(o->bind_ip, 0x7f000001u);
+    EXPECT_EQ(parse({"--jsonrpcbindip", "10.0.0.1"})->jsonrpc_bind_ip, 0x0a000001u);
+    EXPECT_FALSE(parse({"--jsonrpcbindip", "localhost"}).ok());
 }
 
 } // namespace

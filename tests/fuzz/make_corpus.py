@@ -2,7 +2,8 @@
 """Regenerates the fuzz seed corpora in tests/fuzz/corpus/ from the worked examples
 of jamulus-protocol.md §1.4 and the golden vectors in tests/proto/vectors/*.hex:
 one file per distinct (message ID, payload length) for the frame and message
-targets, and a few operation scripts for the reliable-link target. The other files
+targets, a few operation scripts for the reliable-link target, and one script per
+capture (what the clients sent the server) for the session target. The other files
 in corpus/ are inputs that longer fuzz runs found to add coverage, merged in with
 `<target> -merge=1 tests/fuzz/corpus/<target> <run corpus>`."""
 import hashlib
@@ -74,6 +75,37 @@ def main():
     ]
     for s in scripts:
         write("fuzz_reliable_link", s)
+    write_session_seeds()
+
+
+def session_seed(lines):
+    """One fuzz_session script from a capture: every datagram a client role sent to the
+    server (op 0), each followed by a peer step that ACKs what the room sent that
+    address (op 3) and, every tenth, a tick 16 ms later (op 2); see fuzz_session.cpp."""
+    roles = {}
+    out = bytearray()
+    for n, (sender, data) in enumerate(lines):
+        index = roles.setdefault(sender, len(roles))
+        step = bytes([0, index]) + struct.pack("<H", len(data)) + data + bytes([3, index])
+        if n % 10 == 9:
+            step += bytes([2, index, 0xE8, 0x03])
+        if len(out) + len(step) > 4000:
+            break
+        out += step
+    return bytes(out)
+
+
+def write_session_seeds():
+    for path in sorted(VECTORS.glob("*.hex")):
+        lines = []
+        for line in path.read_text().splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = line.split()
+            if len(parts) >= 3 and parts[1] == "server" and parts[0] != "server":
+                lines.append((parts[0], bytes.fromhex("".join(parts[2:]))))
+        if lines:
+            write("fuzz_session", session_seed(lines))
 
 
 if __name__ == "__main__":

@@ -107,5 +107,88 @@ TEST(UdpSocket, MovedSocketKeepsItsPort) {
     EXPECT_FALSE(again.ok()); // still bound through b
 }
 
+// One datagram into `in` within 5 s (0 when none came).
+std::size_t receive_one(UdpSocket& s, ReceivedDatagram& in) {
+    Loop loop;
+    std::size_t got = 0;
+    FdWatcher watcher(loop, s.fd(), [&] { got += s.receive_batch(std::span(&in, 1)); });
+    loop.run_until([&] { return got == 1; }, 5s);
+    return got;
+}
+
+TEST(UdpSocket, ReportsTheLocalAddressADatagramArrivedOnAndAnswersFromIt) {
+    // Bound to every address: 127.0.0.2 and 127.0.0.3 are both this host (lo holds 127/8),
+    // so only IP_PKTINFO tells which one the peer used.
+    auto any = UdpSocket::bind(SocketAddress::any(0), 0);
+    ASSERT_TRUE(any.ok());
+    auto server = std::move(any).value();
+    ASSERT_TRUE(server.report_arrival_address());
+    auto client = bind_loopback();
+    const std::uint8_t ask[] = {1, 2, 3};
+    ASSERT_TRUE(client.send_to({0x7f000002u, server.local_address().port}, ask));
+
+    std::array<std::uint8_t, 64> buf{};
+    ReceivedDatagram in{};
+    in.buffer = buf;
+    ASSERT_EQ(receive_one(server, in), 1u);
+    EXPECT_EQ(in.arrived_on, 0x7f000002u);
+    EXPECT_EQ(in.from, client.local_address());
+
+    // The answer leaves from the address it is told to use.
+    const OutgoingDatagram reply{in.from, ask, 0x7f000003u};
+    ASSERT_EQ(server.send_batch(std::span(&reply, 1)), 1u);
+    ReceivedDatagram back{};
+    back.buffer = buf;
+    ASSERT_EQ(receive_one(client, back), 1u);
+    EXPECT_EQ(back.from, (SocketAddress{0x7f000003u, server.local_address().port}));
+    EXPECT_EQ(back.arrived_on, 0u); // not asked for on this socket
+}
+
+TEST(UdpSocket, IPv6OnlySocketTalksToIPv6PeersAndPrintsThemInBrackets) {
+    const auto loopback6 = SocketAddress::parse_ip6("::1");
+    ASSERT_TRUE(loopback6);
+    auto bound = UdpSocket::bind(SocketAddress::ipv6(*loopback6, 0), 128);
+    ASSERT_TRUE(bound.ok()) << bound.error();
+    auto server = std::move(bound).value();
+    EXPECT_TRUE(server.local_address().v6);
+    auto client = std::move(UdpSocket::bind(SocketAddress::ipv6(*loopback6, 0))).value();
+    const std::uint8_t hello[] = {1, 2, 3};
+    ASSERT_TRUE(client.send_to(server.local_address(), hello));
+    std::array<std::uint8_t, 16> buf{};
+    ReceivedDatagram in{};
+    in.buffer = buf;
+    ASSERT_EQ(receive_one(server, in), 1u);
+    EXPECT_EQ(in.from, client.local_address());
+    EXPECT_EQ(in.from.to_string(), "[::1]:" + std::to_string(client.local_address().port));
+    EXPECT_TRUE(in.from.is_loopback());
+    EXPECT_FALSE(in.from.is_private());
+    // Replies in a batch, as the mixer's tick sends them.
+    const OutgoingDatagram reply{in.from, hello};
+    EXPECT_EQ(server.send_batch(std::span(&reply, 1)), 1u);
+    ReceivedDatagram back{};
+    back.buffer = buf;
+    ASSERT_EQ(receive_one(client, back), 1u);
+    EXPECT_EQ(back.from, server.local_address());
+}
+
+TEST(UdpSocket, IPv6SocketBesideAnIPv4OneOnTheSamePort) {
+    auto v4 = std::move(UdpSocket::bind(SocketAddress::any(0))).value();
+    const auto any6 = SocketAddress::parse_ip6("::");
+    ASSERT_TRUE(any6);
+    auto v6 = UdpSocket::bind(SocketAddress::ipv6(*any6, v4.local_address().port));
+    EXPECT_TRUE(v6.ok()) << v6.error(); // IPV6_V6ONLY: the families do not collide
+}
+
+TEST(SocketAddress, IPv6AddressesCompareAndHashByAddressAndPort) {
+    const auto a = SocketAddress::ipv6(*SocketAddress::parse_ip6("2001:db8::5"), 22124);
+    const auto b = SocketAddress::ipv6(*SocketAddress::parse_ip6("2001:db8::6"), 22124);
+    EXPECT_NE(a, b);
+    EXPECT_NE(SocketAddressHash{}(a), SocketAddressHash{}(b));
+    EXPECT_NE(a, (SocketAddress{0, 22124})); // never equal to an IPv4 address
+    EXPECT_EQ(a.to_string(), "[2001:db8::5]:22124");
+    EXPECT_FALSE(SocketAddress::parse_ip6("1.2.3.4"));
+    EXPECT_FALSE(SocketAddress::parse_ip6("[::1]"));
+}
+
 } // namespace
 } // namespace jamfleet::io

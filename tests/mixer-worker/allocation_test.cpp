@@ -143,8 +143,21 @@ void run_real_time_path(const AudioEngineSettings& engine_settings) {
         now += std::chrono::nanoseconds(2666666);
     };
 
-    // Connect every client and give it its format and profile (control path).
-    tick();
+    // Connect every client: audio, then its ACKs of the admission probe messages
+    // (docs/admission.md); then give it its format and profile (control path).
+    for (int round = 0; round < 8 && session.connected_count() < 7; ++round) {
+        tick();
+        for (const auto& o : session.take_outgoing()) {
+            auto f = proto::parse_frame(o.bytes);
+            if (f.ok() && !proto::is_connectionless(f->id) &&
+                f->id != proto::to_wire(proto::MessageId::Ackn)) {
+                session.on_datagram(o.to,
+                                    proto::make_frame(proto::MessageId::Ackn, f->counter,
+                                                      proto::encode_payload(proto::Ackn{f->id})),
+                                    now);
+            }
+        }
+    }
     std::uint8_t counter = 0;
     for (auto& c : clients) {
         const io::SocketAddress from = c.socket->local_address();

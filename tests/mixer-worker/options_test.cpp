@@ -45,8 +45,18 @@ TEST(Options, AcceptsShortAndLongJamulusSpellings) {
                             "--jsonrpcsecretfile",
                             "/tmp/s",
                             "-l",
-                            "/tmp/log"});
+                            "/tmp/log",
+                            "--directory-relay",
+                            "/run/jf/relay.sock"});
     ASSERT_TRUE(o.ok()) << o.error();
+    EXPECT_EQ(o->directory_relay, "/run/jf/relay.sock");
+    EXPECT_EQ(o->bind_ip6, ""); // IPv4 only unless asked
+    auto v6 = parse_options({"--serverbindip6", "::"});
+    ASSERT_TRUE(v6.ok()) << v6.error();
+    EXPECT_EQ(v6->bind_ip6, "::");
+    auto bad = parse_options({"--serverbindip6", "1.2.3.4"});
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.error(), "--serverbindip6: bad IPv6 address '1.2.3.4'");
     EXPECT_EQ(o->port, 22300);
     EXPECT_EQ(o->bind_ip, 0x7f000001u);
     EXPECT_EQ(o->max_channels, 3);
@@ -85,6 +95,12 @@ TEST(Options, RejectsUnknownOptionsAndBadValuesWithAClearMessage) {
     EXPECT_FALSE(parse_options({"-o", "Jam;Berlin;zz"}).ok());
     EXPECT_FALSE(parse_options({"--jsonrpcport", "8000"}).ok()); // needs a secret file
     EXPECT_FALSE(parse_options({"-e", "localhost"}).ok());       // would be a directory
+    EXPECT_FALSE(parse_options({"--max-seats-per-ip", "0"}).ok());
+}
+
+TEST(Options, MaxSeatsPerIpIsUnsetUnlessGiven) {
+    EXPECT_FALSE(parse_options({})->max_seats_per_ip.has_value());
+    EXPECT_EQ(parse_options({"--max-seats-per-ip", "30"})->max_seats_per_ip, 30);
 }
 
 TEST(Options, HelpListsEveryOption) {
@@ -96,7 +112,7 @@ TEST(Options, HelpListsEveryOption) {
          {"--port", "--serverbindip", "--numchannels", "--welcomemessage", "--directoryserver",
           "--directoryaddress", "--serverinfo", "--serverpublicip", "--delaypan", "--fastupdate",
           "--licence", "--qos", "--jsonrpcport", "--jsonrpcsecretfile", "--log", "--control-socket",
-          "--threads"}) {
+          "--threads", "--max-seats-per-ip"}) {
         EXPECT_NE(text.find(opt), std::string::npos) << opt;
     }
 }
@@ -148,6 +164,79 @@ TEST(Options, ThreadsAndSharedEncodes) {
     // Benchmark and test switches, not user options.
     EXPECT_EQ(usage_text().find("--no-shared-encodes"), std::string::npos);
     EXPECT_EQ(usage_text().find("--parallel-ticks"), std::string::npos);
+}
+
+// An existing Jamulus 3.9–3.12 unit file's ExecStart, with the binary name changed.
+TEST(Options, AcceptsAHeadlessJamulusServerLineAsItIs) {
+    auto o = parse_options({"-s",
+                            "-n",
+                            "-T",
+                            "-d",
+                            "-t",
+                            "-z",
+                            "-p",
+                            "22130",
+                            "-u",
+                            "12",
+                            "-m",
+                            "/var/www/status.html",
+                            "--jsonrpcbindip",
+                            "127.0.0.2",
+                            "--jsonrpcport=8765",
+                            "--jsonrpcsecretfile=/etc/jamulus/secret",
+                            "-o",
+                            "Room;Town;de",
+                            "-e",
+                            "anygenre1.jamulus.io",
+                            "-6",
+                            "--serverpublicip=192.0.2.7",
+                            "-l",
+                            "/var/log/jamulus.log"});
+    ASSERT_TRUE(o.ok()) << o.error();
+    EXPECT_EQ(o->port, 22130);
+    EXPECT_EQ(o->max_channels, 12);
+    EXPECT_EQ(o->jsonrpc_port, 8765);
+    EXPECT_EQ(o->jsonrpc_secret_file, "/etc/jamulus/secret");
+    EXPECT_EQ(o->jsonrpc_bind_ip, 0x7f000002u);
+    EXPECT_EQ(o->server_public_ip, 0xc0000207u);
+    EXPECT_EQ(o->log_file, "/var/log/jamulus.log");
+    EXPECT_EQ(o->bind_ip6, "::"); // -6: IPv6 on every address, as Jamulus 3.x's switch
+    ASSERT_EQ(o->warnings.size(), 1u);
+    // -m says what to use instead.
+    EXPECT_NE(o->warnings[0].find("-m /var/www/status.html is ignored"), std::string::npos);
+    EXPECT_NE(o->warnings[0].find("JSON-RPC"), std::string::npos);
+}
+
+TEST(Options, AcceptsJamulus40Spellings) {
+    auto o = parse_options({"-s", "-n", "--noipv6", "--noraw", "--serverbindip4", "10.0.0.5",
+                            "--htmlstatus=/tmp/x.html", "--serverbindip6", "::1"});
+    ASSERT_TRUE(o.ok()) << o.error();
+    EXPECT_EQ(o->bind_ip, 0x0a000005u);
+    EXPECT_TRUE(o->no_raw);
+    EXPECT_EQ(o->bind_ip6, "::1");
+    ASSERT_EQ(o->warnings.size(), 1u); // only --htmlstatus
+    // -6 does not override an address given with --serverbindip6.
+    EXPECT_EQ(parse_options({"--serverbindip6", "::1", "-6"})->bind_ip6, "::1");
+}
+
+TEST(Options, DirectoryOnlyAndGuiOptionsAreIgnoredWithAWarning) {
+    auto o = parse_options({"-i", "x.ini", "-f", "1.2.3.4", "--directoryfile", "/tmp/list"});
+    ASSERT_TRUE(o.ok()) << o.error();
+    EXPECT_EQ(o->warnings.size(), 3u);
+}
+
+TEST(Options, VersionLogLevelAndStillUnknownOptions) {
+    EXPECT_TRUE(parse_options({"--version"})->version);
+    EXPECT_TRUE(parse_options({"-v"})->version);
+    EXPECT_EQ(parse_options({"--log-level", "debug"})->log_level, "debug");
+    EXPECT_FALSE(parse_options({"--log-level", "loud"}).ok());
+    EXPECT_FALSE(parse_options({"--mutestream"}).ok());
+    EXPECT_FALSE(parse_options({"-m"}).ok()); // a value is still required
+    EXPECT_FALSE(parse_options({"--jsonrpcbindip", "localhost"}).ok());
+    // "=" splits only long options; a value may itself contain "=".
+    auto w = parse_options({"--welcomemessage=a=b"});
+    ASSERT_TRUE(w.ok());
+    EXPECT_EQ(w->welcome_message, "a=b");
 }
 
 } // namespace

@@ -32,7 +32,7 @@ TEST_F(SessionTest, ChannelTimesOutAfter30SecondsWithoutAudioEvenWithProtocolTra
 
 TEST_F(SessionTest, DisconnectionIsCancelledByAudioBeforeTheNextTick) {
     make();
-    audio(kAlice);
+    join(kAlice);
     take();
     message(kAlice, MessageId::ClmDisconnection, 0);
     audio(kAlice);
@@ -45,7 +45,7 @@ TEST_F(SessionTest, DisconnectionIsCancelledByAudioBeforeTheNextTick) {
 
 TEST_F(SessionTest, AnswersConnectionlessRequestsToTheirSource) {
     make();
-    audio(kAlice);
+    join(kAlice);
     take();
     const io::SocketAddress stranger{0x0a000001, 4444};
     message(stranger, MessageId::ClmPingMs, 0, proto::encode_payload(proto::ClmPingMs{1000}));
@@ -106,9 +106,9 @@ TEST_F(SessionTest, AnswersServerFeaturesAndWelcomeMessageRequestsAs40Does) {
 
 TEST_F(SessionTest, SendsChannelLevelListsEvery101Ticks) {
     make();
-    audio(kAlice);
-    audio(kBob);
-    audio(kCarol);
+    join(kAlice);
+    join(kBob);
+    join(kCarol);
     take();
     int lists = 0;
     for (int t = 0; t < 202; ++t) {
@@ -126,8 +126,8 @@ TEST_F(SessionTest, SendsChannelLevelListsEvery101Ticks) {
 
 TEST_F(SessionTest, ShutdownSendsDisconnectionToEveryClient) {
     make();
-    audio(kAlice);
-    audio(kBob);
+    join(kAlice);
+    join(kBob);
     take();
     session->disconnect_all();
     auto out = take();

@@ -19,9 +19,10 @@ TEST_F(SessionTest, NewClientGetsTheExactJamulusSequenceOneMessageAtATime) {
     EXPECT_EQ(first[0].payload, std::vector<std::uint8_t>{0});
     message(kAlice, MessageId::Ackn, first[0].counter,
             proto::encode_payload(proto::Ackn{first[0].id}));
-    // RAWAUDIO_SUPPORTED right after CLIENT_ID, as Jamulus 4.0 (3.x clients ACK and ignore it).
-    EXPECT_EQ(drain(kAlice), ids({MessageId::RawAudioSupported, MessageId::ConnClientsList,
-                                  MessageId::ReqSplitMessSupport, MessageId::ReqNetwTransportProps,
+    // Admission's three messages, then RAWAUDIO_SUPPORTED opens the channel's own sequence
+    // (3.x clients ACK and ignore it), before the client is asked for its transport properties.
+    EXPECT_EQ(drain(kAlice), ids({MessageId::ConnClientsList, MessageId::ReqSplitMessSupport,
+                                  MessageId::RawAudioSupported, MessageId::ReqNetwTransportProps,
                                   MessageId::ReqJittBufSize, MessageId::ReqChannelInfos,
                                   MessageId::VersionAndOs, MessageId::RecorderState}));
 }
@@ -45,8 +46,8 @@ TEST_F(SessionTest, WelcomeAndLicenceComeBeforeVersion) {
     audio(kAlice);
     std::vector<Frame> all;
     EXPECT_EQ(drain(kAlice, &all),
-              ids({MessageId::ClientId, MessageId::RawAudioSupported, MessageId::ConnClientsList,
-                   MessageId::ReqSplitMessSupport, MessageId::ReqNetwTransportProps,
+              ids({MessageId::ClientId, MessageId::ConnClientsList, MessageId::ReqSplitMessSupport,
+                   MessageId::RawAudioSupported, MessageId::ReqNetwTransportProps,
                    MessageId::ReqJittBufSize, MessageId::ReqChannelInfos, MessageId::ChatText,
                    MessageId::LicenceRequired, MessageId::VersionAndOs, MessageId::RecorderState}));
     for (const auto& f : all) {
@@ -109,7 +110,7 @@ TEST_F(SessionTest, JunkOfNoValidAudioSizeDoesNotTakeAChannel) {
     audio(kAlice, 1000);
     EXPECT_EQ(session->connected_count(), 0);
     EXPECT_EQ(session->drops(DropReason::JunkFromUnknown), 2u);
-    audio(kAlice, 166); // OPUS stereo high with sequence byte
+    join(kAlice, 166); // OPUS stereo high with sequence byte
     EXPECT_EQ(session->connected_count(), 1);
 }
 
@@ -117,7 +118,7 @@ TEST_F(SessionTest, ServerFullAnswersEveryDatagramFromANewcomer) {
     SessionSettings s;
     s.max_channels = 1;
     make(std::move(s));
-    audio(kAlice);
+    join(kAlice);
     take();
     audio(kBob);
     audio(kBob);
@@ -132,9 +133,9 @@ TEST_F(SessionTest, ServerFullAnswersEveryDatagramFromANewcomer) {
 
 TEST_F(SessionTest, NewcomerGetsTheLowestFreeId) {
     make();
-    audio(kAlice);
-    audio(kBob);
-    audio(kCarol);
+    join(kAlice);
+    join(kBob);
+    join(kCarol);
     take();
     message(kBob, MessageId::ClmDisconnection, 0);
     session->on_tick(now());

@@ -44,6 +44,8 @@ servers:
                                "127.0.0.1:22123",
                                "--serverpublicip",
                                "192.0.2.9",
+                               "--serverbindip6",
+                               "::",
                                "-w",
                                "hi",
                                "-F",
@@ -60,15 +62,18 @@ servers:
                                "--jsonrpcsecretfile",
                                "/s",
                                "--control-socket",
-                               "/run/jf/server-22124.sock"}));
+                               "/run/jf/server-22124.sock",
+                               "--directory-relay",
+                               "/run/jf/directory-relay.sock"}));
 }
 
 TEST(LaunchSpec, MinimalMixerUsesDefaultsAndLoopbackRegistrationWhenBindingAll) {
     const auto fleet = load("servers: [{name: A}]\n");
     const LaunchSpec spec = server_launch(fleet, fleet.servers[0], kBins);
     EXPECT_EQ(spec.args, (Args{"-p", "22124", "--serverbindip", "0.0.0.0", "-u", "10", "-o", "A;;0",
-                               "-e", "127.0.0.1:22123", "-Q", "128", "--control-socket",
-                               "./var/run/server-22124.sock"}));
+                               "-e", "127.0.0.1:22123", "--serverbindip6", "::", "-Q", "128",
+                               "--control-socket", "./var/run/server-22124.sock",
+                               "--directory-relay", "./var/run/directory-relay.sock"}));
 }
 
 bool has_arg(const LaunchSpec& spec, const std::string& arg) {
@@ -83,9 +88,10 @@ servers:
   - {name: Live, port: 30001, norecord: false}
 )");
     const LaunchSpec held = server_launch(fleet, fleet.servers[0], kBins);
-    EXPECT_EQ(held.args, (Args{"-p", "30000", "--serverbindip", "0.0.0.0", "-u", "10", "-o",
-                               "Held;;0", "-e", "127.0.0.1:22123", "-Q", "128", "-R", "/rec",
-                               "--norecord", "--control-socket", "./var/run/server-30000.sock"}));
+    EXPECT_EQ(held.args,
+              (Args{"-p", "30000", "--serverbindip", "0.0.0.0", "-u", "10", "-o", "Held;;0", "-e",
+                    "127.0.0.1:22123", "--serverbindip6", "::", "-Q", "128", "-R", "/rec",
+                    "--norecord", "--control-socket", "./var/run/server-30000.sock"}));
     const LaunchSpec live = server_launch(fleet, fleet.servers[1], kBins);
     EXPECT_TRUE(has_arg(live, "-R"));
     EXPECT_FALSE(has_arg(live, "--norecord"));
@@ -100,6 +106,15 @@ servers:
 )");
     EXPECT_TRUE(has_arg(server_launch(fleet, fleet.servers[0], kBins), "--noraw"));
     EXPECT_FALSE(has_arg(server_launch(fleet, fleet.servers[1], kBins), "--noraw"));
+}
+
+TEST(LaunchSpec, MaxSeatsPerIpIsPassedOnlyWhenSet) {
+    const auto fleet = load("servers: [{name: A}, {name: B, max_seats_per_ip: 4}]\n");
+    EXPECT_FALSE(has_arg(server_launch(fleet, fleet.servers[0], kBins), "--max-seats-per-ip"));
+    const LaunchSpec b = server_launch(fleet, fleet.servers[1], kBins);
+    const auto it = std::find(b.args.begin(), b.args.end(), "--max-seats-per-ip");
+    ASSERT_NE(it, b.args.end());
+    EXPECT_EQ(*(it + 1), "4");
 }
 
 TEST(LaunchSpec, MixerWithoutARecorderGetsNeitherRecordingOption) {
@@ -138,11 +153,26 @@ directory:
     const auto spec = directory_launch(fleet, kBins);
     ASSERT_TRUE(spec.has_value());
     EXPECT_EQ(spec->name, "directory");
-    EXPECT_EQ(spec->args,
-              (Args{"-p", "22100", "--serverbindip", "10.0.0.5", "-o", "Dir;Leeds;gb", "-f",
-                    "[3.8.0];203.0.113.0/24;partner.example.org;10.0.0.5", "--trusted", "10.0.0.5",
-                    "--serverpublicip", "192.0.2.9", "--maxservers", "40", "--db", "/db",
-                    "--control-socket", "/run/jf/directory.sock"}));
+    EXPECT_EQ(spec->args, (Args{"-p",
+                                "22100",
+                                "--serverbindip",
+                                "10.0.0.5",
+                                "-o",
+                                "Dir;Leeds;gb",
+                                "-f",
+                                "[3.8.0];203.0.113.0/24;partner.example.org;10.0.0.5",
+                                "--trusted",
+                                "10.0.0.5",
+                                "--serverpublicip",
+                                "192.0.2.9",
+                                "--maxservers",
+                                "40",
+                                "--db",
+                                "/db",
+                                "--control-socket",
+                                "/run/jf/directory.sock",
+                                "--relay-socket",
+                                "/run/jf/directory-relay.sock"}));
 }
 
 TEST(LaunchSpec, OpenDirectoryHasNoFilter) {
@@ -150,6 +180,32 @@ TEST(LaunchSpec, OpenDirectoryHasNoFilter) {
     EXPECT_EQ(directory_list_filter(fleet), "");
     const auto versioned = load("directory: {min_version: 3.9.0}\n");
     EXPECT_EQ(directory_list_filter(versioned), "[3.9.0]");
+}
+
+TEST(LaunchSpec, Bind6IsPassedToRoomsUnlessEmpty) {
+    const auto dual = load("servers: [{name: A}]\n");
+    EXPECT_TRUE(has_arg(server_launch(dual, dual.servers[0], kBins), "--serverbindip6"));
+    const auto v4 = load("fleet: {bind6: \"\"}\nservers: [{name: A}]\n");
+    EXPECT_FALSE(has_arg(server_launch(v4, v4.servers[0], kBins), "--serverbindip6"));
+    EXPECT_FALSE(
+        config::parse_fleet("fleet: {bind6: 1.2.3.4}\nservers: [{name: A}]\n", "t.yaml").ok());
+}
+
+TEST(LaunchSpec, OnlyTheRoomAtJamulusDefaultPortRelaysToTheIntegratedDirectory) {
+    const auto fleet = load("servers: [{name: A}, {name: B}]\n");
+    const auto has_relay = [](const LaunchSpec& spec) {
+        return std::find(spec.args.begin(), spec.args.end(), "--directory-relay") !=
+               spec.args.end();
+    };
+    EXPECT_TRUE(has_relay(server_launch(fleet, fleet.servers[0], kBins)));  // 22124
+    EXPECT_FALSE(has_relay(server_launch(fleet, fleet.servers[1], kBins))); // 22125
+    // No integrated directory, or a directory without the option: nothing to hand to.
+    const auto external = load("fleet: {directory_address: dir.example.org}\n"
+                               "directory: {enabled: false}\nservers: [{name: A}]\n");
+    EXPECT_FALSE(has_relay(server_launch(external, external.servers[0], kBins)));
+    BinPaths old_directory = kBins;
+    old_directory.directory_control = false;
+    EXPECT_FALSE(has_relay(server_launch(fleet, fleet.servers[0], old_directory)));
 }
 
 } // namespace

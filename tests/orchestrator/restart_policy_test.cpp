@@ -117,5 +117,39 @@ TEST(RestartPolicy, ResetClearsTheCrashHistory) {
     EXPECT_FALSE(policy.on_exit(clock.now() - 1s, clock.now()).failed);
 }
 
+TEST(RestartPolicy, FailedChildIsRetriedAfterOneTwoFourMinutesCappedAtThirty) {
+    base::FakeClock clock;
+    RestartPolicy policy;
+    const Duration expected[] = {1min, 2min, 4min, 8min, 16min, 30min, 30min};
+    for (const Duration delay : expected) {
+        EXPECT_EQ(policy.next_failed_retry(clock.now()), clock.now() + delay);
+        clock.advance(delay);
+    }
+}
+
+TEST(RestartPolicy, RetryWindowResetKeepsTheFailedRetryGrowth) {
+    base::FakeClock clock;
+    RestartPolicy policy;
+    EXPECT_EQ(policy.next_failed_retry(clock.now()), clock.now() + 1min);
+    policy.reset_window(); // a scheduled retry starts the child again
+    const auto started = clock.now();
+    clock.advance(1s);
+    EXPECT_FALSE(policy.on_exit(started, clock.now()).failed) << "the crash window was not reset";
+    EXPECT_EQ(policy.next_failed_retry(clock.now()), clock.now() + 2min);
+}
+
+TEST(RestartPolicy, StableRunOrManualResetStartsTheFailedRetryAtOneMinuteAgain) {
+    base::FakeClock clock;
+    RestartPolicy policy;
+    policy.next_failed_retry(clock.now());
+    policy.next_failed_retry(clock.now());
+    const auto started = clock.now();
+    clock.advance(31s); // ran longer than stable_after
+    policy.on_exit(started, clock.now());
+    EXPECT_EQ(policy.next_failed_retry(clock.now()), clock.now() + 1min);
+    policy.reset();
+    EXPECT_EQ(policy.next_failed_retry(clock.now()), clock.now() + 1min);
+}
+
 } // namespace
 } // namespace jamfleet::orchestrator

@@ -367,3 +367,44 @@ TEST_F(ReliableLinkTest, ResetRestoresInitialState) {
 
 } // namespace
 } // namespace jamfleet::proto
+
+namespace jamfleet::proto {
+namespace {
+
+// The admission probe: the sender picks each counter, and the result says whether
+// an ACK released the head.
+TEST(ReliableLinkCounters, ChosenCountersGoOnTheWireAndAcksReportTheirMatch) {
+    ReliableLink link;
+    const base::TimePoint t0{};
+    link.set_next_counter(200);
+    ASSERT_TRUE(link.send(MessageId::ClientId, Bytes{3}, t0));
+    link.set_next_counter(17);
+    ASSERT_TRUE(link.send(MessageId::ReqSplitMessSupport, Bytes{}, t0));
+    auto out = link.take_outgoing();
+    ASSERT_EQ(out.size(), 1u);
+    auto head = parse_frame(out[0]);
+    ASSERT_TRUE(head.ok());
+    EXPECT_EQ(head->counter, 200);
+
+    const auto ack = [](std::uint8_t counter, std::uint16_t id) {
+        return make_frame(MessageId::Ackn, counter, encode_payload(Ackn{id}));
+    };
+    const auto wrong_counter = ack(201, 32);
+    EXPECT_EQ(link.on_frame(*parse_frame(wrong_counter), t0).ack_match, AckMatch::Unmatched);
+    const auto wrong_id = ack(200, 24);
+    EXPECT_EQ(link.on_frame(*parse_frame(wrong_id), t0).ack_match, AckMatch::Unmatched);
+    const auto right = ack(200, 32);
+    EXPECT_EQ(link.on_frame(*parse_frame(right), t0).ack_match, AckMatch::ReleasedHead);
+    out = link.take_outgoing();
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(parse_frame(out[0])->counter, 17);
+    // The stale repeat of the first ACK no longer matches the head.
+    EXPECT_EQ(link.on_frame(*parse_frame(right), t0).ack_match, AckMatch::Unmatched);
+    const auto chat = make_frame(MessageId::ChatText, 5, Bytes{0, 0});
+    EXPECT_EQ(link.on_frame(*parse_frame(chat), t0).ack_match, AckMatch::NotAnAck);
+    // Counters continue from the last chosen one.
+    EXPECT_EQ(link.next_counter(), 18);
+}
+
+} // namespace
+} // namespace jamfleet::proto

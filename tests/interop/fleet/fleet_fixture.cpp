@@ -35,14 +35,22 @@ std::string orchestrator_program() {
 std::string directory_program() {
     return env_or_throw("JAMFLEET_DIRECTORY");
 }
+std::string mixer_program() {
+    return env_or_throw("JAMFLEET_MIXER");
+}
 std::filesystem::path source_dir() {
     return env_or_throw("JAMFLEET_SOURCE_DIR");
 }
 
-FleetRun::FleetRun(const std::filesystem::path& dir, const std::filesystem::path& fleet_file)
+FleetRun::FleetRun(const std::filesystem::path& dir, const std::filesystem::path& fleet_file,
+                   FleetRunOptions options)
     : dir_(dir) {
     process_ = std::make_unique<Process>(
-        ProcessOptions{"jamfleet", orchestrator_program(), {"run", fleet_file.string()}, {}, dir});
+        ProcessOptions{"jamfleet",
+                       options.program.empty() ? orchestrator_program() : options.program,
+                       {"run", fleet_file.string()},
+                       std::move(options.env),
+                       dir});
 }
 
 FleetRun::~FleetRun() {

@@ -19,13 +19,19 @@ namespace jamfleet::interop {
 
 std::string orchestrator_program(); // JAMFLEET_ORCHESTRATOR
 std::string directory_program();    // JAMFLEET_DIRECTORY
+std::string mixer_program();        // JAMFLEET_MIXER
 std::filesystem::path source_dir(); // JAMFLEET_SOURCE_DIR
+
+struct FleetRunOptions {
+    std::string program; // "" for orchestrator_program()
+    Env env;             // added to the supervisor's environment
+};
 
 class FleetRun {
 public:
-    // `jamfleet run FILE` with cwd `dir` (so ./var/ lands there); waits until every
-    // child of the file is running (bounded).
-    FleetRun(const std::filesystem::path& dir, const std::filesystem::path& fleet_file);
+    // `jamfleet run FILE` with cwd `dir` (so ./var/ lands there).
+    FleetRun(const std::filesystem::path& dir, const std::filesystem::path& fleet_file,
+             FleetRunOptions options = {});
     ~FleetRun();
 
     Process& process() { return *process_; }

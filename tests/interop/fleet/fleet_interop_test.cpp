@@ -377,14 +377,24 @@ TEST(FleetWithClients, RealClientsJoinEveryRoomAndOnlyAffectedRoomsNotice) {
         wait_until([&] { return fleet.pid_of("Beta") != beta && answers_ping(22125); }, 2s, 20ms));
     EXPECT_TRUE(bob.wait_connected(20s)) << "bob did not rejoin the restarted room";
 
-    // Reload: remove Beta, change Gamma, add Delta; Alpha is untouched.
+    // Reload: remove Beta, change Gamma (restarted once empty), add Delta; Alpha is untouched.
+    // The supervisor knows Carol is in Gamma (its status poll) before it decides.
+    ASSERT_TRUE(
+        wait_until([&] { return fleet.child("Gamma")["child"]["clients"].size() == 1; }, 5s))
+        << fleet.child("Gamma").dump();
     write_file(file, fleet_yaml("  - {name: Alpha, port: 22124}\n"
                                 "  - {name: Gamma, port: 22126, max_clients: 5}\n"
                                 "  - {name: Delta, port: 22127}\n"));
     const CommandResult reload = fleet.command({"reload"});
     ASSERT_EQ(reload.exit_code, 0) << reload.output;
+    EXPECT_NE(reload.output.find("waiting to restart when empty Gamma"), std::string::npos)
+        << reload.output;
+    // Delta starts at once; Gamma, occupied, keeps Carol until she leaves.
+    ASSERT_TRUE(wait_until([&] { return fleet.child("Delta")["state"] == "running"; }, 15s));
+    EXPECT_EQ(fleet.child("Gamma")["state"], "waiting_to_restart");
+    EXPECT_FALSE(saw_disconnect(carol)) << "an occupied room was restarted";
+    carol.stop();
     ASSERT_TRUE(wait_until([&] { return fleet.all_running(4); }, 15s));
-    EXPECT_TRUE(saw_disconnect(carol)) << "the changed room's client was not told it restarted";
     EXPECT_FALSE(saw_disconnect(alice)) << "the unchanged room's client was disconnected";
     EXPECT_TRUE(alice.connected());
     JamulusClient dave(dir.path(), jack, "dave", {.name = "Dave"}, "127.0.0.1:22127");

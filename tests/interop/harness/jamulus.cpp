@@ -135,7 +135,8 @@ JamulusClient::JamulusClient(const std::filesystem::path& dir, const JackServer&
     if (options.gui && options.version != JamulusVersion::v3_9_1) {
         throw std::logic_error("only Debian's 3.9.1 has a GUI; the newer peers are headless");
     }
-    const auto program = jamulus_program(options.version).string();
+    const auto program =
+        options.program.empty() ? jamulus_program(options.version).string() : options.program;
     const auto work_dir = dir / role;
     std::filesystem::create_directories(work_dir);
     const auto ini = work_dir / (role + ".ini");

@@ -92,6 +92,8 @@ struct ClientOptions {
                                          // "<directorytype>3</directorytype>"
     std::vector<std::string> extra_args; // further command-line options
     JamulusVersion version = JamulusVersion::v3_9_1; // which real Jamulus client (gui: 3.9.1)
+    // Another client program, e.g. a build given by path; when set it wins over `version`.
+    std::string program;
 };
 
 std::string client_ini(const ClientProfile& profile, const std::string& extra_ini = "");

@@ -237,10 +237,12 @@ TEST(MixerInterop, JunkDatagramsDoNotTakeChannels) {
     EXPECT_EQ(stats["drops"]["junk_from_unknown"], 20);
     EXPECT_EQ(stats["clients"], 0);
 
-    // A datagram of a real client's size does take a channel.
+    // A datagram of a real client's size starts an admission attempt, not a channel
+    // (docs/admission.md): the address must first ACK what the room sends it.
     senders[0]->send_to(mixer.port(), std::vector<std::uint8_t>(46, 0x55));
-    EXPECT_TRUE(
-        wait_until([&] { return mixer.rpc().call("jamfleet/getStats")["clients"] == 1; }, 3s));
+    EXPECT_TRUE(wait_until(
+        [&] { return mixer.rpc().call("jamfleet/getStats")["admission"]["started"] == 1; }, 3s));
+    EXPECT_EQ(mixer.rpc().call("jamfleet/getStats")["clients"], 0);
 }
 
 TEST(MixerInterop, ABusyPortIsOneClearLineAndExitCode1) {
@@ -335,6 +337,9 @@ TEST(MixerInterop, ControlSocketGreetsReportsStatusAndStops) {
     EXPECT_EQ((*reply)["result"]["clients"], json::array());
     EXPECT_EQ((*reply)["result"]["port"], port);
     EXPECT_EQ((*reply)["result"]["registration"], "not_registered");
+    // The drop and admission counters of jamfleet/getStats (docs/admission.md).
+    EXPECT_EQ((*reply)["result"]["drops"]["junk_from_unknown"], 0);
+    EXPECT_EQ((*reply)["result"]["admission"]["pending"], 0);
 
     const std::string stop = R"({"id":2,"op":"stop","args":{}})"
                              "\n";

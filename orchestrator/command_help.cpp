@@ -1,0 +1,69 @@
+// Help texts of jamfleet's sub-commands; see command_help.h.
+#include "orchestrator/command_help.h"
+
+namespace jamfleet::orchestrator {
+namespace {
+
+struct CommandHelp {
+    std::string_view name;
+    std::string_view text;
+};
+
+constexpr std::string_view kRunDirNote = R"(
+The running supervisor is found through its control socket in the run directory:
+--run-dir DIR, else the run_dir of FILE, else /run/jamfleet when a supervisor
+listens there (the packaged service), else ./var/run.
+)";
+
+constexpr CommandHelp kHelp[] = {
+    {"check", R"(usage: jamfleet check FILE
+Validates the fleet file and what a start would trip on (welcome and secret files,
+writable recording and log directories, the database's directory, free JSON-RPC
+ports, ranges the children accept), prints warnings (an open directory anyone may
+fill, ...), then the normalized fleet. Exit 0 when it would start, 2 on errors.
+)"},
+    {"srv", R"(usage: jamfleet srv FILE
+Prints the DNS SRV records (_jamulus._udp) of every room with a dns_name.
+)"},
+    {"run", R"(usage: jamfleet [--log-level LEVEL] run FILE [--bin-dir DIR]
+Runs the fleet in the foreground: the directory and one jamfleet-mixer per room.
+SIGHUP reloads FILE (as `jamfleet reload`), SIGTERM and SIGINT stop everything in
+order. Under systemd (Type=notify) it reports READY=1 once every room listens and
+has its directory's answer (or failed), and feeds WatchdogSec from its loop.
+  --bin-dir DIR   where jamfleet-mixer and jamfleet-directory are (default: next to
+                  this program, or $JAMFLEET_BIN_DIR)
+Exit 0 after a stop, 1 when it cannot start, 2 for a bad FILE.
+)"},
+    {"status", R"(usage: jamfleet status [--json] [--run-dir DIR | FILE]
+Shows every child of the running supervisor: state, pid, restarts, clients,
+registration. --json prints the supervisor's status document.
+)"},
+    {"reload", R"(usage: jamfleet reload [--run-dir DIR | FILE]
+Makes the running supervisor re-read its fleet file and restart exactly the
+children whose settings changed. A file with errors is rejected (exit 2) and the
+running fleet stays as it is.
+)"},
+    {"restart", R"(usage: jamfleet restart NAME [--run-dir DIR | FILE]
+Restarts one room (by name) or "directory", also one marked failed.
+)"},
+    {"stop", R"(usage: jamfleet stop [--run-dir DIR | FILE]
+Stops the running supervisor: rooms first (they unregister), then the directory.
+)"},
+};
+
+} // namespace
+
+std::optional<std::string> command_help(std::string_view command) {
+    for (const auto& help : kHelp) {
+        if (help.name == command) {
+            std::string text(help.text);
+            if (command != "check" && command != "srv" && command != "run") {
+                text += kRunDirNote;
+            }
+            return text;
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace jamfleet::orchestrator
