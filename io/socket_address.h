@@ -50,6 +50,19 @@ struct SocketAddress {
     // RFC 1918 ranges and loopback: 10/8, 127/8, 172.16/12, 192.168/16.
     bool is_private() const;
     bool is_loopback() const;
+    // Who sent this, for per-source limits: the IPv4 address, or an IPv6 address's /64
+    // prefix (one subscriber's network, as a NATed IPv4 address is one site's). IPv6
+    // keys have bit 63 set so they never equal an IPv4 key.
+    std::uint64_t host_key() const {
+        if (!v6) {
+            return ip;
+        }
+        std::uint64_t prefix = 0;
+        for (std::size_t i = 0; i < 8; ++i) {
+            prefix = (prefix << 8) | ip6[i];
+        }
+        return prefix | (1ull << 63);
+    }
     bool is_unspecified() const;
 
     friend constexpr bool operator==(const SocketAddress&, const SocketAddress&) = default;

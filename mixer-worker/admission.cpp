@@ -53,9 +53,10 @@ const Admission::Pending* Admission::find(io::SocketAddress address) const {
     return nullptr;
 }
 
-std::size_t Admission::pending_of_ip(std::uint32_t ip) const {
-    return static_cast<std::size_t>(std::count_if(
-        pending_.begin(), pending_.end(), [ip](const Pending& p) { return p.address.ip == ip; }));
+std::size_t Admission::pending_of_ip(std::uint64_t host) const {
+    return static_cast<std::size_t>(
+        std::count_if(pending_.begin(), pending_.end(),
+                      [host](const Pending& p) { return p.address.host_key() == host; }));
 }
 
 StartResult Admission::start(io::SocketAddress from, std::size_t bytes, int announced_id,
@@ -64,7 +65,7 @@ StartResult Admission::start(io::SocketAddress from, std::size_t bytes, int anno
         ++stats_.refused_pending;
         return StartResult::RefusedPending;
     }
-    if (pending_of_ip(from.ip) >= settings_.max_pending_per_ip) {
+    if (pending_of_ip(from.host_key()) >= settings_.max_pending_per_ip) {
         ++stats_.refused_pending_ip;
         return StartResult::RefusedPendingIp;
     }
@@ -72,7 +73,7 @@ StartResult Admission::start(io::SocketAddress from, std::size_t bytes, int anno
         new_total_ = base::TokenBucket(settings_.new_total, now);
         total_started_ = true;
     }
-    if (!new_per_ip_.take(from.ip, now)) {
+    if (!new_per_ip_.take(from.host_key(), now)) {
         ++stats_.refused_rate_ip;
         return StartResult::RefusedRateIp;
     }

@@ -80,7 +80,7 @@ public:
 
     bool is_pending(io::SocketAddress address) const { return find(address) != nullptr; }
     std::size_t pending_count() const { return pending_.size(); }
-    std::size_t pending_of_ip(std::uint32_t ip) const;
+    std::size_t pending_of_ip(std::uint64_t host) const; // host: SocketAddress::host_key()
 
     // Audio of a real client's size from an address with neither channel nor
     // pending entry: starts the probe (announcing `announced_id`) unless a limit refuses.

@@ -34,14 +34,14 @@ AnswerLimiter::AnswerLimiter(AnswerLimits limits)
                 {},
                 false}} {}
 
-bool AnswerLimiter::allow(AnswerKind kind, std::uint32_t ip, base::TimePoint now) {
+bool AnswerLimiter::allow(AnswerKind kind, std::uint64_t host, base::TimePoint now) {
     const auto k = static_cast<std::size_t>(kind);
     Limit& limit = limits_[k];
     if (!limit.started) {
         limit.total = base::TokenBucket(limit.total_params, now);
         limit.started = true;
     }
-    if (!limit.per_ip.take(ip, now) || !limit.total.take(now)) {
+    if (!limit.per_ip.take(host, now) || !limit.total.take(now)) {
         ++dropped_[k];
         return false;
     }

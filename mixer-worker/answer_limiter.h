@@ -47,8 +47,9 @@ class AnswerLimiter {
 public:
     explicit AnswerLimiter(AnswerLimits limits = {});
 
-    // True when an answer of `kind` may go to `ip` now (counted as dropped otherwise).
-    bool allow(AnswerKind kind, std::uint32_t ip, base::TimePoint now);
+    // True when an answer of `kind` may go to the source `host` (SocketAddress::host_key())
+    // now (counted as dropped otherwise).
+    bool allow(AnswerKind kind, std::uint64_t host, base::TimePoint now);
     std::uint64_t dropped(AnswerKind kind) const {
         return dropped_[static_cast<std::size_t>(kind)];
     }

@@ -54,7 +54,6 @@ A Jamulus-compatible server (drop-in for a headless `Jamulus -s -n`).
   -p, --port N                UDP port (default 22124)
       --serverbindip IP       bind to this IPv4 address only
       --serverbindip6 IP6     also serve IPv6 clients on the same port (:: = all)
-  -6, --enableipv6            also serve IPv6 clients on all addresses (--serverbindip6 ::)
   -u, --numchannels N         maximum clients, 1…150 (default 10)
   -w, --welcomemessage TEXT   welcome message (HTML allowed), or a file name
   -e, --directoryserver ADDR  register with the directory at host[:port]
@@ -84,9 +83,10 @@ A Jamulus-compatible server (drop-in for a headless `Jamulus -s -n`).
   -d, --discononquit, -T, --multithreading
                               accepted and ignored (clients are always told on quit;
                               decode and encode use --threads)
-  -t, --notranslation, -z, --startminimized, --noipv6
-                              accepted and ignored (no GUI; IPv6 only with -6 or
-                              --serverbindip6)
+  -6, --enableipv6           also serve IPv6 clients on the same port (as --serverbindip6 ::)
+      --noipv6                IPv4 only, whatever else asks for IPv6 (Jamulus 4.0 spelling)
+  -t, --notranslation, -z, --startminimized
+                              accepted and ignored (no GUI)
   -m, --htmlstatus FILE       accepted with a warning: no HTML status file; use JSON-RPC
   -i, --inifile F, -f, --listfilter F, --directoryfile F
                               accepted with a warning: they mean nothing to a server
@@ -101,6 +101,7 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
     MixerOptions o;
     o.threads = std::thread::hardware_concurrency() >= 2 ? 2 : 1;
     std::string welcome_arg;
+    bool no_ipv6 = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         auto value = [&](std::string& out) -> bool {
@@ -143,15 +144,16 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
             o.version = true;
         } else if (is(a, "-s", "--server") || is(a, "-n", "--nogui") ||
                    is(a, "-d", "--discononquit") || is(a, "-T", "--multithreading") ||
-                   is(a, "-t", "--notranslation") || is(a, "-z", "--startminimized") ||
-                   a == "--noipv6") {
+                   is(a, "-t", "--notranslation") || is(a, "-z", "--startminimized")) {
             // Accepted for drop-in compatibility; nothing to change here.
         } else if (is(a, "-6", "--enableipv6")) {
-            // Jamulus 3.x's switch for IPv6: serve it on every address unless
-            // --serverbindip6 names one.
+            // Jamulus 3.x: IPv6 off unless asked; the socket then serves every v6 address.
             if (o.bind_ip6.empty()) {
                 o.bind_ip6 = "::";
             }
+        } else if (a == "--noipv6") {
+            // Jamulus 4.0: IPv6 on unless turned off; wins over -6 wherever it stands.
+            no_ipv6 = true;
         } else if (is(a, "-m", "--htmlstatus")) {
             std::string v;
             if (!value(v)) {
@@ -285,6 +287,9 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
     }
     if (o.server_public_ip && o.directory.empty()) {
         o.warnings.push_back("--serverpublicip is ignored without -e/--directoryserver");
+    }
+    if (no_ipv6) {
+        o.bind_ip6.clear();
     }
     o.welcome_message = welcome_text(welcome_arg);
     return o;

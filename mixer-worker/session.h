@@ -162,7 +162,7 @@ private:
     void answer_server_full(io::SocketAddress to, base::TimePoint now);
     // Connection-less answers to a source without a channel go through the limiter.
     bool may_answer(AnswerKind kind, io::SocketAddress to, base::TimePoint now);
-    int seats_of_ip(std::uint32_t ip) const;
+    int seats_of_ip(std::uint64_t host) const; // host: SocketAddress::host_key()
     void open_channel(int id, io::SocketAddress from, proto::ReliableLink link, int announced_id,
                       base::TimePoint now);
     void free_channel(int id, base::TimePoint now);

@@ -12,14 +12,15 @@ namespace jamfleet::mixer {
 
 using proto::MessageId;
 
-int Session::seats_of_ip(std::uint32_t ip) const {
-    return static_cast<int>(std::count_if(channels_.begin(), channels_.end(), [ip](const auto& c) {
-        return c.connected && c.address.ip == ip;
-    }));
+int Session::seats_of_ip(std::uint64_t host) const {
+    return static_cast<int>(
+        std::count_if(channels_.begin(), channels_.end(), [host](const auto& c) {
+            return c.connected && c.address.host_key() == host;
+        }));
 }
 
 bool Session::may_answer(AnswerKind kind, io::SocketAddress to, base::TimePoint now) {
-    return find_channel(to) >= 0 || answers_.allow(kind, to.ip, now);
+    return find_channel(to) >= 0 || answers_.allow(kind, to.host_key(), now);
 }
 
 void Session::answer_server_full(io::SocketAddress to, base::TimePoint now) {
@@ -45,7 +46,7 @@ void Session::on_unknown_audio(io::SocketAddress from, std::size_t bytes, base::
         drop(DropReason::ServerFull, from, now);
         return;
     }
-    if (seats_of_ip(from.ip) >= settings_.max_seats_per_ip) {
+    if (seats_of_ip(from.host_key()) >= settings_.max_seats_per_ip) {
         answer_server_full(from, now);
         drop(DropReason::SeatLimitIp, from, now);
         return;
@@ -74,7 +75,7 @@ void Session::promote(Promotion promotion, base::TimePoint now) {
         drop(DropReason::ServerFull, promotion.address, now);
         return;
     }
-    if (seats_of_ip(promotion.address.ip) >= settings_.max_seats_per_ip) {
+    if (seats_of_ip(promotion.address.host_key()) >= settings_.max_seats_per_ip) {
         answer_server_full(promotion.address, now);
         drop(DropReason::SeatLimitIp, promotion.address, now);
         return;

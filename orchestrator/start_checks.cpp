@@ -2,7 +2,6 @@
 #include "orchestrator/start_checks.h"
 
 #include <arpa/inet.h>
-#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -75,11 +74,6 @@ bool tcp_port_free(std::uint16_t port) {
     const bool free = ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
     ::close(fd);
     return free;
-}
-
-bool is_private(std::uint32_t ip) {
-    return (ip >> 24) == 10 || (ip >> 20) == 0xac1 || (ip >> 16) == 0xc0a8 ||
-           (ip >> 22) == (100u << 2 | 1u); // 100.64.0.0/10, carrier-grade NAT
 }
 
 class Findings {
@@ -181,38 +175,8 @@ std::vector<StartFinding> start_checks(const config::FleetConfig& fleet,
         }
         check_rpc(where, server.jsonrpc_port, server.jsonrpc_secret_file);
     }
-    const bool registers = d.enabled || !fleet.fleet.directory_address.empty();
-    if (registers && fleet.fleet.public_ip.empty() && !options.host_addresses.empty()) {
-        bool all_private = true;
-        for (const auto ip : options.host_addresses) {
-            all_private = all_private && is_private(ip);
-        }
-        if (all_private) {
-            findings.warning("/fleet/public_ip",
-                             "not set, and this host has only private addresses (behind NAT): "
-                             "clients outside would be sent a private address for the rooms");
-        }
-    }
+    // A missing public_ip behind NAT is the network report's warning (network_report.h).
     return findings.take();
-}
-
-std::vector<std::uint32_t> host_ipv4_addresses() {
-    std::vector<std::uint32_t> addresses;
-    ifaddrs* list = nullptr;
-    if (::getifaddrs(&list) != 0) {
-        return addresses;
-    }
-    for (const ifaddrs* a = list; a != nullptr; a = a->ifa_next) {
-        if (a->ifa_addr != nullptr && a->ifa_addr->sa_family == AF_INET) {
-            const auto* in = reinterpret_cast<const sockaddr_in*>(a->ifa_addr);
-            const std::uint32_t ip = ntohl(in->sin_addr.s_addr);
-            if ((ip >> 24) != 127) {
-                addresses.push_back(ip);
-            }
-        }
-    }
-    ::freeifaddrs(list);
-    return addresses;
 }
 
 } // namespace jamfleet::orchestrator

@@ -21,8 +21,6 @@ struct StartFinding {
 struct StartCheckOptions {
     // Skip the JSON-RPC port probes (the fleet is running and holds them).
     bool ports_in_use_by_fleet = false;
-    // The host's own IPv4 addresses, for the NAT warning (host order).
-    std::vector<std::uint32_t> host_addresses;
 };
 
 // A welcome value that names a file rather than a message: it starts with '/',
@@ -31,8 +29,5 @@ bool welcome_looks_like_path(const std::string& welcome);
 
 std::vector<StartFinding> start_checks(const config::FleetConfig& fleet,
                                        const StartCheckOptions& options);
-
-// The machine's IPv4 interface addresses (getifaddrs), loopback excluded.
-std::vector<std::uint32_t> host_ipv4_addresses();
 
 } // namespace jamfleet::orchestrator

@@ -54,6 +54,12 @@ TEST(Options, AcceptsShortAndLongJamulusSpellings) {
     auto v6 = parse_options({"--serverbindip6", "::"});
     ASSERT_TRUE(v6.ok()) << v6.error();
     EXPECT_EQ(v6->bind_ip6, "::");
+    auto enabled = parse_options({"-6"});
+    ASSERT_TRUE(enabled.ok()) << enabled.error();
+    EXPECT_EQ(enabled->bind_ip6, "::"); // Jamulus 3.x: -6 turns IPv6 on
+    auto off = parse_options({"--serverbindip6", "::", "-6", "--noipv6"});
+    ASSERT_TRUE(off.ok()) << off.error();
+    EXPECT_EQ(off->bind_ip6, ""); // Jamulus 4.0: --noipv6 wins
     auto bad = parse_options({"--serverbindip6", "1.2.3.4"});
     ASSERT_FALSE(bad.ok());
     EXPECT_EQ(bad.error(), "--serverbindip6: bad IPv6 address '1.2.3.4'");
@@ -200,7 +206,7 @@ TEST(Options, AcceptsAHeadlessJamulusServerLineAsItIs) {
     EXPECT_EQ(o->jsonrpc_bind_ip, 0x7f000002u);
     EXPECT_EQ(o->server_public_ip, 0xc0000207u);
     EXPECT_EQ(o->log_file, "/var/log/jamulus.log");
-    EXPECT_EQ(o->bind_ip6, "::"); // -6: IPv6 on every address, as Jamulus 3.x's switch
+    EXPECT_EQ(o->bind_ip6, "::"); // -6: IPv6 clients too, as Jamulus 3.x
     ASSERT_EQ(o->warnings.size(), 1u);
     // -m says what to use instead.
     EXPECT_NE(o->warnings[0].find("-m /var/www/status.html is ignored"), std::string::npos);
@@ -213,10 +219,11 @@ TEST(Options, AcceptsJamulus40Spellings) {
     ASSERT_TRUE(o.ok()) << o.error();
     EXPECT_EQ(o->bind_ip, 0x0a000005u);
     EXPECT_TRUE(o->no_raw);
-    EXPECT_EQ(o->bind_ip6, "::1");
-    ASSERT_EQ(o->warnings.size(), 1u); // only --htmlstatus
-    // -6 does not override an address given with --serverbindip6.
-    EXPECT_EQ(parse_options({"--serverbindip6", "::1", "-6"})->bind_ip6, "::1");
+    EXPECT_EQ(o->bind_ip6, "");        // --noipv6 wins over --serverbindip6
+    ASSERT_EQ(o->warnings.size(), 1u); // --htmlstatus
+    auto v6 = parse_options({"--serverbindip6=::1"});
+    ASSERT_TRUE(v6.ok()) << v6.error();
+    EXPECT_EQ(v6->bind_ip6, "::1");
 }
 
 TEST(Options, DirectoryOnlyAndGuiOptionsAreIgnoredWithAWarning) {

@@ -104,6 +104,25 @@ TEST_F(SessionTest, OneIpHoldsAtMostMaxSeatsPerIp) {
     EXPECT_EQ(session->connected_count(), 3);
 }
 
+// IPv6 sources are counted per /64 (one subscriber's network), not all as one address.
+TEST_F(SessionTest, IpV6SourcesAreCountedPerSlash64) {
+    SessionSettings s;
+    s.max_seats_per_ip = 1;
+    make(std::move(s));
+    auto v6 = [](std::uint8_t subnet, std::uint8_t host, std::uint16_t port) {
+        std::array<std::uint8_t, 16> a{0x20, 0x01, 0x0d, 0xb8, 0, subnet};
+        a[15] = host;
+        return io::SocketAddress::ipv6(a, port);
+    };
+    join(v6(1, 1, 5000));
+    join(v6(2, 1, 5000)); // another network: a seat of its own
+    EXPECT_EQ(session->connected_count(), 2);
+    take();
+    audio(v6(1, 2, 5001)); // a second host of the first /64
+    EXPECT_EQ(session->drops(DropReason::SeatLimitIp), 1u);
+    EXPECT_EQ(session->connected_count(), 2);
+}
+
 TEST_F(SessionTest, AnAnnouncedIdTakenMeanwhileIsCorrected) {
     make();
     audio(kAlice); // both are told CLIENT_ID 0
