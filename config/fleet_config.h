@@ -51,6 +51,10 @@ struct ServerOptions {
     bool noraw = false;
     // Channels one source IP may hold; unset = the mixer's default (docs/admission.md).
     std::optional<int> max_seats_per_ip;
+    // Moderation (docs/moderation.md): addresses or CIDR ranges refused for good, and a
+    // private room's allow-list (empty = open).
+    std::vector<std::string> bans;
+    std::vector<std::string> allow;
 
     bool operator==(const ServerOptions&) const = default;
 };

@@ -100,7 +100,46 @@ void read_country(const MappingReader& map, ErrorList& errors, std::string& out)
     }
 }
 
-void read_options(const MappingReader& map, ServerOptions& options) {
+// Empty when `text` is an IPv4 or IPv6 address or range (a.b.c.d, a.b.c.d/n, v6, v6/n).
+std::string range_problem(const std::string& text) {
+    if (text.find(':') == std::string::npos) {
+        return is_ipv4(text) ? "" : cidr_problem(text);
+    }
+    const auto slash = text.find('/');
+    if (!is_ipv6(std::string_view(text).substr(0, slash))) {
+        return "not an IPv6 address";
+    }
+    if (slash == std::string::npos) {
+        return "";
+    }
+    const std::string digits = text.substr(slash + 1);
+    const bool prefix_ok = !digits.empty() && digits.size() <= 3 &&
+                           digits.find_first_not_of("0123456789") == std::string::npos &&
+                           std::stoi(digits) <= 128;
+    return prefix_ok ? "" : "IPv6 prefix length must be 0..128";
+}
+
+// `bans` and `allow`: addresses or ranges; a server's list adds to the defaults' list.
+void read_ranges(const MappingReader& map, std::string_view key, ErrorList& errors,
+                 std::vector<std::string>& out) {
+    std::vector<std::string> items;
+    std::vector<SourceLocation> where;
+    map.read_string_list(key, items, &where);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const std::string problem = range_problem(items[i]);
+        if (!problem.empty()) {
+            errors.add(
+                where[i],
+                "bad " + std::string(key) + " entry '" + items[i] +
+                    "': expected an address or range such as 192.0.2.0/24 or 2001:db8::/32 (" +
+                    problem + ")");
+            continue;
+        }
+        out.push_back(items[i]);
+    }
+}
+
+void read_options(const MappingReader& map, ErrorList& errors, ServerOptions& options) {
     map.read_int("max_clients", 1, 150, options.max_clients);
     map.read_string("welcome", options.welcome);
     map.read_bool("fast_update", options.fast_update);
@@ -111,6 +150,8 @@ void read_options(const MappingReader& map, ServerOptions& options) {
     map.read_bool("norecord", options.norecord);
     map.read_bool("noraw", options.noraw);
     map.read_optional_int("max_seats_per_ip", 1, 150, options.max_seats_per_ip);
+    read_ranges(map, "bans", errors, options.bans);
+    read_ranges(map, "allow", errors, options.allow);
 }
 
 // Jamulus ignores --norecord without -R; the fleet file rejects it, because a room that
@@ -287,7 +328,7 @@ ServerTemplate read_server(const YAML::Node& node, const std::string& path, Erro
         errors.add(map.location("jsonrpc_port"), "jsonrpc_port needs jsonrpc_secret_file");
     }
     map.read_string("log_file", entry.base.log_file);
-    read_options(map, entry.base.options);
+    read_options(map, errors, entry.base.options);
     if (map.has("norecord") && entry.base.options.norecord &&
         entry.base.options.recording_dir.empty()) {
         errors.add(map.location("norecord"), kNorecordWithoutDir);
@@ -385,7 +426,7 @@ LoadResult parse_fleet(std::string_view yaml_text, const std::string& file_name)
         {
             const MappingReader defaults(top.node("defaults"), "/defaults", errors,
                                          {defaults_keys()});
-            read_options(defaults, fleet.defaults);
+            read_options(defaults, errors, fleet.defaults);
             if (fleet.defaults.norecord && fleet.defaults.recording_dir.empty()) {
                 defaults_norecord = defaults.location("norecord");
             }

@@ -72,6 +72,12 @@ std::string describe_fleet(const FleetConfig& fleet) {
         if (o.max_seats_per_ip) {
             out += "    max seats per ip " + std::to_string(*o.max_seats_per_ip) + "\n";
         }
+        for (const auto& range : o.bans) {
+            out += "    ban " + range + "\n";
+        }
+        for (const auto& range : o.allow) {
+            out += "    allow " + range + "\n";
+        }
         if (!o.recording_dir.empty()) {
             out += "    recording dir " + o.recording_dir +
                    (o.norecord ? " (starts not enabled: norecord)\n" : "\n");

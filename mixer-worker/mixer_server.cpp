@@ -53,6 +53,7 @@ MixerServer::create(io::Loop& loop, MixerOptions options, base::Logger log) {
         server->register_rpc_methods();
         server->register_directory_rpc_methods();
         server->register_chat_rpc_methods();
+        server->register_moderation_methods();
     }
     if (!server->options_.log_file.empty()) {
         if (auto opened = server->connection_log_.open(server->options_.log_file); !opened.ok()) {
@@ -78,6 +79,9 @@ MixerServer::create(io::Loop& loop, MixerOptions options, base::Logger log) {
         }
     }
     server->open_ipv6();
+    if (auto loaded = server->load_moderation(); !loaded.ok()) {
+        return Err{loaded.error()};
+    }
     server->start_registration();
     return server;
 }
@@ -461,6 +465,7 @@ base::Status<std::string> MixerServer::start_control_endpoint() {
     });
     control_->set_on_stop([this] { shutdown(); });
     add_live_settings_op();
+    register_moderation_ops();
     return base::kOk;
 }
 

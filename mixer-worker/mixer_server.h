@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/clock.h"
@@ -77,6 +78,13 @@ private:
     void notify_connection(int id, io::SocketAddress address, bool connected);
     // Unregisters from the current directory and registers with `address` (empty: none).
     void set_directory(std::string type, std::string address);
+    // rpc_moderation.cpp: kick, ban, unban, getBans, setAllowList as JSON-RPC methods
+    // (jamfleet/…) and control ops, and the bans file (docs/moderation.md).
+    std::vector<std::pair<std::string, control::RpcHandler>> moderation_handlers();
+    void register_moderation_methods();
+    void register_moderation_ops();
+    base::Status<std::string> load_moderation();
+    void persist_bans();
     base::Status<std::string> start_control_endpoint();
     void add_live_settings_op(); // live_settings.cpp
     void start_registration();

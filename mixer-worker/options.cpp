@@ -79,6 +79,10 @@ A Jamulus-compatible server (drop-in for a headless `Jamulus -s -n`).
       --jsonrpcbindip IP      address of the JSON-RPC listener (default 127.0.0.1)
       --serverbindip4 IP      (same as --serverbindip; Jamulus 4.0 spelling)
       --log-level LEVEL       debug, info, warn or error (default info)
+      --bans-file PATH        keep this room's bans (kick, jamfleet/ban) in PATH
+                              (default with --control-socket X.sock: X.bans.json)
+      --ban CIDR              refuse an address or range, IPv4 or IPv6 (repeatable)
+      --allow CIDR            private room: admit only these ranges (repeatable)
   -s, --server, -n, --nogui   accepted and ignored (always a headless server)
   -d, --discononquit, -T, --multithreading
                               accepted and ignored (clients are always told on quit;
@@ -267,6 +271,19 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
         } else if (a == "--parallel-ticks") {
             // Not in --help: decode and encode on all --threads workers on every tick.
             o.always_parallel_ticks = true;
+        } else if (a == "--bans-file") {
+            if (!value(o.bans_file)) {
+                error = a + ": missing value";
+            }
+        } else if (a == "--ban" || a == "--allow") {
+            std::string text;
+            if (!value(text)) {
+                error = a + ": missing value";
+            } else if (auto range = AddressRange::parse(text)) {
+                (a == "--ban" ? o.static_bans : o.allow).push_back(*range);
+            } else {
+                error = a + ": " + text + " is not an address or CIDR block";
+            }
         } else if (a == "--control-socket") {
             if (!value(o.control_socket)) {
                 error = a + ": missing value";
@@ -292,6 +309,16 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
         o.bind_ip6.clear();
     }
     o.welcome_message = welcome_text(welcome_arg);
+    // Under the supervisor the bans live next to the control socket, in the fleet's
+    // run directory, so a restarted room keeps them (docs/moderation.md).
+    if (o.bans_file.empty() && !o.control_socket.empty()) {
+        const std::string_view sock = ".sock";
+        std::string base = o.control_socket;
+        if (base.ends_with(sock)) {
+            base.resize(base.size() - sock.size());
+        }
+        o.bans_file = base + ".bans.json";
+    }
     return o;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "mixer-worker/moderation.h"
 #include "mixer-worker/registration.h"
 
 namespace jamfleet::mixer {
@@ -48,6 +49,11 @@ struct MixerOptions {
     // --parallel-ticks (hidden): every tick uses all workers, so tests can prove the second
     // core's path with real clients, whose light load would otherwise stay serial.
     bool always_parallel_ticks = false;
+    // Moderation (docs/moderation.md): --bans-file keeps the room's bans across restarts,
+    // --ban (permanent, from the fleet file) and --allow (a private room) repeat.
+    std::string bans_file;
+    std::vector<AddressRange> static_bans;
+    std::vector<AddressRange> allow;
     bool help = false;
     bool version = false;  // -v, --version
     std::string log_level; // --log-level; "" = $JAMFLEET_LOG_LEVEL or info

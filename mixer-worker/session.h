@@ -20,6 +20,7 @@
 #include "mixer-worker/admission.h"
 #include "mixer-worker/answer_limiter.h"
 #include "mixer-worker/audio_engine.h"
+#include "mixer-worker/moderation.h"
 #include "mixer-worker/outgoing.h"
 #include "proto/conn_messages.h"
 #include "proto/frame.h"
@@ -70,6 +71,8 @@ enum class DropReason : std::uint8_t {
     PendingAudio,    // audio from an address still proving itself (docs/admission.md)
     SeatLimitIp,     // a new address whose IP already holds max_seats_per_ip channels
     NotAdmitted,     // a new address refused by an admission limit (see admission stats)
+    Banned,          // a new address in an unexpired ban (docs/moderation.md)
+    NotAllowed,      // a new address not on a private room's allow-list
     kCount
 };
 std::string_view to_string(DropReason reason);
@@ -102,6 +105,17 @@ public:
     void disconnect_all();
 
     int connected_count() const;
+
+    // Moderation (session_moderation.cpp, docs/moderation.md). Every new address is
+    // checked before admission starts and again when it is promoted.
+    Moderation& moderation() { return moderation_; }
+    const Moderation& moderation() const { return moderation_; }
+    // Tells the client as on server shutdown (CLM_DISCONNECTION), frees its channel and
+    // bans its IP for ban_for (zero: no ban). False when no such connected channel.
+    bool kick(int id, base::Duration ban_for, base::TimePoint now);
+    // Disconnects every connected client that moderation now refuses (after a new ban or
+    // allow-list); returns how many.
+    int enforce_moderation(base::TimePoint now);
     // Channels or pending addresses exist: the owner keeps calling on_tick.
     bool active() const { return connected_count() > 0 || admission_.pending_count() > 0; }
     std::size_t pending_count() const { return admission_.pending_count(); }
@@ -166,6 +180,10 @@ private:
     void open_channel(int id, io::SocketAddress from, proto::ReliableLink link, int announced_id,
                       base::TimePoint now);
     void free_channel(int id, base::TimePoint now);
+    // CLM_DISCONNECTION, then free the channel (moderation; the caller broadcasts the list).
+    void disconnect_channel(int id, base::TimePoint now);
+    // False (and the drop counted) when moderation refuses a new address.
+    bool moderation_admits(io::SocketAddress from, base::TimePoint now);
     void send(int id, proto::MessageId msg, const std::vector<std::uint8_t>& payload,
               base::TimePoint now);
     void flush_link(int id);
@@ -192,6 +210,7 @@ private:
     std::uint8_t recorder_state_ = 1; // not initialised
     Admission admission_;
     AnswerLimiter answers_;
+    Moderation moderation_;
 };
 
 } // namespace jamfleet::mixer

@@ -40,6 +40,9 @@ void Session::on_unknown_audio(io::SocketAddress from, std::size_t bytes, base::
         drop(DropReason::JunkFromUnknown, from, now);
         return;
     }
+    if (!moderation_admits(from, now)) {
+        return;
+    }
     const int id = free_channel_id();
     if (id < 0) {
         answer_server_full(from, now);
@@ -68,6 +71,10 @@ void Session::on_pending_frame(io::SocketAddress from, const proto::FrameView& f
 }
 
 void Session::promote(Promotion promotion, base::TimePoint now) {
+    // A ban or allow-list may have changed while this address proved itself.
+    if (!moderation_admits(promotion.address, now)) {
+        return;
+    }
     // Seats may have gone to others while this address proved itself.
     const int id = free_channel_id();
     if (id < 0) {

@@ -32,6 +32,10 @@ std::string_view to_string(DropReason reason) {
         return "seat_limit_ip";
     case DropReason::NotAdmitted:
         return "not_admitted";
+    case DropReason::Banned:
+        return "banned";
+    case DropReason::NotAllowed:
+        return "not_allowed";
     case DropReason::kCount:
         break;
     }

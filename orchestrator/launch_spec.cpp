@@ -179,6 +179,12 @@ LaunchSpec server_launch(const config::FleetConfig& fleet, const config::ServerC
     if (o.max_seats_per_ip) {
         args.insert(args.end(), {"--max-seats-per-ip", std::to_string(*o.max_seats_per_ip)});
     }
+    for (const auto& range : o.bans) {
+        args.insert(args.end(), {"--ban", range});
+    }
+    for (const auto& range : o.allow) {
+        args.insert(args.end(), {"--allow", range});
+    }
     if (!o.recording_dir.empty() && bins.mixer_recording) {
         args.insert(args.end(), {"-R", o.recording_dir});
         if (o.norecord) {

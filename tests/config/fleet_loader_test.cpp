@@ -255,5 +255,31 @@ TEST(FleetLoader, ServersMustBeAList) {
     EXPECT_EQ(lines[0], "test.yaml:1:10: /servers: expected a list of servers");
 }
 
+TEST(FleetLoader, BansAndAllowListsTakeAddressesOrRangesAndAddToTheDefaults) {
+    const auto fleet = load_ok(R"(
+defaults: {bans: [192.0.2.0/24]}
+servers:
+  - name: Open
+  - name: Lesson
+    bans: [198.51.100.7]
+    allow: [10.0.0.0/8]
+)");
+    EXPECT_EQ(fleet.servers[0].options.bans, std::vector<std::string>{"192.0.2.0/24"});
+    EXPECT_TRUE(fleet.servers[0].options.allow.empty());
+    EXPECT_EQ(fleet.servers[1].options.bans,
+              (std::vector<std::string>{"192.0.2.0/24", "198.51.100.7"}));
+    EXPECT_EQ(fleet.servers[1].options.allow, std::vector<std::string>{"10.0.0.0/8"});
+    EXPECT_FALSE(error_lines("servers: [{name: A, bans: [10.0.0.1/8]}]\n").empty())
+        << "host bits past the prefix are a mistake";
+    EXPECT_FALSE(error_lines("servers: [{name: A, allow: [example.org]}]\n").empty());
+    EXPECT_EQ(load_ok("servers: [{name: A, bans: [\"2001:db8::/32\", \"::1\"]}]\n")
+                  .servers[0]
+                  .options.bans.size(),
+              2u);
+    EXPECT_FALSE(error_lines("servers: [{name: A, bans: [\"2001:db8::/129\"]}]\n").empty());
+    EXPECT_FALSE(error_lines("servers: [{name: A, bans: [\"2001:db8::/\"]}]\n").empty());
+    EXPECT_FALSE(error_lines("defaults: {bans: 10.0.0.1}\n").empty()) << "a list";
+}
+
 } // namespace
 } // namespace jamfleet::config

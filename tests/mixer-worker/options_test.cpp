@@ -172,6 +172,23 @@ TEST(Options, ThreadsAndSharedEncodes) {
     EXPECT_EQ(usage_text().find("--parallel-ticks"), std::string::npos);
 }
 
+TEST(Options, ModerationOptionsRepeatAndRejectBadRanges) {
+    auto o = parse_options({"--bans-file", "/run/x/bans.json", "--ban", "192.0.2.0/24", "--ban",
+                            "198.51.100.7", "--allow", "10.0.0.0/8"});
+    ASSERT_TRUE(o.ok()) << o.error();
+    EXPECT_EQ(o->bans_file, "/run/x/bans.json");
+    ASSERT_EQ(o->static_bans.size(), 2u);
+    EXPECT_EQ(o->static_bans[1].to_string(), "198.51.100.7/32");
+    ASSERT_EQ(o->allow.size(), 1u);
+    EXPECT_EQ(o->allow[0].to_string(), "10.0.0.0/8");
+    EXPECT_FALSE(parse_options({"--ban", "10.0.0.1/33"}).ok());
+    EXPECT_FALSE(parse_options({"--allow"}).ok());
+    auto supervised = parse_options({"--control-socket", "/run/jf/server-22124.sock"});
+    ASSERT_TRUE(supervised.ok());
+    EXPECT_EQ(supervised->bans_file, "/run/jf/server-22124.bans.json");
+    EXPECT_TRUE(parse_options({})->bans_file.empty()) << "a plain mixer keeps bans in memory";
+}
+
 // An existing Jamulus 3.9–3.12 unit file's ExecStart, with the binary name changed.
 TEST(Options, AcceptsAHeadlessJamulusServerLineAsItIs) {
     auto o = parse_options({"-s",

@@ -182,6 +182,17 @@ TEST(LaunchSpec, OpenDirectoryHasNoFilter) {
     EXPECT_EQ(directory_list_filter(versioned), "[3.9.0]");
 }
 
+TEST(LaunchSpec, BansAndAllowListsArePassedOnePerRange) {
+    const auto fleet =
+        load("defaults: {bans: [192.0.2.0/24]}\n"
+             "servers: [{name: A}, {name: Lesson, allow: [10.0.0.5, 10.1.0.0/16]}]\n");
+    const auto args = server_launch(fleet, fleet.servers[1], kBins).args;
+    const std::vector<std::string> want{"--ban",    "192.0.2.0/24", "--allow",
+                                        "10.0.0.5", "--allow",      "10.1.0.0/16"};
+    EXPECT_NE(std::search(args.begin(), args.end(), want.begin(), want.end()), args.end());
+    EXPECT_FALSE(has_arg(server_launch(fleet, fleet.servers[0], kBins), "--allow"));
+}
+
 TEST(LaunchSpec, Bind6IsPassedToRoomsUnlessEmpty) {
     const auto dual = load("servers: [{name: A}]\n");
     EXPECT_TRUE(has_arg(server_launch(dual, dual.servers[0], kBins), "--serverbindip6"));
