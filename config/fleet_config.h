@@ -47,6 +47,8 @@ struct ServerOptions {
     // Jamulus --norecord: the recorder is set up in recording_dir but starts disabled
     // until startRecording (JSON-RPC) or SIGUSR2 enables it.
     bool norecord = false;
+    // Jamulus 4.0 --noraw: do not offer uncompressed audio (message 36) to clients.
+    bool noraw = false;
     // Channels one source IP may hold; unset = the mixer's default (docs/admission.md).
     std::optional<int> max_seats_per_ip;
     // Moderation (docs/moderation.md): addresses or CIDR ranges refused for good, and a

@@ -148,6 +148,7 @@ void read_options(const MappingReader& map, ErrorList& errors, ServerOptions& op
     map.read_int("qos", 0, 255, options.qos);
     map.read_string("recording_dir", options.recording_dir);
     map.read_bool("norecord", options.norecord);
+    map.read_bool("noraw", options.noraw);
     map.read_optional_int("max_seats_per_ip", 1, 150, options.max_seats_per_ip);
     read_ranges(map, "bans", errors, options.bans);
     read_ranges(map, "allow", errors, options.allow);

@@ -11,9 +11,9 @@ constexpr std::array<std::string_view, 12> kFleet = {
     "name",          "bind",         "bind6",   "public_host",       "public_ip",
     "base_port",     "run_dir",      "dns_ttl", "directory_address", "uplink_mbps",
     "downlink_mbps", "planned_audio"};
-constexpr std::array<std::string_view, 11> kDefaults = {
+constexpr std::array<std::string_view, 12> kDefaults = {
     "max_clients",   "welcome",  "fast_update",      "delay_pan", "licence", "qos",
-    "recording_dir", "norecord", "max_seats_per_ip", "bans",      "allow"};
+    "recording_dir", "norecord", "max_seats_per_ip", "bans",      "allow",   "noraw"};
 constexpr std::array<std::string_view, 17> kDirectory = {"enabled",
                                                          "port",
                                                          "name",

@@ -208,11 +208,9 @@ void DirectoryService::dispatch(Address from, std::span<const std::uint8_t> data
         }
         return;
     case MessageId::ClmReqServerList:
-        if (!payload.empty()) {
-            ++stats_.malformed;
-        } else {
-            handle_list_request(from, now, out);
-        }
+        // Any body is ignored, as Jamulus ignores it (a proposal upstream, issue #3882, adds
+        // an optional 6-byte one naming a server to hole-punch).
+        handle_list_request(from, now, out);
         return;
     default:
         // Includes CLM_PING_MS_WITHNUMCLIENTS: left unanswered so that the

@@ -15,6 +15,8 @@ std::string_view to_string(AnswerKind kind) {
         return "client_lists_limited";
     case AnswerKind::ServerFull:
         return "server_full_limited";
+    case AnswerKind::Welcome:
+        return "welcome_messages_limited";
     case AnswerKind::kCount:
         break;
     }
@@ -26,8 +28,11 @@ AnswerLimiter::AnswerLimiter(AnswerLimits limits)
           Limit{
               base::KeyedBuckets(limits.small_per_ip, kTrackedIps), limits.small_total, {}, false},
           Limit{base::KeyedBuckets(limits.list_per_ip, kTrackedIps), limits.list_total, {}, false},
-          Limit{
-              base::KeyedBuckets(limits.full_per_ip, kTrackedIps), limits.full_total, {}, false}} {}
+          Limit{base::KeyedBuckets(limits.full_per_ip, kTrackedIps), limits.full_total, {}, false},
+          Limit{base::KeyedBuckets(limits.welcome_per_ip, kTrackedIps),
+                limits.welcome_total,
+                {},
+                false}} {}
 
 bool AnswerLimiter::allow(AnswerKind kind, std::uint64_t key, base::TimePoint now) {
     const auto k = static_cast<std::size_t>(kind);

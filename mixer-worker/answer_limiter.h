@@ -1,7 +1,8 @@
 // Rate limits for what the room answers to addresses without a channel
 // (docs/admission.md): connection-less replies (ping, version, client list, empty
-// message, 4.0 requests) and CLM_SERVER_FULL. Per source IP and in total, so a
-// spoofed flood neither makes the room a reflector nor silences everyone else.
+// message, 4.0 server features and welcome message) and CLM_SERVER_FULL. Per source
+// IP and in total, so a spoofed flood neither makes the room a reflector nor silences
+// everyone else.
 // Sans-I/O: time comes in as an argument.
 #pragma once
 
@@ -18,6 +19,7 @@ enum class AnswerKind : std::uint8_t {
     Small,      // replies no larger than ~3× the request: pings, version, empty message
     ClientList, // CLM_CONN_CLIENTS_LIST: up to kMaxAnswerListBytes
     ServerFull, // CLM_SERVER_FULL to audio from a new address
+    Welcome,    // CLM_WELCOME_MESSAGE (Jamulus 4.0): up to ~1.6 kB to a 9-byte request
     kCount
 };
 std::string_view to_string(AnswerKind kind);
@@ -37,6 +39,9 @@ struct AnswerLimits {
     // address (ip:port), not per IP: see Session::may_answer.
     base::BucketParams full_per_ip{1.0, 2.0};
     base::BucketParams full_total{50.0, 100.0};
+    // A tool asks for the welcome text once; as strict as client lists.
+    base::BucketParams welcome_per_ip{2.0, 4.0};
+    base::BucketParams welcome_total{20.0, 40.0};
 };
 
 class AnswerLimiter {

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "mixer-worker/audio_engine_channel.h"
+#include "mixer-worker/raw_pcm.h"
 #include "mixer-worker/tick_pool.h"
 
 namespace jamfleet::mixer {
@@ -64,8 +65,16 @@ bool AudioEngine::decode_tick(Channel& ch, AudioStats& stats) {
         }
         const std::span<const std::uint8_t> data =
             have ? std::span<const std::uint8_t>(ch.block) : std::span<const std::uint8_t>();
-        if (!ch.decoder->decode(
-                data, std::span<float>(ch.in_fifo).subspan(ch.in_fifo_floats, client_floats))) {
+        const std::span<float> out =
+            std::span<float>(ch.in_fifo).subspan(ch.in_fifo_floats, client_floats);
+        if (ch.format.is_raw()) {
+            // A lost raw frame is silence, as in Jamulus 4.0.
+            if (have) {
+                raw_pcm_to_floats(data, out);
+            } else {
+                std::fill(out.begin(), out.end(), 0.0f);
+            }
+        } else if (!ch.decoder->decode(data, out)) {
             ++stats.codec_errors;
         }
         ch.in_fifo_floats += client_floats;
@@ -92,7 +101,8 @@ void AudioEngine::plan_groups(std::size_t input_count) {
         const int listener = static_cast<int>(id);
         const EncodeKey key{
             static_cast<int>(ch.format.frame_samples), static_cast<int>(ch.format.channels),
-            static_cast<int>(ch.format.coded_bytes), static_cast<int>(ch.out_fifo_floats)};
+            static_cast<int>(ch.format.coded_bytes), static_cast<int>(ch.out_fifo_floats),
+            ch.format.is_raw() ? listener : -1};
         if (!settings_.shared_encodes) {
             groups_.add(listener, 0, key);
             continue;
@@ -162,9 +172,10 @@ void AudioEngine::mix_and_encode(Channel& leader, int leader_id, std::size_t inp
            leader.coded_frames < kMaxFramesPerTick) {
         const std::span<std::uint8_t> out =
             std::span<std::uint8_t>(leader.coded).subspan(leader.coded_frames * bytes, bytes);
-        if (leader.encoder->encode(
-                std::span<const float>(leader.out_fifo).subspan(consumed, client_floats), out) !=
-            bytes) {
+        const auto pcm = std::span<const float>(leader.out_fifo).subspan(consumed, client_floats);
+        if (leader.format.is_raw()) {
+            floats_to_raw_pcm(pcm, out);
+        } else if (leader.encoder->encode(pcm, out) != bytes) {
             ++w.stats.codec_errors;
             std::fill(out.begin(), out.end(), std::uint8_t{0});
         }

@@ -110,16 +110,23 @@ bool AudioEngine::set_format(int id, const proto::AudioFormat& format) {
     if (ch.has_format && ch.format == format) {
         return true;
     }
-    auto dec = OpusDecoder::create(*mode, format.channels);
-    auto enc = OpusEncoder::create(*mode, format.channels, format.coded_bytes);
-    if (!dec.ok() || !enc.ok()) {
-        ++stats_.codec_errors;
-        return false;
-    }
     start_pool();
-    release_stream(id);
-    ch.decoder.emplace(std::move(dec).value());
-    ch.encoder.emplace(std::move(enc).value());
+    if (format.is_raw()) {
+        // Raw PCM (Jamulus 4.0): no codec on either side.
+        release_stream(id);
+        ch.decoder.reset();
+        ch.encoder.reset();
+    } else {
+        auto dec = OpusDecoder::create(*mode, format.channels);
+        auto enc = OpusEncoder::create(*mode, format.channels, format.coded_bytes);
+        if (!dec.ok() || !enc.ok()) {
+            ++stats_.codec_errors;
+            return false;
+        }
+        release_stream(id);
+        ch.decoder.emplace(std::move(dec).value());
+        ch.encoder.emplace(std::move(enc).value());
+    }
     ch.format = format;
     ch.jitter.configure(format.coded_bytes, format.with_sequence, frame);
     ch.jitter.set_requested_size(ch.jitter_request);

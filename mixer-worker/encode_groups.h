@@ -16,6 +16,9 @@ struct EncodeKey {
     int channels = 0;
     int coded_bytes = 0;
     int fifo_floats = 0; // phase of the listener's output FIFO (not part of "stable")
+    // A raw-PCM listener's own id: its "encode" is a conversion with nothing to share, so it
+    // never joins a group (-1 for Opus listeners).
+    int solo = -1;
     bool operator==(const EncodeKey&) const = default;
 };
 

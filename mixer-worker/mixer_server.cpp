@@ -51,6 +51,8 @@ MixerServer::create(io::Loop& loop, MixerOptions options, base::Logger log) {
         }
         server->rpc_ = std::move(rpc).value();
         server->register_rpc_methods();
+        server->register_directory_rpc_methods();
+        server->register_chat_rpc_methods();
         server->register_moderation_methods();
     }
     if (!server->options_.log_file.empty()) {
@@ -153,6 +155,10 @@ MixerServer::MixerServer(io::Loop& loop, MixerOptions options, base::Logger log,
     s.server_frame_samples = options_.fast_update ? 64 : 128;
     s.welcome_message = options_.welcome_message;
     s.licence_required = options_.licence;
+    s.raw_audio = !options_.no_raw;
+    s.multithreading = options_.threads > 1;
+    s.delay_pan = options_.delay_pan;
+    s.logging = !options_.log_file.empty();
     s.max_seats_per_ip = options_.max_seats_per_ip.value_or(kDefaultSeatsPerIp);
     session_ = std::make_unique<Session>(std::move(s), engine_, log_);
     recorder::RecorderOptions ro;
@@ -190,6 +196,7 @@ MixerServer::MixerServer(io::Loop& loop, MixerOptions options, base::Logger log,
             // Called before the channel is freed: it still counts the one leaving.
             connection_log_.client_left(session_->connected_count() - 1);
         }
+        notify_connection(id, address, connected);
     };
     watcher_ = std::make_unique<io::FdWatcher>(loop_, socket_.fd(), [this] { on_readable(); });
     tick_ = std::make_unique<io::TickSource>(
@@ -387,6 +394,10 @@ void MixerServer::start_registration() {
         return;
     }
     directory_text_ = options_.directory;
+    if (directory_type_ == "none") {
+        directory_type_ = "custom"; // -e, as Jamulus
+        directory_address_ = directory_text_;
+    }
     RegistrationSettings rs;
     rs.info = info_;
     rs.port = socket_.local_address().port;
@@ -405,17 +416,22 @@ void MixerServer::start_registration() {
         }
         host = host.substr(0, colon);
     }
-    resolver_->resolve(host, [this, port](base::Result<std::vector<std::uint32_t>, std::string> r) {
-        std::optional<io::SocketAddress> address;
-        if (r.ok() && !r->empty()) {
-            address = io::SocketAddress{r->front(), port};
-        } else {
-            log_.warn("directory address", {{"directory", directory_text_},
-                                            {"error", r.ok() ? "no address" : r.error()}});
-        }
-        registration_->start(address, clock_.now());
-        flush();
-    });
+    const std::uint64_t generation = ++directory_generation_;
+    resolver_->resolve(
+        host, [this, port, generation](base::Result<std::vector<std::uint32_t>, std::string> r) {
+            if (!registration_ || generation != directory_generation_) {
+                return; // setDirectory chose another directory meanwhile
+            }
+            std::optional<io::SocketAddress> address;
+            if (r.ok() && !r->empty()) {
+                address = io::SocketAddress{r->front(), port};
+            } else {
+                log_.warn("directory address", {{"directory", directory_text_},
+                                                {"error", r.ok() ? "no address" : r.error()}});
+            }
+            registration_->start(address, clock_.now());
+            flush();
+        });
 }
 
 base::Status<std::string> MixerServer::start_control_endpoint() {

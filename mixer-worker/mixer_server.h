@@ -71,6 +71,13 @@ private:
     void sync_recorder_state();
     void flush();
     void register_rpc_methods();
+    // Jamulus 3.12/4.0 additions (rpc_directory.cpp, rpc_chat.cpp).
+    void register_directory_rpc_methods();
+    void register_chat_rpc_methods();
+    // jamulusserver/clientConnected / clientDisconnected (4.0), when JSON-RPC is on.
+    void notify_connection(int id, io::SocketAddress address, bool connected);
+    // Unregisters from the current directory and registers with `address` (empty: none).
+    void set_directory(std::string type, std::string address);
     // rpc_moderation.cpp: kick, ban, unban, getBans, setAllowList as JSON-RPC methods
     // (jamfleet/…) and control ops, and the bans file (docs/moderation.md).
     std::vector<std::pair<std::string, control::RpcHandler>> moderation_handlers();
@@ -96,6 +103,10 @@ private:
     std::array<std::int16_t, 256> record_pcm_{}; // one server frame, stereo
     std::optional<Registration> registration_;
     std::string directory_text_;
+    // What jamulusserver/getServerProfile calls directoryType (3.12): "custom" after -e.
+    std::string directory_type_ = "none";
+    std::string directory_address_;          // the custom address (directoryAddress)
+    std::uint64_t directory_generation_ = 0; // one per start_registration (stale resolves)
     ServerInfo info_;
 
     static constexpr std::size_t kBatch = 64;

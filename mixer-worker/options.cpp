@@ -69,6 +69,7 @@ A Jamulus-compatible server (drop-in for a headless `Jamulus -s -n`).
   -l, --log FILE              append connection events to FILE
   -R, --recording DIR         record sessions into DIR (jam recorder)
       --norecord              start with recording disabled
+      --noraw                 do not offer uncompressed audio (Jamulus 4.0 clients)
       --control-socket PATH   supervisor control socket (used by jamfleet)
       --directory-relay PATH  hand list requests and registrations sent to this
                               port to the directory at PATH (unix datagram socket)
@@ -88,8 +89,8 @@ A Jamulus-compatible server (drop-in for a headless `Jamulus -s -n`).
                               decode and encode use --threads)
   -6, --enableipv6           also serve IPv6 clients on the same port (as --serverbindip6 ::)
       --noipv6                IPv4 only, whatever else asks for IPv6 (Jamulus 4.0 spelling)
-  -t, --notranslation, -z, --startminimized, --noraw
-                              accepted and ignored (no GUI; no raw audio)
+  -t, --notranslation, -z, --startminimized
+                              accepted and ignored (no GUI)
   -m, --htmlstatus FILE       accepted with a warning: no HTML status file; use JSON-RPC
   -i, --inifile F, -f, --listfilter F, --directoryfile F
                               accepted with a warning: they mean nothing to a server
@@ -147,8 +148,7 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
             o.version = true;
         } else if (is(a, "-s", "--server") || is(a, "-n", "--nogui") ||
                    is(a, "-d", "--discononquit") || is(a, "-T", "--multithreading") ||
-                   is(a, "-t", "--notranslation") || is(a, "-z", "--startminimized") ||
-                   a == "--noraw") {
+                   is(a, "-t", "--notranslation") || is(a, "-z", "--startminimized")) {
             // Accepted for drop-in compatibility; nothing to change here.
         } else if (is(a, "-6", "--enableipv6")) {
             // Jamulus 3.x: IPv6 off unless asked; the socket then serves every v6 address.
@@ -255,6 +255,8 @@ base::Result<MixerOptions, std::string> parse_options(const std::vector<std::str
             }
         } else if (a == "--norecord") {
             o.no_record = true;
+        } else if (a == "--noraw") {
+            o.no_raw = true;
         } else if (a == "--threads") {
             if (!(error = number(1, 8, n))) {
                 o.threads = static_cast<int>(n);

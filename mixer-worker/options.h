@@ -34,6 +34,7 @@ struct MixerOptions {
     std::string log_file;
     std::string recording_dir; // -R: jam recorder base directory
     bool no_record = false;    // --norecord: recorder initialised but disabled
+    bool no_raw = false;       // --noraw: never send RAWAUDIO_SUPPORTED (36)
     std::string control_socket;
     // --directory-relay PATH: hand directory requests (list requests, registrations)
     // that reach this port to the directory listening on that unix datagram socket.

@@ -1,5 +1,6 @@
 // JSON-RPC methods of jamfleet-mixer: Jamulus's server methods (3.11 shapes,
-// jamulus-protocol.md §8.4) plus jamfleet/getStats.
+// jamulus-protocol.md §8.4; 3.12/4.0 additions in rpc_directory.cpp and rpc_chat.cpp) plus
+// jamfleet/getStats. docs/jsonrpc.md has the whole table.
 #include <nlohmann/json.hpp>
 
 #include "mixer-worker/mixer_server.h"
@@ -64,6 +65,10 @@ void MixerServer::register_rpc_methods() {
                                      {"welcomeMessage", session_->welcome_message()},
                                      {"directoryServer", directory_text_},
                                      {"directory", directory_text_},
+                                     // 3.12: the type ("none", "custom", a genre) and the
+                                     // custom address (rpc_directory.cpp).
+                                     {"directoryType", directory_type_},
+                                     {"directoryAddress", directory_address_},
                                      {"registrationStatus", std::string(to_string(status))}};
                      });
     rpc_->add_method("jamulusserver/getRecorderStatus",

@@ -127,6 +127,12 @@ void Session::open_channel(int id, io::SocketAddress from, proto::ReliableLink l
         send(id, MessageId::ClientId,
              proto::encode_payload(proto::ClientId{static_cast<std::uint8_t>(id)}), now);
     }
+    // Jamulus 4.0 offers raw audio right after CLIENT_ID; admission sends only the
+    // three messages every release expects, so the offer opens the channel's own
+    // sequence, before the client is asked for its transport properties.
+    if (settings_.raw_audio) {
+        send(id, MessageId::RawAudioSupported, {}, now);
+    }
     send(id, MessageId::ReqNetwTransportProps, {}, now);
     send(id, MessageId::ReqJittBufSize, {}, now);
     send(id, MessageId::ReqChannelInfos, {}, now);
@@ -227,12 +233,10 @@ void Session::broadcast_chat(int from_id, const std::string& text, base::TimePoi
         localtime_r(&t, &local);
     }
     const auto& name = channels_[static_cast<std::size_t>(from_id)].profile.name;
-    const auto payload =
-        proto::encode_payload(proto::ChatText{format_chat(from_id, name, text, local)});
-    for (std::size_t i = 0; i < channels_.size(); ++i) {
-        if (channels_[i].connected) {
-            send(static_cast<int>(i), MessageId::ChatText, payload, now);
-        }
+    const std::string html = format_chat(from_id, name, text, local);
+    send_server_chat(html, now);
+    if (on_chat_sent) {
+        on_chat_sent(from_id, html);
     }
 }
 

@@ -25,6 +25,7 @@
 #include "proto/conn_messages.h"
 #include "proto/frame.h"
 #include "proto/reliable_link.h"
+#include "proto/server_features.h"
 
 namespace jamfleet::mixer {
 
@@ -44,6 +45,12 @@ struct SessionSettings {
     int server_frame_samples = 128;
     std::string welcome_message; // raw (HTML allowed); empty = none
     bool licence_required = false;
+    // Reported in CLM_SERVER_FEATURES (Jamulus 4.0) only.
+    // Offer uncompressed audio (RAWAUDIO_SUPPORTED, Jamulus 4.0) to every new client (--noraw).
+    bool raw_audio = true;
+    bool multithreading = false; // tick work on more than one worker
+    bool delay_pan = false;
+    bool logging = false; // a connection log file (-l)
     std::string version = std::string(kServerVersion);
     // Local wall-clock time for chat stamps (tests inject a fixed one).
     std::function<std::tm()> local_time;
@@ -134,6 +141,12 @@ public:
     std::function<void(io::SocketAddress from, std::uint16_t id,
                        std::span<const std::uint8_t> payload)>
         on_other_clm;
+    // A client's chat, as sent to everyone (HTML-wrapped), for JSON-RPC chatMessageReceived.
+    std::function<void(int id, const std::string& html)> on_chat_sent;
+    // Chat from the server itself (JSON-RPC, Jamulus 4.0), sent verbatim: to every client, or
+    // to channel `id` (false when no client is there). session_server_chat.cpp.
+    void send_server_chat(const std::string& text, base::TimePoint now);
+    bool send_server_chat_to(int id, const std::string& text, base::TimePoint now);
     // A client took or left a channel (for the -l connection log).
     std::function<void(int id, io::SocketAddress address, bool connected)> on_connection_event;
 
@@ -180,6 +193,10 @@ private:
     void broadcast_client_list(base::TimePoint now);
     void broadcast_chat(int from_id, const std::string& text, base::TimePoint now);
     void send_level_list();
+    // CLM_REQ_SERVER_FEATURES / CLM_REQ_WELCOME_MESSAGE (Jamulus 4.0); session_features.cpp.
+    void answer_features_request(io::SocketAddress from, proto::MessageId request,
+                                 base::TimePoint now);
+    proto::ServerFeatures server_features() const;
 
     SessionSettings settings_;
     AudioEngine& engine_;

@@ -102,6 +102,10 @@ void Session::on_clm(io::SocketAddress from, const proto::FrameView& frame, base
         }
         return;
     }
+    case MessageId::ClmReqServerFeatures:
+    case MessageId::ClmReqWelcomeMessage:
+        answer_features_request(from, static_cast<MessageId>(frame.id), now);
+        return;
     case MessageId::ClmRegisterServerResp:
         if (on_other_clm) {
             on_other_clm(from, frame.id, frame.payload);
@@ -118,6 +122,8 @@ void Session::on_clm(io::SocketAddress from, const proto::FrameView& frame, base
     case MessageId::ClmChannelLevelList:
     case MessageId::ClmRegisterServerEx:
     case MessageId::ClmRedServerList:
+    case MessageId::ClmServerFeatures:
+    case MessageId::ClmWelcomeMessage:
         return; // for directories or clients; a server ignores them
     default:
         drop(DropReason::UnknownClm, from, now);

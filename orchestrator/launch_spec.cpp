@@ -172,6 +172,9 @@ LaunchSpec server_launch(const config::FleetConfig& fleet, const config::ServerC
     if (o.licence) {
         args.emplace_back("-L");
     }
+    if (o.noraw) {
+        args.emplace_back("--noraw");
+    }
     args.insert(args.end(), {"-Q", std::to_string(o.qos)});
     if (o.max_seats_per_ip) {
         args.insert(args.end(), {"--max-seats-per-ip", std::to_string(*o.max_seats_per_ip)});

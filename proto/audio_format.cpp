@@ -64,17 +64,23 @@ NetwTransportProps AudioFormat::to_props() const {
 }
 
 bool is_valid_audio_packet_size(std::size_t bytes) {
+    const auto fits = [bytes](std::size_t coded) {
+        for (std::uint16_t factor : kBlockFactors) {
+            if (bytes == coded * factor || bytes == (coded + 1) * factor) {
+                return true;
+            }
+        }
+        return false;
+    };
     for (const auto& row : kCodedBytes) {
         for (std::uint16_t coded : row) {
-            for (std::uint16_t factor : kBlockFactors) {
-                if (bytes == std::size_t{coded} * factor ||
-                    bytes == (std::size_t{coded} + 1) * factor) {
-                    return true;
-                }
+            if (fits(coded)) {
+                return true;
             }
         }
     }
-    return false;
+    // Raw PCM of Jamulus 4.0: 64 mono, 128 mono or 64 stereo, 128 stereo.
+    return fits(128) || fits(256) || fits(512);
 }
 
 std::span<const std::uint8_t> coded_frame(const AudioFormat& format,

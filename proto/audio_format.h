@@ -32,6 +32,11 @@ struct AudioFormat {
     // Bytes per coded frame on the wire (coded bytes + sequence byte).
     std::size_t frame_stride() const { return coded_bytes + (with_sequence ? 1u : 0u); }
     std::size_t packet_bytes() const { return frame_stride() * block_factor; }
+    // Uncompressed int16 PCM (Jamulus 4.0 after RAWAUDIO_SUPPORTED): recognised, as Jamulus
+    // does (src/server.cpp, r4_0_0beta2), purely by the coded size being 2 bytes per sample.
+    bool is_raw() const {
+        return coded_bytes == 2u * frame_samples * static_cast<std::uint16_t>(channels);
+    }
 
     // Validates props as a server does: codec Opus/Opus64 only (Celt is answered with
     // OPUS_SUPPORTED), base 10..20000, factor 1/2/4, 1..2 channels.
@@ -42,8 +47,8 @@ struct AudioFormat {
 };
 
 // True when `bytes` is the datagram size of some client configuration in the §5.2
-// table (codec x channels x quality x factor 1/2/4 x sequence on/off); used to
-// refuse channel creation from junk datagrams.
+// table (codec x channels x quality x factor 1/2/4 x sequence on/off), or of Jamulus 4.0's
+// raw PCM (128/256/512 bytes per frame); used to refuse channel creation from junk datagrams.
 bool is_valid_audio_packet_size(std::size_t bytes);
 
 // The coded bytes of frame `index` of `packet` (empty if the packet is too short).

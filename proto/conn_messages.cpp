@@ -137,10 +137,10 @@ Bytes encode_payload(const RecorderState& m) {
     return {m.state};
 }
 
-Decoded<Empty> decode_empty(Payload payload) {
-    if (!payload.empty()) {
-        return Err{DecodeError::TrailingBytes};
-    }
+Decoded<Empty> decode_empty(Payload /*payload*/) {
+    // Jamulus (src/protocol.cpp, r3_12_4 and r4_0_0beta2) evaluates every one of these
+    // messages without looking at its body, and a proposal upstream (issue #3882) adds an
+    // optional body to CLM_REQ_SERVER_LIST: a body is ignored here too, never an error.
     return Empty{};
 }
 

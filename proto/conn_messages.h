@@ -18,8 +18,8 @@ using Payload = std::span<const std::uint8_t>;
 template <typename T>
 using Decoded = base::Result<T, DecodeError>;
 
-// Every message without payload (REQ_*, OPUS_SUPPORTED, SPLIT_MESS_SUPPORTED, most
-// CLM requests); a non-empty payload is TrailingBytes.
+// Every message without payload (REQ_*, OPUS_SUPPORTED, SPLIT_MESS_SUPPORTED,
+// RAWAUDIO_SUPPORTED, most CLM requests); a body is ignored, as Jamulus ignores it.
 struct Empty {
     bool operator==(const Empty&) const = default;
 };

@@ -61,6 +61,8 @@ std::string_view message_name(std::uint16_t id) {
         return "REQ_SPLIT_MESS_SUPPORT";
     case MessageId::SplitMessSupported:
         return "SPLIT_MESS_SUPPORTED";
+    case MessageId::RawAudioSupported:
+        return "RAWAUDIO_SUPPORTED";
     case MessageId::ClmPingMs:
         return "CLM_PING_MS";
     case MessageId::ClmPingMsWithNumClients:
@@ -97,6 +99,14 @@ std::string_view message_name(std::uint16_t id) {
         return "CLM_REGISTER_SERVER_EX";
     case MessageId::ClmRedServerList:
         return "CLM_RED_SERVER_LIST";
+    case MessageId::ClmServerFeatures:
+        return "CLM_SERVER_FEATURES";
+    case MessageId::ClmReqServerFeatures:
+        return "CLM_REQ_SERVER_FEATURES";
+    case MessageId::ClmWelcomeMessage:
+        return "CLM_WELCOME_MESSAGE";
+    case MessageId::ClmReqWelcomeMessage:
+        return "CLM_REQ_WELCOME_MESSAGE";
     case MessageId::SpecialSplitMessage:
         return "SPECIAL_SPLIT_MESSAGE";
     }

@@ -36,6 +36,7 @@ enum class MessageId : std::uint16_t {
     RecorderState = 33,
     ReqSplitMessSupport = 34,
     SplitMessSupported = 35,
+    RawAudioSupported = 36, // 4.0
     ClmPingMs = 1001,
     ClmPingMsWithNumClients = 1002,
     ClmServerFull = 1003,
@@ -54,6 +55,10 @@ enum class MessageId : std::uint16_t {
     ClmRegisterServerResp = 1016,
     ClmRegisterServerEx = 1017,
     ClmRedServerList = 1018,
+    ClmServerFeatures = 1019,    // 4.0
+    ClmReqServerFeatures = 1020, // 4.0
+    ClmWelcomeMessage = 1021,    // 4.0
+    ClmReqWelcomeMessage = 1022, // 4.0
     SpecialSplitMessage = 2001,
 };
 
@@ -70,7 +75,7 @@ constexpr bool is_connectionless(MessageId id) {
 }
 
 // The Jamulus constant name without its prefix ("ACKN", "CLM_PING_MS", ...), or
-// "UNKNOWN" for IDs Jamulus 3.9.1 does not define; for logs.
+// "UNKNOWN" for IDs Jamulus 4.0 does not define; for logs.
 std::string_view message_name(std::uint16_t id);
 
 } // namespace jamfleet::proto

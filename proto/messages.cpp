@@ -45,7 +45,14 @@ base::Result<Message, DecodeError> decode_message(std::uint16_t id, Payload payl
     case MessageId::ClmDisconnection:
     case MessageId::ClmReqVersionAndOs:
     case MessageId::ClmReqConnClientsList:
+    case MessageId::RawAudioSupported:
+    case MessageId::ClmReqServerFeatures:
+    case MessageId::ClmReqWelcomeMessage:
         return wrap(id, decode_empty(payload));
+    case MessageId::ClmServerFeatures:
+        return wrap(id, decode_server_features(payload));
+    case MessageId::ClmWelcomeMessage:
+        return wrap(id, decode_welcome_message(payload));
     case MessageId::Ackn:
         return wrap(id, decode_ackn(payload));
     case MessageId::JittBufSize:

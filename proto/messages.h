@@ -10,6 +10,7 @@
 #include "proto/conn_messages.h"
 #include "proto/frame.h"
 #include "proto/message_id.h"
+#include "proto/server_features.h"
 #include "proto/split_message.h"
 
 namespace jamfleet::proto {
@@ -21,12 +22,13 @@ struct UnknownPayload {
     bool operator==(const UnknownPayload&) const = default;
 };
 
-using MessageBody = std::variant<Empty, Ackn, JittBufSize, ChannelGain, ChatText,
-                                 NetwTransportProps, ConnClientsList, ChannelInfos, LicenceRequired,
-                                 ReqChannelLevelList, VersionAndOs, ChannelPan, MuteStateChanged,
-                                 ClientId, RecorderState, ClmPingMs, ClmPingMsWithNumClients,
-                                 RegisterServer, ServerList, RedServerList, ClmSendEmptyMessage,
-                                 ChannelLevelList, RegisterServerResp, SplitPart, UnknownPayload>;
+using MessageBody =
+    std::variant<Empty, Ackn, JittBufSize, ChannelGain, ChatText, NetwTransportProps,
+                 ConnClientsList, ChannelInfos, LicenceRequired, ReqChannelLevelList, VersionAndOs,
+                 ChannelPan, MuteStateChanged, ClientId, RecorderState, ClmPingMs,
+                 ClmPingMsWithNumClients, RegisterServer, ServerList, RedServerList,
+                 ClmSendEmptyMessage, ChannelLevelList, RegisterServerResp, ServerFeatures,
+                 WelcomeMessage, SplitPart, UnknownPayload>;
 
 struct Message {
     std::uint16_t id = 0;
@@ -34,8 +36,8 @@ struct Message {
     bool operator==(const Message&) const = default;
 };
 
-// Whether `id` has a layout here: every ID Jamulus 3.9.1 sends; obsolete and newer IDs
-// (12, 14, 15, 17, 19, 22, 36, ...) decode as UnknownPayload.
+// Whether `id` has a layout here: every ID Jamulus 3.9.1 to 4.0 sends; obsolete and unknown
+// IDs (12, 14, 15, 17, 19, 22, 37, ...) decode as UnknownPayload.
 bool is_known_message(std::uint16_t id);
 
 // Decodes with the decoder for `id`; unknown IDs give UnknownPayload, never an error.

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Captures golden protocol vectors from real Jamulus 3.9.1 with tshark inside a private network
-# namespace and writes them as hex to tests/proto/vectors/<scenario>.hex (see its README.md).
+# Captures golden protocol vectors from real Jamulus 3.9.1 (and, for the v40_* scenarios, the
+# upstream 4.0.0 beta 2 build in shared/peers beside the checkout, or $JAMFLEET_PEERS_DIR) with
+# tshark inside a private network namespace and writes them as hex to
+# tests/proto/vectors/<scenario>.hex (see its README.md).
 #
 # Usage (as root): tools/capture-vectors.sh [OUTDIR] [SCENARIO...]
-# Needs: Jamulus (3.9.1, Debian), jackd2, tshark, python3, util-linux unshare, iproute2.
+# Needs: Jamulus (3.9.1, Debian), jamulus 4.0.0beta2 (shared/peers), jackd2, tshark, python3,
+# util-linux unshare, iproute2.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +23,13 @@ for tool in Jamulus jackd jack_lsp tshark python3 unshare ip; do
         exit 1
     }
 done
+
+peers=${JAMFLEET_PEERS_DIR:-$(dirname "$root")/shared/peers}
+export JAMFLEET_JAMULUS_40=$peers/jamulus-4.0.0beta2/jamulus
+[[ -x "$JAMFLEET_JAMULUS_40" ]] || {
+    echo "capture-vectors.sh: missing Jamulus 4.0.0beta2 at $JAMFLEET_JAMULUS_40" >&2
+    exit 1
+}
 
 # Re-run inside a fresh network namespace holding only lo: fixed ports cannot collide with
 # anything else on the machine, and no packet can leave it.
@@ -213,9 +223,14 @@ def names_in(params):
     return [c["name"] for c in params.get("clients", [])]
 
 
+JAMULUS_40 = os.environ["JAMFLEET_JAMULUS_40"]
+
+
 class Scenario:
     def __init__(self, name, description):
         self.name, self.description = name, description
+        # v40_* scenarios run the upstream 4.0.0 beta 2 build (server and clients).
+        self.program = JAMULUS_40 if name.startswith("v40_") else "Jamulus"
         self.procs, self.commands, self.steps, self.tool_sock = [], [], [], None
         self.jack_name = None
 
@@ -224,6 +239,7 @@ class Scenario:
 
     def spawn(self, role, argv, env=None, note=None):
         text = shlex.join(argv).replace(WORK, "$WORK").replace("jfcap%d_" % os.getpid(), "jfcap$$_")
+        text = text.replace(JAMULUS_40, "$PEERS/jamulus-4.0.0beta2/jamulus")
         self.commands.append("%s: %s%s" % (role, text, " (%s)" % note if note else ""))
         return Proc(self, role, argv, env)
 
@@ -248,7 +264,10 @@ class Scenario:
         return path
 
     def server(self, role, extra, rpc_port):
-        argv = ["Jamulus", "-s", "-n", "-p", str(PORTS[role]), "--serverbindip", "127.0.0.1",
+        # 4.0 renamed --serverbindip to --serverbindip4; --noipv6 keeps it on one socket.
+        bind = (["--serverbindip4", "127.0.0.1", "--noipv6"] if self.program == JAMULUS_40
+                else ["--serverbindip", "127.0.0.1"])
+        argv = [self.program, "-s", "-n", "-p", str(PORTS[role])] + bind + [
                 "--jsonrpcport", str(rpc_port), "--jsonrpcsecretfile", self.secret_file()] + extra
         proc = self.spawn(role, argv)
         wait_until(lambda: udp_port_bound(PORTS[role]), 15, role + " UDP port")
@@ -267,7 +286,8 @@ class Scenario:
         text = "<client>" + "".join(fields) + "</client>"
         with open(ini, "w") as f:
             f.write(text + "\n")
-        argv = ["Jamulus"] + ([] if gui else ["-n"]) + [
+        argv = [self.program] + ([] if gui else ["-n"]) + (
+            ["--noipv6"] if self.program == JAMULUS_40 else []) + [
                 "-c", "127.0.0.1:%d" % PORTS[server_role], "-i", ini, "-p", "0", "-j", "--clientname", role, "--jsonrpcport", str(rpc_port),
                 "--jsonrpcsecretfile", self.secret_file()]
         env = self.jack_env({"QT_QPA_PLATFORM": "offscreen"} if gui else {})
@@ -373,8 +393,8 @@ def select(rows):
     return kept, dropped_audio, dropped_same
 
 
-def jamulus_version():
-    out = subprocess.run(["Jamulus", "--version"], capture_output=True, text=True, timeout=20)
+def jamulus_version(program="Jamulus"):
+    out = subprocess.run([program, "--version"], capture_output=True, text=True, timeout=20)
     for line in (out.stdout + out.stderr).splitlines():
         if "Version" in line:
             return line.split("Version", 1)[1].strip()
@@ -386,9 +406,14 @@ def write_vectors(scenario, rows):
     roles = sorted({r for row in kept for r in row[:2]})
     path = os.path.join(OUTDIR, scenario.name + ".hex")
     with open(path, "w") as f:
-        f.write("# provenance: captured with tshark on loopback from real Jamulus 3.9.1 "
-                "(Debian %s) by tools/capture-vectors.sh in a private network namespace; "
-                "exact command lines follow\n" % jamulus_version())
+        if scenario.program == JAMULUS_40:
+            origin = "upstream Jamulus 4.0.0 beta 2 (tag r4_0_0beta2, %s)" % jamulus_version(
+                scenario.program)
+        else:
+            origin = "real Jamulus 3.9.1 (Debian %s)" % jamulus_version()
+        f.write("# provenance: captured with tshark on loopback from %s "
+                "by tools/capture-vectors.sh in a private network namespace; "
+                "exact command lines follow\n" % origin)
         for command in scenario.commands:
             f.write("# command %s\n" % command)
         f.write("# scenario %s: %s\n" % (scenario.name, scenario.description))
@@ -595,6 +620,28 @@ def directory(s):
     time.sleep(0.3)
 
 
+def v40_raw_and_features(s):
+    s.jack(128)
+    s.step("4.0 server started with a welcome message (RAWAUDIO_SUPPORTED offered)")
+    s.server("server", ["-w", "Hello <b>raw</b>"], 8500)
+    s.step("tool: CLM_REQ_SERVER_FEATURES and CLM_REQ_WELCOME_MESSAGE to the empty server")
+    s.tool_send("server", 1020)
+    s.tool_expect([1019])
+    s.tool_send("server", 1022)
+    s.tool_expect([1021])
+    s.step("4.0 client (audioquality 3 = raw) connects: RAWAUDIO_SUPPORTED after CLIENT_ID, "
+           "then raw PCM both ways")
+    _, alice = s.client("client", dict(ALICE, audioquality=3), 8601)
+    wait_list(alice, lambda p: ALICE["name"] in names_in(p))
+    time.sleep(1.0)
+    s.step("tool: CLM_REQ_SERVER_FEATURES with one client")
+    s.tool_send("server", 1020)
+    s.tool_expect([1019])
+    s.step("client stopped with SIGTERM")
+    s.procs[-1].stop()
+    time.sleep(0.5)
+
+
 SCENARIOS = [
     ("client_session", "two clients on a server with welcome message and licence: connect, chat "
      "(HTML escaping, split long chat), rename, skill changes, disconnect", client_session),
@@ -616,6 +663,8 @@ SCENARIOS = [
      audio_session(64, ["-F"], {"enableopussmall": 1, "audiochannels": 2})),
     ("directory", "two servers register with a directory, list requests, unregistration",
      directory),
+    ("v40_raw_and_features", "Jamulus 4.0: server features and welcome message requests, a raw "
+     "audio client (RAWAUDIO_SUPPORTED, 257-byte PCM datagrams)", v40_raw_and_features),
 ]
 
 

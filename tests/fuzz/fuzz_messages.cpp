@@ -60,6 +60,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     }
 
     check_round_trip(decode_empty(payload), decode_empty);
+    check_round_trip(decode_server_features(payload), decode_server_features);
+    check_round_trip(decode_welcome_message(payload), decode_welcome_message);
     check_round_trip(decode_ackn(payload), decode_ackn);
     check_round_trip(decode_jitt_buf_size(payload), decode_jitt_buf_size);
     check_round_trip(decode_channel_gain(payload), decode_channel_gain);

@@ -6,14 +6,17 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <numbers>
+#include <stdexcept>
 #include <string>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
+#include "tests/interop/harness/jamulus_version.h"
 #include "tests/interop/harness/net.h"
 #include "tests/interop/harness/netns.h"
 #include "tests/interop/harness/process.h"
@@ -129,6 +132,26 @@ TEST(Harness, RunCommandReturnsOutputAndKillsOnTimeout) {
         200ms);
     EXPECT_EQ(slow.exit_code, -1);
     EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
+// The matrix fails, never skips, without its peers: every release is there and says its version.
+TEST(Harness, EveryJamulusPeerOfTheMatrixIsPresent_3_9_1_3_12_4_4_0_0beta2) {
+    TempDir dir("harness");
+    EXPECT_NO_THROW(require_all_peers(dir.path()));
+}
+
+TEST(Harness, AMissingPeerIsAnErrorNamingThePath) {
+    ::setenv("JAMFLEET_PEERS_DIR", "/nonexistent-peers", 1);
+    try {
+        jamulus_program(JamulusVersion::v4_0_0beta2);
+        ADD_FAILURE() << "a missing 4.0 peer was accepted";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("/nonexistent-peers/jamulus-4.0.0beta2/jamulus"),
+                  std::string::npos)
+            << e.what();
+    }
+    ::unsetenv("JAMFLEET_PEERS_DIR");
+    EXPECT_EQ(jamulus_program(JamulusVersion::v4_0_0beta2).filename(), "jamulus");
 }
 
 TEST(ToneMeasurement, GoertzelGivesTheSineAmplitudeInDbfs) {

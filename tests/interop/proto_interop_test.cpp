@@ -1,16 +1,20 @@
-// proto/ against real Jamulus 3.9.1: our encoder builds connection-less requests, a real server
-// answers, and our decoder reads the replies (version, client count, client names).
+// proto/ against real Jamulus servers of every release the matrix covers (3.9.1, 3.12.4,
+// 4.0.0 beta 2; the test name states it): our encoder builds connection-less requests, a real
+// server answers, and our decoder reads the replies (version, client count, client names).
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "proto/clm_messages.h"
 #include "proto/conn_messages.h"
 #include "proto/frame.h"
 #include "proto/message_id.h"
+#include "proto/server_features.h"
 #include "tests/interop/harness/jack_server.h"
 #include "tests/interop/harness/jamulus.h"
 #include "tests/interop/harness/net.h"
@@ -22,7 +26,7 @@ namespace {
 using namespace std::chrono_literals;
 using proto::MessageId;
 
-class ProtoAgainstRealServer : public ::testing::Test {
+class ProtoAgainstRealServer : public ::testing::TestWithParam<JamulusVersion> {
 protected:
     // Sends a connection-less request and returns the payload of the first reply with `reply`.
     std::optional<std::vector<std::uint8_t>> ask(MessageId request, const proto::Bytes& payload,
@@ -45,11 +49,12 @@ protected:
 
     TempDir dir_{"proto"};
     JackServer jack_{dir_.path(), 128};
-    JamulusServer server_{dir_.path(), real_jamulus_kind(), {}};
+    JamulusServer server_{dir_.path(), real_jamulus_kind(GetParam()), {}};
+    ClientOptions client_options_{.version = GetParam()};
     UdpProbe probe_;
 };
 
-TEST_F(ProtoAgainstRealServer, PingWithNumClientsEchoesTimeAndCountsClients) {
+TEST_P(ProtoAgainstRealServer, PingWithNumClientsEchoesTimeAndCountsClients) {
     const auto empty = ask(MessageId::ClmPingMsWithNumClients,
                            proto::encode_payload(proto::ClmPingMsWithNumClients{4242, 0}),
                            MessageId::ClmPingMsWithNumClients);
@@ -59,7 +64,8 @@ TEST_F(ProtoAgainstRealServer, PingWithNumClientsEchoesTimeAndCountsClients) {
     EXPECT_EQ(before->time_ms, 4242u);
     EXPECT_EQ(before->num_clients, 0);
 
-    JamulusClient alice(dir_.path(), jack_, "alice", {.name = "Alice"}, server_.address());
+    JamulusClient alice(dir_.path(), jack_, "alice", {.name = "Alice"}, server_.address(),
+                        client_options_);
     ASSERT_TRUE(alice.wait_connected());
     const auto one = ask(MessageId::ClmPingMsWithNumClients,
                          proto::encode_payload(proto::ClmPingMsWithNumClients{123456789, 0}),
@@ -71,7 +77,7 @@ TEST_F(ProtoAgainstRealServer, PingWithNumClientsEchoesTimeAndCountsClients) {
     EXPECT_EQ(after->num_clients, 1);
 }
 
-TEST_F(ProtoAgainstRealServer, PingIsEchoedUnchanged) {
+TEST_P(ProtoAgainstRealServer, PingIsEchoedUnchanged) {
     const auto reply = ask(MessageId::ClmPingMs, proto::encode_payload(proto::ClmPingMs{1000}),
                            MessageId::ClmPingMs);
     ASSERT_TRUE(reply);
@@ -80,23 +86,23 @@ TEST_F(ProtoAgainstRealServer, PingIsEchoedUnchanged) {
     EXPECT_EQ(ping->time_ms, 1000u);
 }
 
-TEST_F(ProtoAgainstRealServer, VersionRequestIsAnsweredWith391OnLinux) {
+TEST_P(ProtoAgainstRealServer, VersionRequestIsAnsweredWithItsReleaseOnLinux) {
     const auto reply = ask(MessageId::ClmReqVersionAndOs, proto::encode_payload(proto::Empty{}),
                            MessageId::ClmVersionAndOs);
     ASSERT_TRUE(reply);
     const auto version = proto::decode_version_and_os(*reply);
     ASSERT_TRUE(version.ok());
-    EXPECT_EQ(version->version, "3.9.1");
+    EXPECT_EQ(version->version, version_text(GetParam()));
     EXPECT_EQ(version->os, static_cast<std::uint8_t>(proto::OsType::Linux));
 }
 
-TEST_F(ProtoAgainstRealServer, ClientListRequestNamesConnectedClients) {
+TEST_P(ProtoAgainstRealServer, ClientListRequestNamesConnectedClients) {
     JamulusClient alice(
         dir_.path(), jack_, "alice",
         {.name = "Zoë Ångström", .country = 82, .city = "Köln", .instrument = 20, .skill = 2},
-        server_.address());
+        server_.address(), client_options_);
     JamulusClient bob(dir_.path(), jack_, "bob", {.name = "Bob 日本", .city = "São Paulo"},
-                      server_.address());
+                      server_.address(), client_options_);
     // Both names, not just two entries: a channel is listed before its CHANNEL_INFOS
     // arrive, with an empty name until then.
     ASSERT_TRUE(bob.wait_for_client_list([](const auto& c) {
@@ -124,6 +130,74 @@ TEST_F(ProtoAgainstRealServer, ClientListRequestNamesConnectedClients) {
     std::sort(names.begin(), names.end());
     EXPECT_EQ(names, (std::vector<std::string>{"Bob 日本", "Zoë Ångström"}));
 }
+
+// Jamulus 4.0's CLM_REQ_SERVER_FEATURES and CLM_REQ_WELCOME_MESSAGE, asked of a real 4.0
+// server and of jamfleet-mixer started with the same options: the same bits and the same text.
+// Options both share: 64-sample frames, a recorder, delay pan, a welcome message, a licence,
+// disconnect on quit (always on for jamfleet-mixer, -d for Jamulus), raw audio offered, no
+// multithreading, no IPv6 (this mixer has no IPv6 socket yet).
+struct FeatureAnswers {
+    std::uint32_t features = 0;
+    std::string welcome;
+};
+
+FeatureAnswers ask_features(const std::filesystem::path& dir, const ServerKind& kind,
+                            std::vector<std::string> args) {
+    JamulusServer server(dir, kind, {.args = std::move(args)}, kind.name);
+    UdpProbe probe;
+    const auto answer = [&](MessageId request, MessageId reply) {
+        probe.send_to(server.port(), proto::make_clm_frame(request, {}));
+        const auto d = probe.receive_until(
+            [&](const Datagram& g) {
+                const auto f = proto::parse_frame(g.bytes);
+                return f.ok() && f->id == proto::to_wire(reply);
+            },
+            3s);
+        if (!d) {
+            throw std::runtime_error(kind.name + " did not answer " +
+                                     std::string(proto::message_name(proto::to_wire(request))));
+        }
+        const auto f = proto::parse_frame(d->bytes);
+        return std::vector<std::uint8_t>(f->payload.begin(), f->payload.end());
+    };
+    FeatureAnswers out;
+    const auto features = proto::decode_server_features(
+        answer(MessageId::ClmReqServerFeatures, MessageId::ClmServerFeatures));
+    const auto welcome = proto::decode_welcome_message(
+        answer(MessageId::ClmReqWelcomeMessage, MessageId::ClmWelcomeMessage));
+    if (!features.ok() || !welcome.ok()) {
+        throw std::runtime_error(kind.name + ": undecodable feature or welcome answer");
+    }
+    out.features = features->bits;
+    out.welcome = welcome->text;
+    return out;
+}
+
+TEST(ServerFeaturesRequests, MixerAnswersAsJamulus_4_0_0beta2Does) {
+    TempDir dir("features");
+    const auto mixer = jamfleet_mixer_kind();
+    ASSERT_TRUE(mixer) << "JAMFLEET_MIXER must name jamfleet-mixer";
+    const std::vector<std::string> shared = {
+        "-F", "-P", "-L", "-w", "Hi <b>Köln</b>", "-R", (dir.path() / "rec").string()};
+    auto real_args = shared;
+    real_args.insert(real_args.end(), {"-d"});
+    auto our_args = shared;
+    our_args.insert(our_args.end(), {"--threads", "1"});
+    const auto real =
+        ask_features(dir.path(), real_jamulus_kind(JamulusVersion::v4_0_0beta2), real_args);
+    const auto ours = ask_features(dir.path(), *mixer, our_args);
+    EXPECT_EQ(real.features, 0x5ddu) << "real 4.0 changed its answer"; // 0x08: recording on
+    EXPECT_EQ(ours.features, real.features);
+    EXPECT_EQ(real.welcome, "Hi <b>Köln</b>");
+    EXPECT_EQ(ours.welcome, real.welcome);
+}
+
+std::string server_version_name(const ::testing::TestParamInfo<JamulusVersion>& param_info) {
+    return "jamulus_" + version_tag(param_info.param);
+}
+
+INSTANTIATE_TEST_SUITE_P(ServerVersions, ProtoAgainstRealServer,
+                         ::testing::ValuesIn(all_jamulus_versions()), server_version_name);
 
 } // namespace
 } // namespace jamfleet::interop

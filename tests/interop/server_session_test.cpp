@@ -1,5 +1,7 @@
-// Issue 3's proof with real Jamulus 3.9.1 clients against "the server under test": real Jamulus
-// always, jamfleet-mixer too when meson sets JAMFLEET_MIXER. Runs in a private network namespace.
+// Real Jamulus clients of every release the matrix covers (3.9.1, 3.12.4, 4.0.0 beta 2) against
+// "the server under test": real Jamulus of a release, and jamfleet-mixer when meson sets
+// JAMFLEET_MIXER. Every test name states the server and the client releases. Runs in a private
+// network namespace. Which pairings run is in docs/testing.md ("The version matrix").
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -43,9 +45,28 @@ bool is_frame_with_id(const std::vector<std::uint8_t>& d, std::uint16_t id) {
            static_cast<std::size_t>(d[5] | (d[6] << 8)) == d.size() - 9;
 }
 
-class ServerSession : public ::testing::TestWithParam<ServerKind> {
+// A server kind and the releases of the two clients (alice, bob) that meet on it.
+struct SessionParam {
+    ServerKind kind;
+    ClientVersions clients;
+};
+
+void PrintTo(const SessionParam& param, std::ostream* out) {
+    *out << param.kind.name << " with clients " << versions_tag(param.clients);
+}
+
+std::string session_name(const ::testing::TestParamInfo<SessionParam>& info) {
+    return info.param.kind.name + "__clients_" + versions_tag(info.param.clients);
+}
+
+constexpr auto k391 = JamulusVersion::v3_9_1;
+constexpr auto k3124 = JamulusVersion::v3_12_4;
+constexpr auto k40 = JamulusVersion::v4_0_0beta2;
+
+class SessionFixture {
 protected:
-    const ServerKind& kind() const { return GetParam(); }
+    explicit SessionFixture(const SessionParam& param) : param_(param) {}
+    const ServerKind& kind() const { return param_.kind; }
 
     std::unique_ptr<JamulusServer> start_server(std::vector<std::string> args,
                                                 std::uint16_t port = 0) {
@@ -55,14 +76,32 @@ protected:
     std::unique_ptr<JamulusClient> start_client(const std::string& role,
                                                 const ClientProfile& profile,
                                                 const std::string& server_address) {
-        return std::make_unique<JamulusClient>(dir_.path(), jack_, role, profile, server_address);
+        const auto version = role == "alice" ? param_.clients.alice : param_.clients.bob;
+        return std::make_unique<JamulusClient>(dir_.path(), jack_, role, profile, server_address,
+                                               ClientOptions{.version = version});
     }
 
+    void names_pass_through();
+    void chat_goes_both_ways();
+
+    SessionParam param_;
     TempDir dir_{"session"};
     JackServer jack_{dir_.path(), 128};
 };
 
-TEST_P(ServerSession, TwoClientsEachSeeTheOthersNameInClientListReceived) {
+// The full scenario set: every test below.
+class ServerSession : public SessionFixture, public ::testing::TestWithParam<SessionParam> {
+protected:
+    ServerSession() : SessionFixture(GetParam()) {}
+};
+
+// The representative subset for the other pairings: names and chat.
+class ServerSessionSubset : public SessionFixture, public ::testing::TestWithParam<SessionParam> {
+protected:
+    ServerSessionSubset() : SessionFixture(GetParam()) {}
+};
+
+void SessionFixture::names_pass_through() {
     auto server = start_server({});
     auto alice = start_client("alice", kAlice, server->address());
     ASSERT_TRUE(
@@ -90,7 +129,7 @@ TEST_P(ServerSession, TwoClientsEachSeeTheOthersNameInClientListReceived) {
     }
 }
 
-TEST_P(ServerSession, ChatGoesBothWaysWithTheHtmlWrapper) {
+void SessionFixture::chat_goes_both_ways() {
     auto server = start_server({});
     auto alice = start_client("alice", kAlice, server->address());
     auto bob = start_client("bob", kBob, server->address());
@@ -115,6 +154,19 @@ TEST_P(ServerSession, ChatGoesBothWaysWithTheHtmlWrapper) {
             return text.find("<b>Bob 日本</b></font> back at you") != std::string::npos;
         });
     EXPECT_TRUE(reply) << "alice did not receive bob's chat";
+}
+
+TEST_P(ServerSession, TwoClientsEachSeeTheOthersNameInClientListReceived) {
+    names_pass_through();
+}
+TEST_P(ServerSessionSubset, TwoClientsEachSeeTheOthersNameInClientListReceived) {
+    names_pass_through();
+}
+TEST_P(ServerSession, ChatGoesBothWaysWithTheHtmlWrapper) {
+    chat_goes_both_ways();
+}
+TEST_P(ServerSessionSubset, ChatGoesBothWaysWithTheHtmlWrapper) {
+    chat_goes_both_ways();
 }
 
 TEST_P(ServerSession, WelcomeMessageArrivesAsChat) {
@@ -149,15 +201,19 @@ TEST_P(ServerSession, ServerFullRefusesTheSecondClient) {
     auto server = start_server({"-u", "1"});
     auto alice = start_client("alice", kAlice, server->address());
     ASSERT_TRUE(alice->wait_connected());
-    auto bob = start_client("bob", kBob, server->address());
 
     // A datagram that is not a protocol frame is audio; from a new address it asks for a channel.
+    // Sent before bob starts: jamfleet-mixer answers server-full at most once a second per source
+    // IP (docs/admission.md), and bob's 375 datagrams a second from the same 127.0.0.1 would take
+    // every answer.
     UdpProbe probe;
     const std::vector<std::uint8_t> audio(46, 0x5a);
     probe.send_to(server->port(), audio);
     const auto full =
         probe.receive_until([](const Datagram& d) { return is_frame_with_id(d.bytes, 1003); }, 5s);
     EXPECT_TRUE(full) << "no CLM_SERVER_FULL in reply to audio from a new address";
+
+    auto bob = start_client("bob", kBob, server->address());
 
     EXPECT_FALSE(bob->rpc().wait_for_notification("jamulusclient/connected", {}, 3s))
         << "the second client was given a channel on a -u 1 server";
@@ -182,23 +238,63 @@ TEST_P(ServerSession, StoppingTheServerDisconnectsBothClients) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Kinds, ServerSession, ::testing::ValuesIn(server_kinds_under_test()),
-                         [](const auto& param_info) { return param_info.param.name; });
+// Full set: 3.9.1 and 4.0.0 beta 2, each on its own real server and on jamfleet-mixer.
+std::vector<SessionParam> full_session_params() {
+    std::vector<SessionParam> params;
+    for (const auto version : {k391, k40}) {
+        params.push_back({real_jamulus_kind(version), {version, version}});
+        if (auto mixer = jamfleet_mixer_kind()) {
+            params.push_back({*mixer, {version, version}});
+        }
+    }
+    return params;
+}
+
+// Subset: 3.12.4 on its own real server and on jamfleet-mixer, and mixed releases in one room
+// of jamfleet-mixer.
+std::vector<SessionParam> subset_session_params() {
+    std::vector<SessionParam> params{{real_jamulus_kind(k3124), {k3124, k3124}}};
+    if (auto mixer = jamfleet_mixer_kind()) {
+        params.push_back({*mixer, {k3124, k3124}});
+        params.push_back({*mixer, {k391, k40}});
+        params.push_back({*mixer, {k3124, k40}});
+    }
+    return params;
+}
+
+INSTANTIATE_TEST_SUITE_P(Versions, ServerSession, ::testing::ValuesIn(full_session_params()),
+                         session_name);
+INSTANTIATE_TEST_SUITE_P(Versions, ServerSessionSubset,
+                         ::testing::ValuesIn(subset_session_params()), session_name);
 
 struct ToneParam {
     ServerKind kind;
     AudioCase audio;
+    ClientVersions clients;
 };
 
 // jamfleet-mixer with every tick's decode and encode spread over two workers: real clients
 // are too light a load for the automatic switch, so this kind proves the second core's path.
 constexpr const char* kBothCores = "jamfleet_mixer_both_cores";
 
+// Real 3.9.1 and jamfleet-mixer with 3.9.1 clients in every format; jamfleet-mixer with 4.0.0
+// beta 2 clients in every format; 3.12.4 clients and mixed releases in the 128-sample mono case.
+// A jamfleet-mixer case is compared with real Jamulus of the listening client's release.
 std::vector<ToneParam> tone_params() {
     std::vector<ToneParam> params;
     for (const auto& kind : server_kinds_under_test()) {
         for (const auto& audio : audio_cases()) {
-            params.push_back({kind, audio});
+            params.push_back({kind, audio, {k391, k391}});
+        }
+    }
+    if (auto mixer = jamfleet_mixer_kind()) {
+        for (const auto& audio : audio_cases()) {
+            params.push_back({*mixer, audio, {k40, k40}});
+            if (audio.name == "mono_128") {
+                params.push_back({*mixer, audio, {k3124, k3124}});
+                params.push_back({*mixer, audio, {k391, k40}});
+                params.push_back({*mixer, audio, {k40, k391}});
+            }
         }
     }
     if (auto mixer = jamfleet_mixer_kind()) {
@@ -206,7 +302,7 @@ std::vector<ToneParam> tone_params() {
         mixer->base_args = {"--threads", "2", "--parallel-ticks"};
         for (const auto& audio : audio_cases()) {
             if (audio.name != "mono_128") { // both frame sizes, mono and stereo
-                params.push_back({*mixer, audio});
+                params.push_back({*mixer, audio, {k391, k391}});
             }
         }
     }
@@ -214,7 +310,8 @@ std::vector<ToneParam> tone_params() {
 }
 
 void PrintTo(const ToneParam& param, std::ostream* out) {
-    *out << param.kind.name << "/" << param.audio.name;
+    *out << param.kind.name << "/" << param.audio.name << "/clients "
+         << versions_tag(param.clients);
 }
 
 class ToneThroughServer : public ::testing::TestWithParam<ToneParam> {};
@@ -222,7 +319,8 @@ class ToneThroughServer : public ::testing::TestWithParam<ToneParam> {};
 // Real Jamulus 3.9.1 gives about -6 dBFS here from a -6 dBFS tone wired into both inputs, and
 // 20-26 ms latency at 128 samples, 11-15 ms at 64; the absolute bounds are loose around that so
 // only a broken path fails. Any other server is also compared with real Jamulus measured in the
-// same test: level within 3 dB, latency at most one frame worse.
+// same test (of the listening client's release): level within 3 dB, latency at most one frame
+// worse.
 // Audio on the JACK dummy backend suffers xruns when the machine is overloaded (at load average
 // 13 on 2 cores real Jamulus gave -24 dBFS once, 51 ms latency, and even the jack_metro source
 // recorded at -44 dBFS), so each audio measurement gets a bounded retry (3 attempts): a
@@ -233,11 +331,13 @@ class ToneThroughServer : public ::testing::TestWithParam<ToneParam> {};
 TEST_P(ToneThroughServer, ToneIntoClientAComesOutOfClientB) {
     const ServerKind& kind = GetParam().kind;
     const AudioCase& audio = GetParam().audio;
+    const ClientVersions& clients = GetParam().clients;
+    const ServerKind reference_kind = real_jamulus_kind(clients.bob);
     const auto measure = [&](const ServerKind& server, int attempt) {
         TempDir dir("tone");
-        auto result = measure_tone(dir.path(), server, audio);
-        std::cout << server.name << "/" << audio.name << " attempt " << attempt << ": "
-                  << describe(result) << "\n";
+        auto result = measure_tone(dir.path(), server, audio, clients);
+        std::cout << server.name << "/" << audio.name << "/clients " << versions_tag(clients)
+                  << " attempt " << attempt << ": " << describe(result) << "\n";
         return result;
     };
     const auto plausible = [](const ToneResult& r) {
@@ -261,7 +361,7 @@ TEST_P(ToneThroughServer, ToneIntoClientAComesOutOfClientB) {
     ToneResult result = measure(kind, 1);
     std::optional<ToneResult> reference;
     if (!kind.is_real_jamulus) {
-        reference = measure(real_jamulus_kind(), 1);
+        reference = measure(reference_kind, 1);
     }
     for (int attempt = 2; attempt <= kAttempts; ++attempt) {
         const bool good = plausible(result);
@@ -274,7 +374,7 @@ TEST_P(ToneThroughServer, ToneIntoClientAComesOutOfClientB) {
             result = better(result, measure(kind, attempt));
         }
         if (reference && (!reference_good || both)) {
-            reference = better(*reference, measure(real_jamulus_kind(), attempt));
+            reference = better(*reference, measure(reference_kind, attempt));
         }
     }
     RecordProperty("level_dbfs", std::to_string(result.level_dbfs));
@@ -309,7 +409,8 @@ TEST_P(ToneThroughServer, ToneIntoClientAComesOutOfClientB) {
 
 INSTANTIATE_TEST_SUITE_P(KindsAndFormats, ToneThroughServer, ::testing::ValuesIn(tone_params()),
                          [](const auto& param_info) {
-                             return param_info.param.kind.name + "_" + param_info.param.audio.name;
+                             return param_info.param.kind.name + "_" + param_info.param.audio.name +
+                                    "__clients_" + versions_tag(param_info.param.clients);
                          });
 
 } // namespace

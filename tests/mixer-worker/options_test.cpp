@@ -123,6 +123,18 @@ TEST(Options, HelpListsEveryOption) {
     }
 }
 
+TEST(Options, JsonRpcBindIpAsJamulus310) {
+    EXPECT_EQ(parse_options({})->jsonrpc_bind_ip, 0x7f000001u);
+    EXPECT_EQ(parse_options({"--jsonrpcbindip", "10.1.2.3"})->jsonrpc_bind_ip, 0x0a010203u);
+    EXPECT_FALSE(parse_options({"--jsonrpcbindip", "not-an-ip"}).ok());
+}
+
+TEST(Options, NorawAsJamulus40) {
+    EXPECT_FALSE(parse_options({})->no_raw);
+    EXPECT_TRUE(parse_options({"--noraw"})->no_raw);
+    EXPECT_NE(usage_text().find("--noraw"), std::string::npos);
+}
+
 TEST(Options, RecordingDirectoryAndNoRecord) {
     auto o = parse_options({"-R", "/var/rec", "--norecord"});
     ASSERT_TRUE(o.ok());
@@ -223,6 +235,7 @@ TEST(Options, AcceptsJamulus40Spellings) {
                             "--htmlstatus=/tmp/x.html", "--serverbindip6", "::1"});
     ASSERT_TRUE(o.ok()) << o.error();
     EXPECT_EQ(o->bind_ip, 0x0a000005u);
+    EXPECT_TRUE(o->no_raw);
     EXPECT_EQ(o->bind_ip6, "");        // --noipv6 wins over --serverbindip6
     ASSERT_EQ(o->warnings.size(), 1u); // --htmlstatus
     auto v6 = parse_options({"--serverbindip6=::1"});

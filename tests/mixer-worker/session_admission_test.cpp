@@ -47,9 +47,11 @@ TEST_F(SessionTest, TheThirdAckPromotesAndTheSequenceContinues) {
                          MessageId::ReqSplitMessSupport}));
     EXPECT_EQ(session->connected_count(), 1);
     EXPECT_EQ(session->pending_count(), 0u);
-    EXPECT_EQ(drain(kAlice),
-              ids({MessageId::ReqNetwTransportProps, MessageId::ReqJittBufSize,
-                   MessageId::ReqChannelInfos, MessageId::VersionAndOs, MessageId::RecorderState}));
+    // The channel's own sequence opens with the raw-audio offer (Jamulus 4.0 sends it right
+    // after CLIENT_ID; admission's three messages are the same for every release).
+    EXPECT_EQ(drain(kAlice), ids({MessageId::RawAudioSupported, MessageId::ReqNetwTransportProps,
+                                  MessageId::ReqJittBufSize, MessageId::ReqChannelInfos,
+                                  MessageId::VersionAndOs, MessageId::RecorderState}));
 }
 
 TEST_F(SessionTest, AForgedAckEndsTheAttemptWithoutASeat) {
@@ -170,6 +172,29 @@ TEST_F(SessionTest, ClientListsToUnknownSourcesAreRateLimitedButNotToClients) {
     }
     EXPECT_EQ(take_for(stranger).size(), 4u);
     EXPECT_EQ(take_for(kAlice).size(), 10u);
+}
+
+TEST_F(SessionTest, FeatureAndWelcomeAnswersToUnknownSourcesAreRateLimitedButNotToClients) {
+    SessionSettings s;
+    s.welcome_message = std::string(1600, 'w'); // the longest welcome: ~1.6 kB per answer
+    make(std::move(s));
+    join(kAlice);
+    take();
+    const io::SocketAddress stranger{0x0a000001, 4444};
+    for (int i = 0; i < 50; ++i) {
+        message(stranger, MessageId::ClmReqWelcomeMessage, 0);
+        message(kAlice, MessageId::ClmReqWelcomeMessage, 0);
+    }
+    EXPECT_EQ(take_for(stranger).size(), 4u); // the welcome's burst, then 2/s
+    EXPECT_EQ(take_for(kAlice).size(), 50u);
+    EXPECT_EQ(session->answers_dropped(AnswerKind::Welcome), 46u);
+    for (int i = 0; i < 50; ++i) {
+        message(stranger, MessageId::ClmReqServerFeatures, 0);
+    }
+    EXPECT_EQ(take_for(stranger).size(), 40u); // a small answer: burst 40, then 20/s
+    clock.advance(1s);
+    message(stranger, MessageId::ClmReqWelcomeMessage, 0);
+    EXPECT_EQ(take_for(stranger).size(), 1u);
 }
 
 TEST_F(SessionTest, DisconnectionFromAPendingAddressEndsTheAttempt) {

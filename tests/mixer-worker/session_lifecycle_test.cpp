@@ -71,6 +71,39 @@ TEST_F(SessionTest, AnswersConnectionlessRequestsToTheirSource) {
     }
 }
 
+// Jamulus 4.0's CLM_REQ_SERVER_FEATURES / CLM_REQ_WELCOME_MESSAGE, answered to anyone.
+TEST_F(SessionTest, AnswersServerFeaturesAndWelcomeMessageRequestsAs40Does) {
+    SessionSettings settings;
+    settings.server_frame_samples = 64;
+    settings.welcome_message = "Hi <b>all</b>";
+    settings.licence_required = true;
+    settings.delay_pan = true;
+    make(settings);
+    const io::SocketAddress tool{0x0a000001, 4444};
+    message(tool, MessageId::ClmReqServerFeatures, 0);
+    message(tool, MessageId::ClmReqWelcomeMessage, 0, proto::Bytes{1, 2, 3}); // body ignored
+    auto out = take();
+    ASSERT_EQ(out.size(), 2u);
+    EXPECT_EQ(out[0].to, tool);
+    EXPECT_EQ(out[0].id, proto::to_wire(MessageId::ClmServerFeatures));
+    const auto features = proto::decode_server_features(out[0].payload);
+    ASSERT_TRUE(features.ok());
+    // fast update, delay pan, raw audio, disconnect on quit, welcome, licence; no recorder, no
+    // IPv6.
+    EXPECT_EQ(features->bits, 0x5d1u);
+    EXPECT_EQ(out[1].id, proto::to_wire(MessageId::ClmWelcomeMessage));
+    EXPECT_EQ(proto::decode_welcome_message(out[1].payload)->text, "Hi <b>all</b>");
+
+    session->set_recorder_state(3, now()); // recording
+    message(tool, MessageId::ClmReqServerFeatures, 0);
+    out = take();
+    ASSERT_FALSE(out.empty());
+    const auto recording = proto::decode_server_features(out.back().payload);
+    ASSERT_TRUE(recording.ok());
+    EXPECT_TRUE(recording->has(proto::ServerFeature::RecorderEnabled));
+    EXPECT_TRUE(recording->has(proto::ServerFeature::IsRecording));
+}
+
 TEST_F(SessionTest, SendsChannelLevelListsEvery101Ticks) {
     make();
     join(kAlice);

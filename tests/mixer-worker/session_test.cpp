@@ -1,5 +1,7 @@
 // Session: the exact new-connection sequence, ACKs and resends, channel allocation,
 // server full, list broadcasts, chat HTML and mute state (jamulus-protocol.md §4.1–4.4).
+#include <algorithm>
+
 #include "tests/mixer-worker/session_fixture.h"
 
 namespace jamfleet::mixer::session_testing {
@@ -17,10 +19,23 @@ TEST_F(SessionTest, NewClientGetsTheExactJamulusSequenceOneMessageAtATime) {
     EXPECT_EQ(first[0].payload, std::vector<std::uint8_t>{0});
     message(kAlice, MessageId::Ackn, first[0].counter,
             proto::encode_payload(proto::Ackn{first[0].id}));
-    EXPECT_EQ(drain(kAlice),
-              ids({MessageId::ConnClientsList, MessageId::ReqSplitMessSupport,
-                   MessageId::ReqNetwTransportProps, MessageId::ReqJittBufSize,
-                   MessageId::ReqChannelInfos, MessageId::VersionAndOs, MessageId::RecorderState}));
+    // Admission's three messages, then RAWAUDIO_SUPPORTED opens the channel's own sequence
+    // (3.x clients ACK and ignore it), before the client is asked for its transport properties.
+    EXPECT_EQ(drain(kAlice), ids({MessageId::ConnClientsList, MessageId::ReqSplitMessSupport,
+                                  MessageId::RawAudioSupported, MessageId::ReqNetwTransportProps,
+                                  MessageId::ReqJittBufSize, MessageId::ReqChannelInfos,
+                                  MessageId::VersionAndOs, MessageId::RecorderState}));
+}
+
+TEST_F(SessionTest, NorawSendsNoRawAudioSupported) {
+    SessionSettings s;
+    s.raw_audio = false;
+    make(std::move(s));
+    audio(kAlice);
+    const auto sent = drain(kAlice);
+    EXPECT_EQ(std::count(sent.begin(), sent.end(), proto::to_wire(MessageId::RawAudioSupported)),
+              0);
+    EXPECT_EQ(sent.front(), proto::to_wire(MessageId::ClientId));
 }
 
 TEST_F(SessionTest, WelcomeAndLicenceComeBeforeVersion) {
@@ -32,9 +47,9 @@ TEST_F(SessionTest, WelcomeAndLicenceComeBeforeVersion) {
     std::vector<Frame> all;
     EXPECT_EQ(drain(kAlice, &all),
               ids({MessageId::ClientId, MessageId::ConnClientsList, MessageId::ReqSplitMessSupport,
-                   MessageId::ReqNetwTransportProps, MessageId::ReqJittBufSize,
-                   MessageId::ReqChannelInfos, MessageId::ChatText, MessageId::LicenceRequired,
-                   MessageId::VersionAndOs, MessageId::RecorderState}));
+                   MessageId::RawAudioSupported, MessageId::ReqNetwTransportProps,
+                   MessageId::ReqJittBufSize, MessageId::ReqChannelInfos, MessageId::ChatText,
+                   MessageId::LicenceRequired, MessageId::VersionAndOs, MessageId::RecorderState}));
     for (const auto& f : all) {
         if (f.id == proto::to_wire(MessageId::ChatText)) {
             auto chat = proto::decode_chat_text(f.payload);

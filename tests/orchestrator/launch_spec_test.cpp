@@ -97,6 +97,17 @@ servers:
     EXPECT_FALSE(has_arg(live, "--norecord"));
 }
 
+TEST(LaunchSpec, NorawTurnsOffRawAudioPerRoom) {
+    const auto fleet = load(R"(
+defaults: {noraw: true}
+servers:
+  - {name: Opus Only, port: 30000}
+  - {name: Raw Welcome, port: 30001, noraw: false}
+)");
+    EXPECT_TRUE(has_arg(server_launch(fleet, fleet.servers[0], kBins), "--noraw"));
+    EXPECT_FALSE(has_arg(server_launch(fleet, fleet.servers[1], kBins), "--noraw"));
+}
+
 TEST(LaunchSpec, MaxSeatsPerIpIsPassedOnlyWhenSet) {
     const auto fleet = load("servers: [{name: A}, {name: B, max_seats_per_ip: 4}]\n");
     EXPECT_FALSE(has_arg(server_launch(fleet, fleet.servers[0], kBins), "--max-seats-per-ip"));

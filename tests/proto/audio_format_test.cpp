@@ -88,6 +88,20 @@ TEST(AudioPacketSize, AcceptsEveryClientConfiguration) {
     }
 }
 
+TEST(AudioPacketSize, AcceptsRawPcmOf40) {
+    for (std::size_t raw : {128u, 256u, 512u}) {
+        EXPECT_TRUE(is_valid_audio_packet_size(raw + 1)) << raw;
+        EXPECT_TRUE(is_valid_audio_packet_size(2 * (raw + 1))) << raw;
+    }
+    AudioFormat f;
+    f.frame_samples = 128;
+    f.channels = 2;
+    f.coded_bytes = 512;
+    EXPECT_TRUE(f.is_raw());
+    f.coded_bytes = 165;
+    EXPECT_FALSE(f.is_raw());
+}
+
 TEST(AudioPacketSize, RejectsSizesNoClientSends) {
     EXPECT_FALSE(is_valid_audio_packet_size(0));
     EXPECT_FALSE(is_valid_audio_packet_size(9));

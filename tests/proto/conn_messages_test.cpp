@@ -1,6 +1,7 @@
 // Round trips and malformed cases for every connection-based message (§2.2).
 #include <gtest/gtest.h>
 
+#include "proto/audio_format.h"
 #include "proto/conn_messages.h"
 #include "tests/proto/hex.h"
 
@@ -33,9 +34,10 @@ void put_str16(Bytes& out, std::string_view s) {
     out.insert(out.end(), s.begin(), s.end());
 }
 
-TEST(EmptyMessage, RoundTripsAndRejectsAnyPayload) {
+TEST(EmptyMessage, RoundTripsAndIgnoresABodyAsJamulusDoes) {
     expect_round_trip(Empty{}, decode_empty);
-    expect_error(decode_empty, {0}, DecodeError::TrailingBytes);
+    // Jamulus ignores the body of these messages (CLM_REQ_SERVER_LIST may grow one upstream).
+    EXPECT_TRUE(decode_empty(from_hex("7f 00 00 01 34 12")).ok());
 }
 
 TEST(Ackn, RoundTripsAndEncodesLittleEndian) {
@@ -117,6 +119,18 @@ TEST(NetwTransportProps, RoundTripsWorkedExample) {
     expect_round_trip(props, decode_netw_transport_props);
     EXPECT_EQ(to_hex(encode_payload(props)),
               to_hex(from_hex("2E 00 00 00 01 00 01 80 BB 00 00 02 00 01 00 00 00 00 00")));
+}
+
+// iAudioCodingArg is never validated: a proposal upstream (PR #3898) puts the client's quality
+// there, and Jamulus ignores the field.
+TEST(NetwTransportProps, AcceptsAnyAudioCodingArg) {
+    for (const std::int32_t arg : {0, 3, -1, 0x7fffffff}) {
+        const NetwTransportProps props{46, 1, 1, 48000, 2, 1, arg};
+        auto decoded = decode_netw_transport_props(encode_payload(props));
+        ASSERT_TRUE(decoded.ok()) << arg;
+        EXPECT_EQ(decoded->codec_arg, arg);
+        EXPECT_TRUE(AudioFormat::from_props(*decoded).has_value()) << arg;
+    }
 }
 
 TEST(NetwTransportProps, RejectsValuesJamulusRejects) {

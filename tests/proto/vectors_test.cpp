@@ -1,4 +1,4 @@
-// Golden vectors captured from real Jamulus 3.9.1 (tests/proto/vectors/*.hex):
+// Golden vectors captured from real Jamulus 3.9.1 and 4.0.0 beta 2 (tests/proto/vectors/*.hex):
 // every datagram is classified, every protocol frame decodes with the typed decoder
 // for its ID and re-encodes to exactly the captured bytes.
 #include <gtest/gtest.h>
@@ -146,6 +146,42 @@ TEST(GoldenVectorContent, ClientSessionProfileVersionAndWelcome) {
     auto licence = first_message("client_session.hex", "server", MessageId::LicenceRequired);
     ASSERT_TRUE(licence.has_value());
     EXPECT_EQ(std::get<LicenceRequired>(licence->body).licence, 1);
+}
+
+// Jamulus 4.0.0 beta 2 (v40_raw_and_features.hex): the new connection-less answers, message 36
+// and raw PCM datagrams.
+TEST(GoldenVectorContent, Jamulus40FeaturesWelcomeAndRawAudio) {
+    const std::string file = "v40_raw_and_features.hex";
+    auto features = first_message(file, "server", MessageId::ClmServerFeatures);
+    ASSERT_TRUE(features.has_value());
+    const auto& bits = std::get<ServerFeatures>(features->body);
+    EXPECT_TRUE(bits.has(ServerFeature::RawAudio));
+    EXPECT_TRUE(bits.has(ServerFeature::HasWelcomeMessage));
+    EXPECT_FALSE(bits.has(ServerFeature::FastUpdate));
+    EXPECT_FALSE(bits.has(ServerFeature::Ipv6Available)); // --noipv6
+    auto welcome = first_message(file, "server", MessageId::ClmWelcomeMessage);
+    ASSERT_TRUE(welcome.has_value());
+    EXPECT_EQ(std::get<WelcomeMessage>(welcome->body).text, "Hello <b>raw</b>");
+    // RAWAUDIO_SUPPORTED is the server's second connection message, right after CLIENT_ID.
+    std::vector<std::uint16_t> server_ids;
+    std::set<std::size_t> raw_sizes;
+    for (const Datagram& d : read_vectors(fs::path(JAMFLEET_PROTO_VECTORS_DIR) / file)) {
+        auto frame = parse_frame(d.bytes);
+        if (frame && d.from == "server" && d.to == "client" && frame->id != 1) {
+            server_ids.push_back(frame->id);
+        } else if (!frame && d.from == "client") {
+            raw_sizes.insert(d.bytes.size());
+        }
+    }
+    ASSERT_GE(server_ids.size(), 2u);
+    EXPECT_EQ(server_ids[0], to_wire(MessageId::ClientId));
+    EXPECT_EQ(server_ids[1], to_wire(MessageId::RawAudioSupported));
+    // 128 samples mono raw: 256 bytes of PCM (+ the sequence byte once negotiated).
+    EXPECT_TRUE(raw_sizes.count(257)) << "no raw datagram from the 4.0 client";
+    AudioFormat raw;
+    raw.coded_bytes = 256;
+    EXPECT_TRUE(raw.is_raw());
+    EXPECT_TRUE(is_valid_audio_packet_size(257));
 }
 
 TEST(GoldenVectors, FolderHoldsVectorFiles) {

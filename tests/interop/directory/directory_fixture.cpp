@@ -106,8 +106,9 @@ std::optional<proto::FrameView> frame_with_id(const Datagram& d, proto::MessageI
 
 } // namespace
 
-std::optional<proto::ServerList> request_list(UdpProbe& probe, std::uint16_t directory_port) {
-    const auto request = clm_frame(proto::MessageId::ClmReqServerList);
+std::optional<proto::ServerList> request_list(UdpProbe& probe, std::uint16_t directory_port,
+                                              const proto::Bytes& body) {
+    const auto request = proto::make_clm_frame(proto::MessageId::ClmReqServerList, body);
     probe.send_to(directory_port, request);
     bool saw_reduced = false;
     std::optional<proto::ServerList> list;

@@ -46,7 +46,9 @@ std::vector<std::uint8_t> clm_frame(proto::MessageId id);
 
 // Sends CLM_REQ_SERVER_LIST from `probe` and decodes the CLM_SERVER_LIST reply
 // (the reduced list that comes first is checked to precede it).
-std::optional<proto::ServerList> request_list(UdpProbe& probe, std::uint16_t directory_port);
+// `body`: bytes after the (empty) request, as a newer client may send; Jamulus ignores them.
+std::optional<proto::ServerList> request_list(UdpProbe& probe, std::uint16_t directory_port,
+                                              const proto::Bytes& body = {});
 
 // Waits for a CLM_REGISTER_SERVER_RESP on `probe`; nullopt on timeout.
 std::optional<std::uint8_t> await_register_reply(UdpProbe& probe,

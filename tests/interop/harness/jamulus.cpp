@@ -44,8 +44,12 @@ void PrintTo(const ServerKind& kind, std::ostream* out) {
     *out << kind.name << " (" << kind.program << ")";
 }
 
-ServerKind real_jamulus_kind() {
-    return {"jamulus", "Jamulus", {"-s", "-n"}, true};
+ServerKind real_jamulus_kind(JamulusVersion version) {
+    return {"jamulus_" + version_tag(version),
+            jamulus_program_path(version).string(),
+            {"-s", "-n"},
+            true,
+            version};
 }
 
 std::optional<ServerKind> jamfleet_mixer_kind() {
@@ -68,8 +72,14 @@ JamulusServer::JamulusServer(const std::filesystem::path& dir, const ServerKind&
                              ServerOptions options, const std::string& role)
     : kind_(kind), port_(options.port != 0 ? options.port : free_udp_port()) {
     const auto work_dir = dir / role;
+    const std::string program =
+        kind.is_real_jamulus ? jamulus_program(kind.version).string() : kind.program;
     std::vector<std::string> args = kind.base_args;
-    args.insert(args.end(), {"-p", std::to_string(port_), "--serverbindip", "127.0.0.1"});
+    args.insert(args.end(), {"-p", std::to_string(port_)});
+    const auto bind = kind.is_real_jamulus
+                          ? server_bind_args(kind.version, "127.0.0.1")
+                          : std::vector<std::string>{"--serverbindip", "127.0.0.1"};
+    args.insert(args.end(), bind.begin(), bind.end());
     if (options.json_rpc) {
         rpc_port_ = free_tcp_port();
         args.insert(args.end(), {"--jsonrpcport", std::to_string(rpc_port_), "--jsonrpcsecretfile",
@@ -77,7 +87,7 @@ JamulusServer::JamulusServer(const std::filesystem::path& dir, const ServerKind&
     }
     args.insert(args.end(), options.args.begin(), options.args.end());
     process_ = std::make_unique<Process>(ProcessOptions{
-        .name = role, .program = kind.program, .args = args, .env = {}, .work_dir = work_dir});
+        .name = role, .program = program, .args = args, .env = {}, .work_dir = work_dir});
     const bool bound = wait_until([&] { return !process_->running() || udp_port_bound(port_); },
                                   std::chrono::seconds(15));
     if (!bound || !process_->running()) {
@@ -121,7 +131,12 @@ std::string client_ini(const ClientProfile& profile, const std::string& extra_in
 JamulusClient::JamulusClient(const std::filesystem::path& dir, const JackServer& jack,
                              const std::string& role, const ClientProfile& profile,
                              const std::string& server_address, const ClientOptions& options)
-    : role_(role) {
+    : role_(role), version_(options.version) {
+    if (options.gui && options.version != JamulusVersion::v3_9_1) {
+        throw std::logic_error("only Debian's 3.9.1 has a GUI; the newer peers are headless");
+    }
+    const auto program =
+        options.program.empty() ? jamulus_program(options.version).string() : options.program;
     const auto work_dir = dir / role;
     std::filesystem::create_directories(work_dir);
     const auto ini = work_dir / (role + ".ini");
@@ -137,13 +152,15 @@ JamulusClient::JamulusClient(const std::filesystem::path& dir, const JackServer&
     args.insert(args.end(),
                 {"-i", ini.string(), "-p", "0", "-j", "--clientname", role, "--jsonrpcport",
                  std::to_string(rpc_port), "--jsonrpcsecretfile", write_secret(work_dir).string()});
+    const auto version_args = client_version_args(options.version);
+    args.insert(args.end(), version_args.begin(), version_args.end());
     args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
     auto env = jack.client_env();
     if (options.gui) {
         env.emplace_back("QT_QPA_PLATFORM", "offscreen");
     }
     process_ = std::make_unique<Process>(ProcessOptions{
-        .name = role, .program = options.program, .args = args, .env = env, .work_dir = work_dir});
+        .name = role, .program = program, .args = args, .env = env, .work_dir = work_dir});
     rpc_ = std::make_unique<JsonRpcClient>(rpc_port, kRpcSecret);
 }
 

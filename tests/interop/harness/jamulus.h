@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tests/interop/harness/jack_server.h"
+#include "tests/interop/harness/jamulus_version.h"
 #include "tests/interop/harness/json_rpc_client.h"
 #include "tests/interop/harness/process.h"
 
@@ -22,16 +23,18 @@ inline constexpr const char* kRpcSecret = "jamfleet-interop-secret-0123456789";
 
 // How to start "a Jamulus server": the real one, or jamfleet-mixer with the same options.
 struct ServerKind {
-    std::string name;                   // "jamulus" or "jamfleet_mixer" (valid gtest name)
-    std::string program;                // "Jamulus" or a path
+    std::string name;                   // "jamulus_3_9_1" or "jamfleet_mixer" (valid gtest name)
+    std::string program;                // a path; for real Jamulus checked when a server starts
     std::vector<std::string> base_args; // {"-s", "-n"} for Jamulus
     bool is_real_jamulus = true;
+    JamulusVersion version = JamulusVersion::v3_9_1; // real Jamulus only
 };
 
 // gtest prints test parameters with this (instead of a byte dump).
 void PrintTo(const ServerKind& kind, std::ostream* out);
 
-ServerKind real_jamulus_kind();
+// Real Jamulus of `version` (`-s -n`), named "jamulus_<version tag>".
+ServerKind real_jamulus_kind(JamulusVersion version = JamulusVersion::v3_9_1);
 // jamfleet-mixer from the JAMFLEET_MIXER environment variable (set by meson when it is built).
 std::optional<ServerKind> jamfleet_mixer_kind();
 // Real Jamulus, plus jamfleet-mixer when JAMFLEET_MIXER names an executable.
@@ -45,8 +48,9 @@ struct ServerOptions {
 
 class JamulusServer {
 public:
-    // Starts the server with `-p PORT --serverbindip 127.0.0.1` and waits until its UDP port is
-    // bound and (if enabled) JSON-RPC accepts the secret. Throws std::runtime_error otherwise.
+    // Starts the server with `-p PORT` bound to 127.0.0.1 (server_bind_args for real Jamulus)
+    // and waits until its UDP port is bound and (if enabled) JSON-RPC accepts the secret.
+    // Throws std::runtime_error otherwise, also when a real Jamulus peer is missing.
     JamulusServer(const std::filesystem::path& dir, const ServerKind& kind, ServerOptions options,
                   const std::string& role = "server");
     ~JamulusServer();
@@ -87,14 +91,17 @@ struct ClientOptions {
     std::string extra_ini;               // raw XML elements added inside <client>, e.g.
                                          // "<directorytype>3</directorytype>"
     std::vector<std::string> extra_args; // further command-line options
-    std::string program = "Jamulus";     // another client build, e.g. a newer real peer
+    JamulusVersion version = JamulusVersion::v3_9_1; // which real Jamulus client (gui: 3.9.1)
+    // Another client program, e.g. a build given by path; when set it wins over `version`.
+    std::string program;
 };
 
 std::string client_ini(const ClientProfile& profile, const std::string& extra_ini = "");
 
 class JamulusClient {
 public:
-    // Starts `Jamulus -n -c SERVER -i INI -p 0 -j --clientname ROLE` on `jack` with JSON-RPC.
+    // Starts `Jamulus -n -c SERVER -i INI -p 0 -j --clientname ROLE` of options.version on `jack`
+    // with JSON-RPC; throws std::runtime_error when that peer is missing.
     // Its JACK ports are "Jamulus ROLE:input left" etc.; -j leaves them unwired. The GUI client
     // contacts Jamulus's public hosts at start: only run it inside the private namespace.
     JamulusClient(const std::filesystem::path& dir, const JackServer& jack, const std::string& role,
@@ -105,6 +112,7 @@ public:
     JsonRpcClient& rpc() { return *rpc_; }
     Process& process() { return *process_; }
     const std::string& role() const { return role_; }
+    JamulusVersion version() const { return version_; }
     // The client's UDP port (it picks its own); 0 if not bound yet.
     std::uint16_t udp_port() const;
     std::string jack_port(const std::string& which) const; // "input left", "output right", ...
@@ -121,6 +129,7 @@ public:
 
 private:
     std::string role_;
+    JamulusVersion version_;
     std::unique_ptr<Process> process_;
     std::unique_ptr<JsonRpcClient> rpc_;
 };

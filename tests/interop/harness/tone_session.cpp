@@ -29,8 +29,14 @@ std::vector<AudioCase> audio_cases() {
     };
 }
 
+std::string versions_tag(const ClientVersions& versions) {
+    return versions.alice == versions.bob
+               ? version_tag(versions.alice)
+               : version_tag(versions.alice) + "_and_" + version_tag(versions.bob);
+}
+
 ToneResult measure_tone(const std::filesystem::path& dir, const ServerKind& kind,
-                        const AudioCase& audio) {
+                        const AudioCase& audio, const ClientVersions& versions) {
     constexpr double kToneHz = 440;
     // Small, so a buffer's random fill adds little spread: with 6 frames real Jamulus measured
     // 14.3–27.8 ms and ours 21.4–27.3 from session to session; with 3, 18.1–19.3 and 13.4–16.7.
@@ -46,11 +52,17 @@ ToneResult measure_tone(const std::filesystem::path& dir, const ServerKind& kind
     // Fixed jitter buffers on both sides (the client tells the server its size): with the
     // automatic ones, the same server measured 13–24 ms from one session to the next, so a
     // latency comparison between servers would compare buffer decisions, not servers.
-    const ClientOptions fixed_buffers{
-        .extra_ini = "<autojitbuf>0</autojitbuf><jitbuf>" + std::to_string(kJitterFrames) +
-                     "</jitbuf><jitbufserver>" + std::to_string(kJitterFrames) + "</jitbufserver>"};
-    JamulusClient alice(dir, jack, "alice", profile("alice"), server.address(), fixed_buffers);
-    JamulusClient bob(dir, jack, "bob", profile("bob"), server.address(), fixed_buffers);
+    const auto fixed_buffers = [&](JamulusVersion version) {
+        return ClientOptions{.extra_ini = "<autojitbuf>0</autojitbuf><jitbuf>" +
+                                          std::to_string(kJitterFrames) +
+                                          "</jitbuf><jitbufserver>" +
+                                          std::to_string(kJitterFrames) + "</jitbufserver>",
+                             .version = version};
+    };
+    JamulusClient alice(dir, jack, "alice", profile("alice"), server.address(),
+                        fixed_buffers(versions.alice));
+    JamulusClient bob(dir, jack, "bob", profile("bob"), server.address(),
+                      fixed_buffers(versions.bob));
     for (auto* client : {&alice, &bob}) {
         if (!client->wait_for_client_list([](const auto& c) { return c.size() == 2; })) {
             throw std::runtime_error(client->role() + " never saw both clients on " + kind.name);

@@ -1,4 +1,4 @@
-// The tone check of issue 3: a tone into client A's input must come out of client B's output.
+// The tone check: a tone into client A's input must come out of client B's output.
 // One function runs the whole session against any server kind, so a test can compare
 // jamfleet-mixer with real Jamulus in the same run.
 #pragma once
@@ -28,6 +28,15 @@ void PrintTo(const AudioCase& audio, std::ostream* out);
 // 128-sample mono normal, 64-sample mono (-F, enableopussmall), 128-sample stereo high.
 std::vector<AudioCase> audio_cases();
 
+// Which real Jamulus release each of the two clients runs (A sends the tone, B hears it).
+struct ClientVersions {
+    JamulusVersion alice = JamulusVersion::v3_9_1;
+    JamulusVersion bob = JamulusVersion::v3_9_1;
+};
+
+// "3_9_1" when both run one release, else "3_9_1_and_4_0_0beta2" (valid in a gtest name).
+std::string versions_tag(const ClientVersions& versions);
+
 struct ToneResult {
     double control_dbfs = 0;          // B's output at the tone frequency, tone unwired
     double level_dbfs = 0;            // B's output at the tone frequency, tone wired into A
@@ -37,10 +46,11 @@ struct ToneResult {
     std::optional<nlohmann::json> server_stats;
 };
 
-// Starts jackd, the server of `kind` (with the case's options) and two clients, measures the
-// unwired control, wires a 440 Hz beep into A's inputs and records it next to B's output.
+// Starts jackd, the server of `kind` (with the case's options) and two clients of `versions`,
+// measures the unwired control, wires a 440 Hz beep into A's inputs and records it next to B's
+// output.
 ToneResult measure_tone(const std::filesystem::path& dir, const ServerKind& kind,
-                        const AudioCase& audio);
+                        const AudioCase& audio, const ClientVersions& versions = {});
 
 std::string describe(const ToneResult& result);
 

@@ -43,19 +43,6 @@ ServerKind mixer_kind() {
     return *kind;
 }
 
-// A newer real client build from the peers folder (JAMULUS_PEERS, set by meson).
-std::string peer_program(const std::string& folder) {
-    const char* root = std::getenv("JAMULUS_PEERS");
-    if (root == nullptr || *root == '\0') {
-        throw std::runtime_error("JAMULUS_PEERS is not set");
-    }
-    const auto path = std::filesystem::path(root) / folder / "jamulus";
-    if (!std::filesystem::exists(path)) {
-        throw std::runtime_error("real Jamulus peer missing: " + path.string());
-    }
-    return path.string();
-}
-
 // A non-blocking UDP socket bound to a chosen loopback address (127.x.y.z are all
 // local on the namespace's lo), so the flood comes from many IPs and ports.
 class FloodSocket {
@@ -267,10 +254,10 @@ TEST(AdmissionInterop, OneDatagramFromAFreshAddressGetsAtMostThreeTimesItsBytes)
 
 // Time from starting a client to its first audio from the server ("connected").
 std::chrono::milliseconds join_time(const std::filesystem::path& dir, const JackServer& jack,
-                                    const std::string& role, const std::string& program,
+                                    const std::string& role, JamulusVersion version,
                                     const std::string& server) {
     JamulusClient client(dir, jack, role, ClientProfile{.name = role}, server,
-                         ClientOptions{.program = program});
+                         ClientOptions{.version = version});
     const auto start = std::chrono::steady_clock::now();
     const bool ok = wait_until([&] { return client.connected(); }, 20s, 10ms);
     const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -286,22 +273,18 @@ TEST(AdmissionInterop, RealClientsJoinAsFastAsWithRealJamulus) {
     JackServer jack(dir.path(), 128);
     JamulusServer real(dir.path(), real_jamulus_kind(), ServerOptions{}, "real");
     JamulusServer ours(dir.path(), mixer_kind(), ServerOptions{}, "ours");
-    const std::vector<std::pair<std::string, std::string>> clients = {
-        {"3.9.1", "Jamulus"},
-        {"3.12.4", peer_program("jamulus-3.12.4")},
-        {"4.0.0beta2", peer_program("jamulus-4.0.0beta2")},
-    };
     int index = 0;
-    for (const auto& [version, program] : clients) {
+    for (const JamulusVersion version : all_jamulus_versions()) {
         const auto name = [&](const std::string& where) {
             return "c" + std::to_string(index) + "_" + where;
         };
-        const auto on_real = join_time(dir.path(), jack, name("real"), program, real.address());
-        const auto on_ours = join_time(dir.path(), jack, name("ours"), program, ours.address());
-        std::cout << "join time of a real " << version << " client: real Jamulus 3.9.1 server "
-                  << on_real.count() << " ms, jamfleet-mixer " << on_ours.count() << " ms\n";
+        const auto on_real = join_time(dir.path(), jack, name("real"), version, real.address());
+        const auto on_ours = join_time(dir.path(), jack, name("ours"), version, ours.address());
+        std::cout << "join time of a real " << version_text(version)
+                  << " client: real Jamulus 3.9.1 server " << on_real.count()
+                  << " ms, jamfleet-mixer " << on_ours.count() << " ms\n";
         // Process start-up dominates both; admission adds no round trip of its own.
-        EXPECT_LE(on_ours, on_real + 500ms) << version;
+        EXPECT_LE(on_ours, on_real + 500ms) << version_text(version);
         ++index;
     }
     const json stats = ours.rpc().call("jamfleet/getStats");

@@ -1,4 +1,5 @@
-// The jam recorder with real Jamulus 3.9.1 clients (issue 7): two clients with different
+// The jam recorder with real Jamulus clients (3.9.1; 4.0.0 beta 2 at 128 samples, compared with
+// a real 4.0 server): two clients with different
 // tones into a recording server (128- and 64-sample frames) leave one WAV per client holding
 // its own tone at the level a real Jamulus server records, with .lof/.rpp naming those files;
 // a full disk stops recording (clients are told) while the room keeps playing on time.
@@ -80,7 +81,8 @@ std::string wav_for_port(const std::vector<std::string>& wavs, std::uint16_t por
 
 // frame_samples 64: the server runs with -F, JACK and the clients with 64-sample frames
 // (enableopussmall), as in the 64-sample tone test.
-SessionResult record_session(const fs::path& dir, const ServerKind& kind, int frame_samples) {
+SessionResult record_session(const fs::path& dir, const ServerKind& kind, int frame_samples,
+                             JamulusVersion clients = JamulusVersion::v3_9_1) {
     const bool small = frame_samples == 64;
     const fs::path rec_dir = dir / ("rec-" + kind.name + "-" + std::to_string(frame_samples));
     JackServer jack(dir, frame_samples);
@@ -93,9 +95,9 @@ SessionResult record_session(const fs::path& dir, const ServerKind& kind, int fr
     std::uint16_t port_b = 0;
     {
         JamulusClient a(dir, jack, "alice", ClientProfile{.name = "alice", .opus_small = small},
-                        server.address());
+                        server.address(), {.version = clients});
         JamulusClient b(dir, jack, "bob", ClientProfile{.name = "bob", .opus_small = small},
-                        server.address());
+                        server.address(), {.version = clients});
         for (auto* client : {&a, &b}) {
             if (!client->wait_for_client_list([](const auto& c) { return c.size() == 2; })) {
                 throw std::runtime_error(client->role() + " never saw both clients");
@@ -193,10 +195,13 @@ void expect_own_tone_only(const std::string& server, const SessionResult& r) {
     }
 }
 
-// Records the same two-client session on real Jamulus and on jamfleet-mixer.
-void compare_with_jamulus(const std::string& name, int frame_samples) {
+// Records the same two-client session (clients of `version`) on real Jamulus of that release
+// and on jamfleet-mixer.
+void compare_with_jamulus(const std::string& name, int frame_samples,
+                          JamulusVersion version = JamulusVersion::v3_9_1) {
     TempDir dir(name);
-    const SessionResult jamulus = record_session(dir.path(), real_jamulus_kind(), frame_samples);
+    const SessionResult jamulus =
+        record_session(dir.path(), real_jamulus_kind(version), frame_samples, version);
     EXPECT_EQ(jamulus.wavs.size(), 2u);
     expect_own_tone_only("jamulus", jamulus);
     expect_lof_matches(jamulus);
@@ -204,7 +209,7 @@ void compare_with_jamulus(const std::string& name, int frame_samples) {
     if (!mixer) {
         GTEST_SKIP() << "JAMFLEET_MIXER not set: real Jamulus checked only";
     }
-    const SessionResult ours = record_session(dir.path(), *mixer, frame_samples);
+    const SessionResult ours = record_session(dir.path(), *mixer, frame_samples, version);
     EXPECT_EQ(ours.wavs.size(), 2u);
     expect_own_tone_only("jamfleet", ours);
     expect_lof_matches(ours);
@@ -218,12 +223,16 @@ void compare_with_jamulus(const std::string& name, int frame_samples) {
               << ours.b.own_dbfs << " dBFS (other " << ours.b.other_dbfs << ")\n";
 }
 
-TEST(RecorderInterop, EachClientsWavHoldsItsOwnToneAtJamulusLevel) {
+TEST(RecorderInterop, EachClientsWavHoldsItsOwnToneAtJamulusLevel_Clients_3_9_1) {
     compare_with_jamulus("recorder", 128);
 }
 
+TEST(RecorderInterop, EachClientsWavHoldsItsOwnToneAtJamulusLevel_Clients_4_0_0beta2) {
+    compare_with_jamulus("recorder-4-0", 128, JamulusVersion::v4_0_0beta2);
+}
+
 // -F: 64-sample frames end to end (server, JACK, clients); .lof offsets count 64-sample frames.
-TEST(RecorderInterop, FastUpdateWavsHoldTheirOwnToneAtJamulusLevel) {
+TEST(RecorderInterop, FastUpdateWavsHoldTheirOwnToneAtJamulusLevel_Clients_3_9_1) {
     compare_with_jamulus("recorder-fast", 64);
 }
 

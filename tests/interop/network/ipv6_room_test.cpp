@@ -76,8 +76,8 @@ TEST_F(DualStackRoom, Real391ClientJoinsOverIpv6AndSeesAnIpv4Musician) {
 }
 
 TEST_F(DualStackRoom, Client400GivenAHostNameWhoseFirstAddressIsIpv6Joins) {
-    const std::string program = "/work/shared/peers/jamulus-4.0.0beta2/jamulus";
-    ASSERT_TRUE(std::filesystem::exists(program)) << program << " is missing";
+    // Throws, naming the path, when the peer is missing.
+    const std::string program = jamulus_program(JamulusVersion::v4_0_0beta2).string();
     const auto work_dir = dir / "client-400";
     std::filesystem::create_directories(work_dir);
     // IPv6 first: what a 4.0 client on a dual-stack host connects to, without fallback.

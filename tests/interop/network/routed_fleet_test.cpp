@@ -425,8 +425,8 @@ TEST_F(RoutedFleet, RealGuiClientWithTheBareAddressAsDirectoryPingsTheListedServ
 // Jamulus 3.12.4 headless, given only the fleet's host name as directory (no
 // port; /etc/hosts in its own mount namespace names the router's address).
 TEST_F(RoutedFleet, HeadlessClient3124ListsTheRoomsGivenOnlyTheHostName) {
-    const std::string program = "/work/shared/peers/jamulus-3.12.4/jamulus";
-    ASSERT_TRUE(std::filesystem::exists(program)) << program << " is missing";
+    // Throws, naming the path, when the peer is missing.
+    const std::string program = jamulus_program(JamulusVersion::v3_12_4).string();
     const auto work_dir = dir / "client-3124";
     std::filesystem::create_directories(work_dir);
     const auto hosts = write_file(work_dir / "hosts",
