@@ -1,5 +1,5 @@
 // JsonRpcDispatcher: the error table and authentication rules of Jamulus 3.9.1's
-// JSON-RPC server, re-derived from the protocol reference (§8.1).
+// JSON-RPC server, re-derived from docs/protocol.md §8.1.
 #include "control/jsonrpc_dispatcher.h"
 
 #include <exception>

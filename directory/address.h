@@ -28,7 +28,7 @@ std::optional<std::uint32_t> parse_ipv4(std::string_view text);
 std::optional<Address> parse_address(std::string_view text, std::uint16_t default_port);
 
 // Jamulus's notion of "private": 10/8, 127/8, 172.16/12, 192.168/16 exactly
-// (not 100.64/10 or 169.254/16), see jamulus-protocol.md §6.4.
+// (not 100.64/10 or 169.254/16), see docs/protocol.md §6.4.
 bool is_private_ip(std::uint32_t ip);
 // 127/8: an address that means "this machine" to whoever uses it.
 inline bool is_loopback_ip(std::uint32_t ip) {

@@ -1,4 +1,4 @@
-// Reader and writer for a Jamulus `--directoryfile` (jamulus-protocol.md §6.6): an
+// Reader and writer for a Jamulus `--directoryfile` (docs/protocol.md §6.6): an
 // existing Jamulus directory's list migrates into our store, and with --directoryfile
 // the list is written back at shutdown the way Jamulus does (src/serverlist.cpp,
 // CServerListManager::Save at tag r3_12_4), so the file stays usable by Jamulus.

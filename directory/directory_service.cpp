@@ -1,4 +1,4 @@
-// Datagram dispatch of the directory (jamulus-protocol.md §4.7, §6.3, §6.4, §6.7).
+// Datagram dispatch of the directory (docs/protocol.md §4.7, §6.3, §6.4, §6.7).
 #include "directory/directory_service.h"
 
 #include <algorithm>

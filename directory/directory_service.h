@@ -25,7 +25,7 @@ struct AbuseLimits {
     BucketParams registrations_per_ip{10, 200};
     base::Duration list_interval_per_source = std::chrono::seconds(1);
     BucketParams punch_budget{2000, 4000}; // hole-punch requests, all clients together
-    // List replies, all clients together: the 20 000/s with headroom; see
+    // List replies, all clients together: the target of 20 000/s with headroom; see
     // docs/directory.md ("List throughput") for the amplification this still bounds.
     BucketParams list_budget{25000, 50000};
     std::size_t max_tracked_sources = 65536;

@@ -1,4 +1,4 @@
-// Encoding and caching of list replies (jamulus-protocol.md §6.4).
+// Encoding and caching of list replies (docs/protocol.md §6.4).
 #include "directory/list_cache.h"
 
 #include <algorithm>

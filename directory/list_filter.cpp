@@ -1,4 +1,4 @@
-// Parsing and evaluation of the registration filter (jamulus-protocol.md §6.5).
+// Parsing and evaluation of the registration filter (docs/protocol.md §6.5).
 #include "directory/list_filter.h"
 
 #include <algorithm>

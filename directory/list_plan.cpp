@@ -1,4 +1,4 @@
-// The address substitution table of jamulus-protocol.md §6.4, row by row.
+// The address substitution table of docs/protocol.md §6.4, row by row.
 #include "directory/list_plan.h"
 
 namespace jamfleet::directory {

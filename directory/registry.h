@@ -1,5 +1,5 @@
 // Sans-I/O server list of the directory: registration checks and reply codes in
-// Jamulus's order (jamulus-protocol.md §6.3), stable order, expiry, caps, and a
+// Jamulus's order (docs/protocol.md §6.3), stable order, expiry, caps, and a
 // journal that must durably accept every change before it takes effect.
 #pragma once
 

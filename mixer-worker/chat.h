@@ -1,4 +1,4 @@
-// Chat and welcome texts as Jamulus servers send them (jamulus-protocol.md §4.2,
+// Chat and welcome texts as Jamulus servers send them (docs/protocol.md §4.2,
 // §4.4): the HTML wrapper, colour by channel, 12-hour server-local time.
 #pragma once
 

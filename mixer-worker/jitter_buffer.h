@@ -1,4 +1,4 @@
-// Per-client receive jitter buffer (jamulus-protocol.md §5.8): a FIFO of coded
+// Per-client receive jitter buffer (docs/protocol.md §5.8): a FIFO of coded
 // frames, or a sequence-number window when the client sends sequence bytes,
 // plus the auto-size statistics of shadow buffers. Sans-I/O, no allocation
 // after configure().

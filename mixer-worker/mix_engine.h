@@ -1,4 +1,4 @@
-// Personal-mix DSP (jamulus-protocol.md §5.6, §5.7): gains, pans, fade-in,
+// Personal-mix DSP (docs/protocol.md §5.6, §5.7): gains, pans, fade-in,
 // mono/stereo rules, delay panning and int16 saturation, on contiguous float
 // buffers in int16 scale. Pure functions over caller-owned memory: no allocation.
 #pragma once

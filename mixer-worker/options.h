@@ -1,5 +1,5 @@
 // jamfleet-mixer's command line: the options of a headless Jamulus server that
-// apply, with Jamulus's spellings and formats (jamulus-protocol.md §9).
+// apply, with Jamulus's spellings and formats (docs/protocol.md §9).
 #pragma once
 
 #include <cstdint>

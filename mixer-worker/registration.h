@@ -1,4 +1,4 @@
-// Registering this server with a Jamulus directory, sans-I/O (jamulus-protocol.md
+// Registering this server with a Jamulus directory, sans-I/O (docs/protocol.md
 // §6.2): CLM_REGISTER_SERVER_EX with 500 ms retries (5 sends at most), a refresh
 // every 15 minutes, CLM_EMPTY_MESSAGE keep-alives every 59 s, the status strings
 // of Jamulus's registrationStatus, and CLM_UNREGISTER_SERVER on shutdown.

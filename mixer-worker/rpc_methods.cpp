@@ -1,5 +1,5 @@
 // JSON-RPC methods of jamfleet-mixer: Jamulus's server methods (3.11 shapes,
-// jamulus-protocol.md §8.4; 3.12/4.0 additions in rpc_directory.cpp and rpc_chat.cpp) plus
+// docs/protocol.md §8.4; 3.12/4.0 additions in rpc_directory.cpp and rpc_chat.cpp) plus
 // jamfleet/getStats. docs/jsonrpc.md has the whole table.
 #include <nlohmann/json.hpp>
 

@@ -1,5 +1,5 @@
 // Session: datagram classification, channel table and the protocol behaviour of a
-// Jamulus server (see session.h and jamulus-protocol.md §4).
+// Jamulus server (see session.h and docs/protocol.md §4).
 #include "mixer-worker/session.h"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// The mixer's control state, sans-I/O (jamulus-protocol.md §4): classifies every
+// The mixer's control state, sans-I/O (docs/protocol.md §4): classifies every
 // datagram, owns the channel table and each channel's reliable link, runs the
 // new-connection sequence and every connection and connection-less message, and
 // hands audio to the AudioEngine. Time comes in as arguments; datagrams to send

@@ -14,7 +14,7 @@ using proto::ServerFeature;
 
 namespace {
 
-// RECORDER_STATE values (jamulus-protocol.md §2.2): 1 = no recorder set up, 3 = recording.
+// RECORDER_STATE values (docs/protocol.md §2.2): 1 = no recorder set up, 3 = recording.
 constexpr std::uint8_t kRecorderNotInitialised = 1;
 constexpr std::uint8_t kRecorderRecording = 3;
 

@@ -1,4 +1,4 @@
-// Audio packet sizes and sequence bytes (jamulus-protocol.md §5.2–§5.3): what a
+// Audio packet sizes and sequence bytes (docs/protocol.md §5.2–§5.3): what a
 // client's NETW_TRANSPORT_PROPS means for the datagrams that follow.
 #pragma once
 

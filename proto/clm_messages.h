@@ -1,4 +1,4 @@
-// Connection-less message payloads (IDs 1000..1999, jamulus-protocol.md §2.3):
+// Connection-less message payloads (IDs 1000..1999, docs/protocol.md §2.3):
 // pings, server lists, directory registration, levels.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Connection-based message payloads (IDs < 1000, jamulus-protocol.md §2.2):
+// Connection-based message payloads (IDs < 1000, docs/protocol.md §2.2):
 // one struct per message, an encoder and a validating decoder for each.
 #pragma once
 

@@ -1,5 +1,5 @@
 // Country codes: the wire carries Qt 5 QLocale::Country numbers (0..261,
-// jamulus-protocol.md §1.6); configs and logs use ISO 3166 alpha-2 codes.
+// docs/protocol.md §1.6); configs and logs use ISO 3166 alpha-2 codes.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 // CRC-16/GENIBUS, the checksum closing every Jamulus protocol frame
-// (jamulus-protocol.md §1.3).
+// (docs/protocol.md §1.3).
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// Protocol frame layout (jamulus-protocol.md §1.2) and the protocol-vs-audio
+// Protocol frame layout (docs/protocol.md §1.2) and the protocol-vs-audio
 // classification every Jamulus receiver applies to each datagram (§1.5).
 #pragma once
 

@@ -1,4 +1,4 @@
-// Jamulus protocol message IDs (jamulus-protocol.md §2.1), named after the
+// Jamulus protocol message IDs (docs/protocol.md §2.1), named after the
 // PROTMESSID_* constants so code and upstream sources can be grepped together.
 #pragma once
 

@@ -1,5 +1,5 @@
 // Every Jamulus message as one value: decode any (ID, payload) pair with the
-// typed decoder for its ID, and encode it back (jamulus-protocol.md §2).
+// typed decoder for its ID, and encode it back (docs/protocol.md §2).
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 // Stop-and-wait send queue, ACK handling, duplicate detection and split
-// reassembly for one connection (jamulus-protocol.md §3, §2.4).
+// reassembly for one connection (docs/protocol.md §3, §2.4).
 #include "proto/reliable_link.h"
 
 #include "proto/conn_messages.h"

@@ -1,5 +1,5 @@
 // Per-connection stop-and-wait state for connection-based messages
-// (jamulus-protocol.md §3, split handling §2.4). Sans-I/O: time is passed in,
+// (docs/protocol.md §3, split handling §2.4). Sans-I/O: time is passed in,
 // datagrams to transmit are handed out, nothing is sent or scheduled here.
 #pragma once
 

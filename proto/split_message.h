@@ -1,5 +1,5 @@
 // SPECIAL_SPLIT_MESSAGE (2001) container: one part of a long connection-based
-// message (jamulus-protocol.md §2.4).
+// message (docs/protocol.md §2.4).
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,5 @@
 // Wire string rules: Jamulus limits strings in UTF-16 code units of the decoded
-// text, not in bytes (jamulus-protocol.md §1.6).
+// text, not in bytes (docs/protocol.md §1.6).
 #pragma once
 
 #include <cstddef>

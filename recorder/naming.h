@@ -1,5 +1,5 @@
 // File and folder names of a jam recording, spelled exactly as a Jamulus 3.9.1
-// server spells them (jamulus-protocol.md §7.3), so existing tooling keeps working.
+// server spells them (docs/protocol.md §7.3), so existing tooling keeps working.
 #pragma once
 
 #include <chrono>

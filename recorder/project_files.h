@@ -1,5 +1,5 @@
 // Audacity `.lof` and REAPER `.rpp` project files of a finished session, laid out
-// exactly as a Jamulus 3.9.1 server writes them (jamulus-protocol.md §7.4, §7.5).
+// exactly as a Jamulus 3.9.1 server writes them (docs/protocol.md §7.4, §7.5).
 #pragma once
 
 #include <cstdint>

@@ -24,7 +24,7 @@
 
 namespace jamfleet::recorder {
 
-// Values of RECORDER_STATE (jamulus-protocol.md §1.7).
+// Values of RECORDER_STATE (docs/protocol.md §1.7).
 enum class RecorderState : std::uint8_t { NotInitialised = 1, NotEnabled = 2, Recording = 3 };
 
 struct RecorderOptions {

@@ -1,5 +1,5 @@
 // Session bookkeeping of the jam recorder; the frame counter and file-switch rules
-// follow jamulus-protocol.md §7.2/§7.3 so offsets line up as with a Jamulus server.
+// follow docs/protocol.md §7.2/§7.3 so offsets line up as with a Jamulus server.
 #include "recorder/session.h"
 
 #include <cerrno>

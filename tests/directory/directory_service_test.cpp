@@ -227,7 +227,7 @@ TEST_F(ServiceTest, ListBudgetCapsRepliesToManySpoofedSources) {
 }
 
 TEST_F(ServiceTest, DefaultListBudgetServesTwentyThousandSourcesPerSecond) {
-    // Issue 6: 20 000 lists/s from many sources within the per-source limits. Each
+    // Target: 20 000 lists/s from many sources within the per-source limits. Each
     // source asks once; the default budget (25 000/s, burst 50 000) must not refuse.
     for (std::uint32_t i = 0; i < 20000; ++i) {
         const auto when = at(std::chrono::microseconds(i * 50)); // 20 000 in one second

@@ -1,5 +1,5 @@
 // The cached list replies are byte for byte what the uncached path encodes, for
-// every row of jamulus-protocol.md §6.4, and every registry change invalidates them.
+// every row of docs/protocol.md §6.4, and every registry change invalidates them.
 #include "directory/list_cache.h"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// List address substitution and hole-punch targets: jamulus-protocol.md §6.4 row by row.
+// List address substitution and hole-punch targets: docs/protocol.md §6.4 row by row.
 #include "directory/list_plan.h"
 
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Regenerates the fuzz seed corpora in tests/fuzz/corpus/ from the worked examples
-of jamulus-protocol.md §1.4 and the golden vectors in tests/proto/vectors/*.hex:
+of docs/protocol.md §1.4 and the golden vectors in tests/proto/vectors/*.hex:
 one file per distinct (message ID, payload length) for the frame and message
 targets, a few operation scripts for the reliable-link target, and one script per
 capture (what the clients sent the server) for the session target. The other files

@@ -1,5 +1,5 @@
 // Session: timeouts and disconnection, connection-less requests, level lists,
-// shutdown, transport props, jitter reports and recorder state (jamulus-protocol.md §4.4–4.7).
+// shutdown, transport props, jitter reports and recorder state (docs/protocol.md §4.4–4.7).
 #include "tests/mixer-worker/session_fixture.h"
 
 namespace jamfleet::mixer::session_testing {

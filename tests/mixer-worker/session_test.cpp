@@ -1,5 +1,5 @@
 // Session: the exact new-connection sequence, ACKs and resends, channel allocation,
-// server full, list broadcasts, chat HTML and mute state (jamulus-protocol.md §4.1–4.4).
+// server full, list broadcasts, chat HTML and mute state (docs/protocol.md §4.1–4.4).
 #include <algorithm>
 
 #include "tests/mixer-worker/session_fixture.h"

@@ -1,5 +1,5 @@
 // Tests for the CRC, frame encoding/parsing and protocol-vs-audio classification
-// against the worked examples of jamulus-protocol.md §1.4.
+// against the worked examples of docs/protocol.md §1.4.
 #include <gtest/gtest.h>
 
 #include "proto/crc.h"

@@ -1,5 +1,5 @@
 // Tests of the recorder's file and folder names against names observed from a real
-// Jamulus 3.9.1 server (jamulus-protocol.md §7.3).
+// Jamulus 3.9.1 server (docs/protocol.md §7.3).
 #include <gtest/gtest.h>
 
 #include "recorder/naming.h"
