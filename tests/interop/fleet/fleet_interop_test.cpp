@@ -183,6 +183,9 @@ TEST(FleetRun, ReloadAddsRemovesAndChangesExactlyThoseRooms) {
     const auto alpha = fleet.pid_of("Alpha");
     const auto beta = fleet.pid_of("Beta");
     const auto gamma = fleet.pid_of("Gamma");
+    // A room restarts at once only when the supervisor knows it is empty; until its
+    // first status poll (once a second) it would wait (FleetLiveReload covers that).
+    ASSERT_TRUE(wait_until([&] { return fleet.child("Gamma").contains("child"); }, 5s));
 
     write_file(file, fleet_yaml("  - {name: Alpha, port: 22124}\n"
                                 "  - {name: Gamma, port: 22126, max_clients: 4}\n"
