@@ -15,6 +15,8 @@ packages=(
     libuv1-dev nlohmann-json3-dev libsqlite3-dev libyaml-cpp-dev libgtest-dev libgmock-dev
     jamulus jackd2 tshark iproute2 nftables sqlite3 python3 util-linux procps
     debhelper dpkg-dev debootstrap systemd-container
+    libmicrohttpd-dev prometheus chromium chromium-driver python3-selenium
+    ansible-core openssh-client openssh-server
 )
 
 missing=()
