@@ -102,6 +102,7 @@ void MixerServer::open_ipv6() {
         return;
     }
     socket6_.emplace(std::move(socket).value());
+    session_->set_ipv6_available(true); // CLM_SERVER_FEATURES reports it, as 4.0 does
     socket6_->set_buffer_sizes(1 << 20, 1 << 20);
     watcher6_ = std::make_unique<io::FdWatcher>(loop_, socket6_->fd(), [this] { on_readable(); });
     if (ticking_) {

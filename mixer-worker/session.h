@@ -51,6 +51,8 @@ struct SessionSettings {
     bool multithreading = false; // tick work on more than one worker
     bool delay_pan = false;
     bool logging = false; // a connection log file (-l)
+    // An IPv6 socket serves this room beside the IPv4 one (set once it is open).
+    bool ipv6_available = false;
     std::string version = std::string(kServerVersion);
     // Local wall-clock time for chat stamps (tests inject a fixed one).
     std::function<std::tm()> local_time;
@@ -126,6 +128,8 @@ public:
         settings_.welcome_message = std::move(message);
     }
     const std::string& welcome_message() const { return settings_.welcome_message; }
+    // The room's IPv6 socket opened (MixerServer opens it after the session exists).
+    void set_ipv6_available(bool available) { settings_.ipv6_available = available; }
     std::uint64_t drops(DropReason reason) const {
         return drops_[static_cast<std::size_t>(reason)];
     }

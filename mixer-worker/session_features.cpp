@@ -29,7 +29,9 @@ proto::ServerFeatures Session::server_features() const {
     f.set(ServerFeature::IsRecording, recorder_state_ == kRecorderRecording);
     f.set(ServerFeature::DelayPan, settings_.delay_pan);
     f.set(ServerFeature::RawAudio, settings_.raw_audio);
-    // IPv6 is not reported yet, even when --serverbindip6 opened an IPv6 socket.
+    // As 4.0: set exactly when the IPv6 socket is open (4.0 opens one unless --noipv6; this
+    // mixer with --serverbindip6 or -6, under the supervisor with fleet.bind6).
+    f.set(ServerFeature::Ipv6Available, settings_.ipv6_available);
     // jamfleet-mixer always tells its clients when it quits (Jamulus only with -d).
     f.set(ServerFeature::DisconnectOnQuit);
     f.set(ServerFeature::HasWelcomeMessage, !settings_.welcome_message.empty());

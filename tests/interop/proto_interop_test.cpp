@@ -135,15 +135,16 @@ TEST_P(ProtoAgainstRealServer, ClientListRequestNamesConnectedClients) {
 // server and of jamfleet-mixer started with the same options: the same bits and the same text.
 // Options both share: 64-sample frames, a recorder, delay pan, a welcome message, a licence,
 // disconnect on quit (always on for jamfleet-mixer, -d for Jamulus), raw audio offered, no
-// multithreading, no IPv6 (this mixer has no IPv6 socket yet).
+// multithreading; IPv4 only (4.0: --noipv6), or an IPv6 socket on ::1 beside the IPv4 one
+// (--serverbindip6 ::1 for both), which 4.0 reports as bit 5 (FS_IPV6_AVAILABLE).
 struct FeatureAnswers {
     std::uint32_t features = 0;
     std::string welcome;
 };
 
 FeatureAnswers ask_features(const std::filesystem::path& dir, const ServerKind& kind,
-                            std::vector<std::string> args) {
-    JamulusServer server(dir, kind, {.args = std::move(args)}, kind.name);
+                            std::vector<std::string> args, const std::string& bind_ip6) {
+    JamulusServer server(dir, kind, {.args = std::move(args), .bind_ip6 = bind_ip6}, kind.name);
     UdpProbe probe;
     const auto answer = [&](MessageId request, MessageId reply) {
         probe.send_to(server.port(), proto::make_clm_frame(request, {}));
@@ -173,7 +174,16 @@ FeatureAnswers ask_features(const std::filesystem::path& dir, const ServerKind& 
     return out;
 }
 
-TEST(ServerFeaturesRequests, MixerAnswersAsJamulus_4_0_0beta2Does) {
+struct FeatureCase {
+    std::string name;     // test name suffix
+    std::string bind_ip6; // "": IPv4 only
+    std::uint32_t real_features = 0;
+};
+
+class ServerFeaturesRequests : public ::testing::TestWithParam<FeatureCase> {};
+
+TEST_P(ServerFeaturesRequests, MixerAnswersAsJamulus_4_0_0beta2Does) {
+    const FeatureCase& c = GetParam();
     TempDir dir("features");
     const auto mixer = jamfleet_mixer_kind();
     ASSERT_TRUE(mixer) << "JAMFLEET_MIXER must name jamfleet-mixer";
@@ -183,14 +193,22 @@ TEST(ServerFeaturesRequests, MixerAnswersAsJamulus_4_0_0beta2Does) {
     real_args.insert(real_args.end(), {"-d"});
     auto our_args = shared;
     our_args.insert(our_args.end(), {"--threads", "1"});
-    const auto real =
-        ask_features(dir.path(), real_jamulus_kind(JamulusVersion::v4_0_0beta2), real_args);
-    const auto ours = ask_features(dir.path(), *mixer, our_args);
-    EXPECT_EQ(real.features, 0x5ddu) << "real 4.0 changed its answer"; // 0x08: recording on
+    const auto real = ask_features(dir.path(), real_jamulus_kind(JamulusVersion::v4_0_0beta2),
+                                   real_args, c.bind_ip6);
+    const auto ours = ask_features(dir.path(), *mixer, our_args, c.bind_ip6);
+    // 0x08: recording on; 0x20: IPv6 socket open.
+    EXPECT_EQ(real.features, c.real_features) << "real 4.0 changed its answer";
     EXPECT_EQ(ours.features, real.features);
     EXPECT_EQ(real.welcome, "Hi <b>Köln</b>");
     EXPECT_EQ(ours.welcome, real.welcome);
 }
+
+INSTANTIATE_TEST_SUITE_P(Ipv6, ServerFeaturesRequests,
+                         ::testing::Values(FeatureCase{"ipv4_only", "", 0x5ddu},
+                                           FeatureCase{"ipv6_socket_on_loopback", "::1", 0x5fdu}),
+                         [](const ::testing::TestParamInfo<FeatureCase>& param_info) {
+                             return param_info.param.name;
+                         });
 
 std::string server_version_name(const ::testing::TestParamInfo<JamulusVersion>& param_info) {
     return "jamulus_" + version_tag(param_info.param);

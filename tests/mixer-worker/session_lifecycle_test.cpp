@@ -102,6 +102,16 @@ TEST_F(SessionTest, AnswersServerFeaturesAndWelcomeMessageRequestsAs40Does) {
     ASSERT_TRUE(recording.ok());
     EXPECT_TRUE(recording->has(proto::ServerFeature::RecorderEnabled));
     EXPECT_TRUE(recording->has(proto::ServerFeature::IsRecording));
+    EXPECT_FALSE(recording->has(proto::ServerFeature::Ipv6Available));
+
+    // The IPv6 socket opened: bit 5, as a 4.0 server with its IPv6 socket reports.
+    session->set_ipv6_available(true);
+    message(tool, MessageId::ClmReqServerFeatures, 0);
+    out = take();
+    ASSERT_FALSE(out.empty());
+    const auto dual_stack = proto::decode_server_features(out.back().payload);
+    ASSERT_TRUE(dual_stack.ok());
+    EXPECT_EQ(dual_stack->bits, recording->bits | 0x20u);
 }
 
 TEST_F(SessionTest, SendsChannelLevelListsEvery101Ticks) {

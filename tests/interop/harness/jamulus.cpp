@@ -76,9 +76,11 @@ JamulusServer::JamulusServer(const std::filesystem::path& dir, const ServerKind&
         kind.is_real_jamulus ? jamulus_program(kind.version).string() : kind.program;
     std::vector<std::string> args = kind.base_args;
     args.insert(args.end(), {"-p", std::to_string(port_)});
-    const auto bind = kind.is_real_jamulus
-                          ? server_bind_args(kind.version, "127.0.0.1")
-                          : std::vector<std::string>{"--serverbindip", "127.0.0.1"};
+    auto bind = kind.is_real_jamulus ? server_bind_args(kind.version, "127.0.0.1", options.bind_ip6)
+                                     : std::vector<std::string>{"--serverbindip", "127.0.0.1"};
+    if (!kind.is_real_jamulus && !options.bind_ip6.empty()) {
+        bind.insert(bind.end(), {"--serverbindip6", options.bind_ip6});
+    }
     args.insert(args.end(), bind.begin(), bind.end());
     if (options.json_rpc) {
         rpc_port_ = free_tcp_port();

@@ -44,6 +44,9 @@ struct ServerOptions {
     std::uint16_t port = 0;        // 0: a free port chosen at run time
     std::vector<std::string> args; // further options, e.g. {"-u", "1"}, {"-F"}, {"-w", "hi"}
     bool json_rpc = true;          // --jsonrpcport/--jsonrpcsecretfile
+    // An IPv6 socket bound to this address beside the IPv4 one (--serverbindip6; 4.0 and
+    // jamfleet-mixer only). Empty: IPv4 only (4.0 gets --noipv6).
+    std::string bind_ip6;
 };
 
 class JamulusServer {

@@ -77,9 +77,17 @@ std::filesystem::path jamulus_program(JamulusVersion version) {
     return path;
 }
 
-std::vector<std::string> server_bind_args(JamulusVersion version, const std::string& ipv4) {
+std::vector<std::string> server_bind_args(JamulusVersion version, const std::string& ipv4,
+                                          const std::string& ipv6) {
     if (version == JamulusVersion::v4_0_0beta2) {
+        if (!ipv6.empty()) {
+            return {"--serverbindip4", ipv4, "--serverbindip6", ipv6};
+        }
         return {"--serverbindip4", ipv4, "--noipv6"};
+    }
+    if (!ipv6.empty()) {
+        throw std::logic_error("real Jamulus " + version_text(version) +
+                               " cannot bind IPv6 to one address (only -6, every address)");
     }
     return {"--serverbindip", ipv4};
 }

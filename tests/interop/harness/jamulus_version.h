@@ -33,8 +33,10 @@ std::filesystem::path jamulus_program(JamulusVersion version);
 
 // Options each release needs to run on the test network the way 3.9.1 does.
 // Server: how to bind UDP to 127.0.0.1 (4.0 renamed --serverbindip to --serverbindip4 and exits
-// on unknown options), plus --noipv6 for 4.0 (it opens a second, IPv6 socket by default).
-std::vector<std::string> server_bind_args(JamulusVersion version, const std::string& ipv4);
+// on unknown options), plus --noipv6 for 4.0 (it opens a second, IPv6 socket by default), or,
+// when `ipv6` is given, 4.0's IPv6 socket bound there (--serverbindip6; 3.x cannot: throws).
+std::vector<std::string> server_bind_args(JamulusVersion version, const std::string& ipv4,
+                                          const std::string& ipv6 = {});
 // Client: --noipv6 for 4.0, so the client owns exactly one UDP socket.
 std::vector<std::string> client_version_args(JamulusVersion version);
 
