@@ -27,6 +27,7 @@
 #include "tests/interop/harness/jamulus.h"
 #include "tests/interop/harness/json_rpc_client.h"
 #include "tests/interop/harness/temp_dir.h"
+#include "tests/interop/harness/version_params.h"
 #include "tests/interop/harness/wait.h"
 
 namespace jamfleet::interop {
@@ -173,7 +174,10 @@ std::map<std::string, std::int64_t> child_pids(FleetRun& fleet) {
     return pids;
 }
 
-TEST(ControlAbuse, AbusiveControlClientsNeitherStopTheFleetNorDisconnectMusicians) {
+// The musicians' release is the parameter.
+class ControlAbuse : public ::testing::TestWithParam<JamulusVersion> {};
+
+TEST_P(ControlAbuse, AbusiveControlClientsNeitherStopTheFleetNorDisconnectMusicians) {
     TempDir dir("control-abuse");
     const auto secret = dir / "rpc-secret";
     std::ofstream(secret) << kSecret << "\n";
@@ -182,8 +186,10 @@ TEST(ControlAbuse, AbusiveControlClientsNeitherStopTheFleetNorDisconnectMusician
     ASSERT_TRUE(wait_until([&] { return fleet.all_running(3); }, 15s))
         << fleet.process().log_text();
     JackServer jack(dir.path(), 128);
-    JamulusClient alice(dir.path(), jack, "alice", {.name = "Alice"}, "127.0.0.1:22124");
-    JamulusClient bob(dir.path(), jack, "bob", {.name = "Bob"}, "127.0.0.1:22124");
+    JamulusClient alice(dir.path(), jack, "alice", {.name = "Alice"}, "127.0.0.1:22124",
+                        {.version = GetParam()});
+    JamulusClient bob(dir.path(), jack, "bob", {.name = "Bob"}, "127.0.0.1:22124",
+                      {.version = GetParam()});
     ASSERT_TRUE(alice.wait_connected(20s)) << fleet.process().log_text();
     ASSERT_TRUE(bob.wait_connected(20s)) << fleet.process().log_text();
     JsonRpcClient room(kRoomRpcPort, kSecret);
@@ -256,6 +262,8 @@ TEST(ControlAbuse, AbusiveControlClientsNeitherStopTheFleetNorDisconnectMusician
             << log;
     }
 }
+
+INSTANTIATE_TEST_SUITE_P(Versions, ControlAbuse, full_set_releases(), client_release_name);
 
 } // namespace
 } // namespace jamfleet::interop

@@ -20,6 +20,7 @@
 #include "tests/interop/harness/jamulus.h"
 #include "tests/interop/harness/temp_dir.h"
 #include "tests/interop/harness/tone.h"
+#include "tests/interop/harness/version_params.h"
 #include "tests/interop/harness/wait.h"
 
 namespace jamfleet::interop {
@@ -89,9 +90,11 @@ struct OrphanGuard {
 
 // Two clients in Alpha with a tone wired into Alice's input.
 struct Session {
-    Session(const std::filesystem::path& dir)
-        : jack(dir, 128), alice(dir, jack, "alice", {.name = "Alice"}, "127.0.0.1:22124"),
-          bob(dir, jack, "bob", {.name = "Bob"}, "127.0.0.1:22124"), tone(jack, dir) {}
+    Session(const std::filesystem::path& dir, JamulusVersion clients)
+        : jack(dir, 128),
+          alice(dir, jack, "alice", {.name = "Alice"}, "127.0.0.1:22124", {.version = clients}),
+          bob(dir, jack, "bob", {.name = "Bob"}, "127.0.0.1:22124", {.version = clients}),
+          tone(jack, dir) {}
 
     bool join() {
         for (JamulusClient* c : {&alice, &bob}) {
@@ -110,14 +113,17 @@ struct Session {
     ToneSource tone;
 };
 
-TEST(FleetAdoption, SupervisorKilledRoomsPlayOnAndTheNextSupervisorAdoptsThem) {
+// The musicians' release is the parameter.
+class FleetAdoption : public ::testing::TestWithParam<JamulusVersion> {};
+
+TEST_P(FleetAdoption, SupervisorKilledRoomsPlayOnAndTheNextSupervisorAdoptsThem) {
     TempDir dir("fleet-adopt");
     const auto file = write_file(dir / "fleet.yaml", two_rooms_yaml());
     OrphanGuard guard;
     auto first = std::make_unique<FleetRun>(dir.path(), file);
     ASSERT_TRUE(wait_until([&] { return first->all_running(3); }, 15s))
         << first->process().log_text();
-    Session session(dir.path());
+    Session session(dir.path(), GetParam());
     ASSERT_TRUE(session.join()) << first->process().log_text();
     const auto before = child_pids(first->status());
     guard.pids = before;
@@ -199,7 +205,7 @@ TEST(FleetAdoption, SupervisorKilledRoomsPlayOnAndTheNextSupervisorAdoptsThem) {
     EXPECT_TRUE(session.alice.connected());
 }
 
-TEST(FleetAdoption, ChildrenOfAnOlderFleetFileAreReconciledLikeAReload) {
+TEST_P(FleetAdoption, ChildrenOfAnOlderFleetFileAreReconciledLikeAReload) {
     TempDir dir("fleet-adopt-older");
     const std::string head =
         "fleet:\n  name: Adoption fleet\n  bind: 127.0.0.1\n  run_dir: ./var/run\n"
@@ -213,8 +219,10 @@ TEST(FleetAdoption, ChildrenOfAnOlderFleetFileAreReconciledLikeAReload) {
     ASSERT_TRUE(wait_until([&] { return first->all_running(4); }, 15s))
         << first->process().log_text();
     JackServer jack(dir.path(), 128);
-    JamulusClient alice(dir.path(), jack, "alice", {.name = "Alice"}, "127.0.0.1:22124");
-    JamulusClient bob(dir.path(), jack, "bob", {.name = "Bob"}, "127.0.0.1:22125");
+    JamulusClient alice(dir.path(), jack, "alice", {.name = "Alice"}, "127.0.0.1:22124",
+                        {.version = GetParam()});
+    JamulusClient bob(dir.path(), jack, "bob", {.name = "Bob"}, "127.0.0.1:22125",
+                      {.version = GetParam()});
     ASSERT_TRUE(alice.wait_connected(20s));
     ASSERT_TRUE(bob.wait_connected(20s));
     const auto before = child_pids(first->status());
@@ -267,7 +275,7 @@ TEST(FleetAdoption, ChildrenOfAnOlderFleetFileAreReconciledLikeAReload) {
     EXPECT_TRUE(bob.connected());
 }
 
-TEST(FleetAdoption, UpgradeInPlaceKeepsEveryoneAndNewMixersReachRoomsWhenEmptyOrWithNow) {
+TEST_P(FleetAdoption, UpgradeInPlaceKeepsEveryoneAndNewMixersReachRoomsWhenEmptyOrWithNow) {
     TempDir dir("fleet-upgrade");
     const auto file = write_file(dir / "fleet.yaml", two_rooms_yaml());
     // The supervisor and the mixer run from copies, as from installed paths.
@@ -280,7 +288,7 @@ TEST(FleetAdoption, UpgradeInPlaceKeepsEveryoneAndNewMixersReachRoomsWhenEmptyOr
                    {(bin / "jamfleet").string(), {{"JAMFLEET_BIN_DIR", bin.string()}}});
     ASSERT_TRUE(wait_until([&] { return fleet.all_running(3); }, 15s))
         << fleet.process().log_text();
-    Session session(dir.path());
+    Session session(dir.path(), GetParam());
     ASSERT_TRUE(session.join()) << fleet.process().log_text();
     const auto before = fleet.status();
     const std::string old_version = before.value("version", "");
@@ -348,6 +356,8 @@ TEST(FleetAdoption, UpgradeInPlaceKeepsEveryoneAndNewMixersReachRoomsWhenEmptyOr
     EXPECT_TRUE(wait_until(
         [&] { return fleet.child("Beta")["last_exit"] == "killed by signal 9 (SIGKILL)"; }, 5s));
 }
+
+INSTANTIATE_TEST_SUITE_P(Versions, FleetAdoption, full_set_releases(), client_release_name);
 
 } // namespace
 } // namespace jamfleet::interop

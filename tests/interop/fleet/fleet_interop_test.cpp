@@ -17,6 +17,7 @@
 #include "tests/interop/harness/jamulus.h"
 #include "tests/interop/harness/net.h"
 #include "tests/interop/harness/temp_dir.h"
+#include "tests/interop/harness/version_params.h"
 #include "tests/interop/harness/wait.h"
 
 namespace jamfleet::interop {
@@ -358,15 +359,21 @@ TEST(FleetCli, StopCommandStopsTheRunningFleet) {
     EXPECT_EQ(WEXITSTATUS(*status), 0);
 }
 
-TEST(FleetWithClients, RealClientsJoinEveryRoomAndOnlyAffectedRoomsNotice) {
+// The musicians' release is the parameter.
+class FleetWithClients : public ::testing::TestWithParam<JamulusVersion> {};
+
+TEST_P(FleetWithClients, RealClientsJoinEveryRoomAndOnlyAffectedRoomsNotice) {
     TempDir dir("fleet-clients");
     const auto file = write_file(dir / "fleet.yaml", fleet_yaml(kThreeRooms));
     FleetRun fleet(dir.path(), file);
     ASSERT_TRUE(wait_until([&] { return fleet.all_running(4); }, 15s));
     JackServer jack(dir.path(), 128);
-    JamulusClient alice(dir.path(), jack, "alice", {.name = "Alice"}, "127.0.0.1:22124");
-    JamulusClient bob(dir.path(), jack, "bob", {.name = "Bob"}, "127.0.0.1:22125");
-    JamulusClient carol(dir.path(), jack, "carol", {.name = "Carol"}, "127.0.0.1:22126");
+    JamulusClient alice(dir.path(), jack, "alice", {.name = "Alice"}, "127.0.0.1:22124",
+                        {.version = GetParam()});
+    JamulusClient bob(dir.path(), jack, "bob", {.name = "Bob"}, "127.0.0.1:22125",
+                      {.version = GetParam()});
+    JamulusClient carol(dir.path(), jack, "carol", {.name = "Carol"}, "127.0.0.1:22126",
+                        {.version = GetParam()});
     for (JamulusClient* client : {&alice, &bob, &carol}) {
         ASSERT_TRUE(client->wait_connected(20s)) << client->role() << fleet.process().log_text();
     }
@@ -400,9 +407,12 @@ TEST(FleetWithClients, RealClientsJoinEveryRoomAndOnlyAffectedRoomsNotice) {
     ASSERT_TRUE(wait_until([&] { return fleet.all_running(4); }, 15s));
     EXPECT_FALSE(saw_disconnect(alice)) << "the unchanged room's client was disconnected";
     EXPECT_TRUE(alice.connected());
-    JamulusClient dave(dir.path(), jack, "dave", {.name = "Dave"}, "127.0.0.1:22127");
+    JamulusClient dave(dir.path(), jack, "dave", {.name = "Dave"}, "127.0.0.1:22127",
+                       {.version = GetParam()});
     EXPECT_TRUE(dave.wait_connected(20s)) << "no client could join the added room";
 }
+
+INSTANTIATE_TEST_SUITE_P(Versions, FleetWithClients, full_set_releases(), client_release_name);
 
 } // namespace
 } // namespace jamfleet::interop

@@ -13,6 +13,7 @@
 #include "tests/interop/harness/json_rpc_client.h"
 #include "tests/interop/harness/net.h"
 #include "tests/interop/harness/temp_dir.h"
+#include "tests/interop/harness/version_params.h"
 #include "tests/interop/harness/wait.h"
 
 namespace jamfleet::interop {
@@ -33,7 +34,10 @@ std::size_t session_count(const fs::path& dir) {
     return n;
 }
 
-TEST(FleetRecording, DefaultsNorecordHoldsOneRoomWhileTheOverridingRoomRecords) {
+// The musicians' release is the parameter.
+class FleetRecording : public ::testing::TestWithParam<JamulusVersion> {};
+
+TEST_P(FleetRecording, DefaultsNorecordHoldsOneRoomWhileTheOverridingRoomRecords) {
     TempDir dir("fleet-recording");
     std::ofstream(dir / "secret.txt") << kSecret << "\n";
     const std::uint16_t held_rpc = free_tcp_port();
@@ -69,8 +73,10 @@ TEST(FleetRecording, DefaultsNorecordHoldsOneRoomWhileTheOverridingRoomRecords) 
 
     // A real client in each room: only the recording room opens a session folder.
     JackServer jack(dir.path(), 128);
-    JamulusClient alice(dir.path(), jack, "alice", {.name = "Alice"}, "127.0.0.1:22124");
-    JamulusClient bob(dir.path(), jack, "bob", {.name = "Bob"}, "127.0.0.1:22125");
+    JamulusClient alice(dir.path(), jack, "alice", {.name = "Alice"}, "127.0.0.1:22124",
+                        {.version = GetParam()});
+    JamulusClient bob(dir.path(), jack, "bob", {.name = "Bob"}, "127.0.0.1:22125",
+                      {.version = GetParam()});
     ASSERT_TRUE(alice.wait_connected(20s)) << fleet.process().log_text();
     ASSERT_TRUE(bob.wait_connected(20s)) << fleet.process().log_text();
     EXPECT_TRUE(wait_until([&] { return session_count(dir / "rec-live") == 1; }, 10s));
@@ -81,6 +87,8 @@ TEST(FleetRecording, DefaultsNorecordHoldsOneRoomWhileTheOverridingRoomRecords) 
     EXPECT_TRUE(wait_until([&] { return session_count(dir / "rec-held") == 1; }, 10s));
     EXPECT_EQ(held.call("jamulusserver/getRecorderStatus")["enabled"], true);
 }
+
+INSTANTIATE_TEST_SUITE_P(Versions, FleetRecording, full_set_releases(), client_release_name);
 
 } // namespace
 } // namespace jamfleet::interop

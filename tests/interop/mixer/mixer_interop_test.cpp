@@ -1,7 +1,8 @@
-// jamfleet-mixer against real Jamulus 3.9.1 programs, for what only our mixer has
-// to prove: registering with a real Jamulus directory, JSON-RPC shapes equal to a
-// real server's, junk protection, and the command-line exit codes. (The client
-// session scenarios and tone tests run against both servers in server_session_test.)
+// jamfleet-mixer against real Jamulus programs, for what only our mixer has to prove:
+// registering with a real Jamulus directory and JSON-RPC shapes equal to a real server's (both
+// with 3.9.1 and 4.0.0 beta 2: MixerWithRealJamulus, test names end in the release), junk
+// protection, and the command-line exit codes. (The client session scenarios and tone tests
+// run against both servers in server_session_test.)
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -23,6 +24,7 @@
 #include "tests/interop/harness/net.h"
 #include "tests/interop/harness/process.h"
 #include "tests/interop/harness/temp_dir.h"
+#include "tests/interop/harness/version_params.h"
 #include "tests/interop/harness/wait.h"
 
 namespace jamfleet::interop {
@@ -80,9 +82,12 @@ std::set<std::string> keys(const json& object) {
     return out;
 }
 
-TEST(MixerInterop, RegistersWithARealJamulusDirectoryAndUnregistersOnSigterm) {
+// The release of the real Jamulus directory, server and clients is the parameter.
+class MixerWithRealJamulus : public ::testing::TestWithParam<JamulusVersion> {};
+
+TEST_P(MixerWithRealJamulus, RegistersWithARealJamulusDirectoryAndUnregistersOnSigterm) {
     TempDir dir("mixer-directory");
-    JamulusServer directory(dir.path(), real_jamulus_kind(),
+    JamulusServer directory(dir.path(), real_jamulus_kind(GetParam()),
                             ServerOptions{.args = {"-e", "localhost", "-o", "TheDir;Here;de"}},
                             "directory");
     JamulusServer mixer(
@@ -127,9 +132,8 @@ TEST(MixerInterop, RegistersWithARealJamulusDirectoryAndUnregistersOnSigterm) {
 
 TEST(MixerInterop, RegistersWithJamfleetDirectory) {
     const char* program = std::getenv("JAMFLEET_DIRECTORY");
-    if (program == nullptr || *program == '\0') {
-        GTEST_SKIP() << "JAMFLEET_DIRECTORY is not set (jamfleet-directory not built)";
-    }
+    ASSERT_TRUE(program != nullptr && *program != '\0')
+        << "JAMFLEET_DIRECTORY is not set (meson sets it to the built jamfleet-directory)";
     TempDir dir("mixer-our-directory");
     const std::uint16_t dir_port = free_udp_port();
     Process directory(
@@ -162,17 +166,18 @@ TEST(MixerInterop, RegistersWithJamfleetDirectory) {
         10s));
 }
 
-TEST(MixerInterop, JsonRpcShapesMatchARealJamulusServer) {
+TEST_P(MixerWithRealJamulus, JsonRpcShapesMatchARealJamulusServer) {
     TempDir dir("mixer-rpc");
     JackServer jack(dir.path(), 128);
-    JamulusServer real(dir.path(), real_jamulus_kind(),
+    JamulusServer real(dir.path(), real_jamulus_kind(GetParam()),
                        ServerOptions{.args = {"-w", "hello", "-o", "Real;Paris;fr"}}, "real");
     JamulusServer ours(dir.path(), mixer_kind(),
                        ServerOptions{.args = {"-w", "hello", "-o", "Ours;Paris;fr"}}, "ours");
     const ClientProfile alice{
         .name = "alice", .country = 74, .city = "Lyon", .instrument = 3, .skill = 2};
-    JamulusClient on_real(dir.path(), jack, "alice_real", alice, real.address());
-    JamulusClient on_ours(dir.path(), jack, "alice_ours", alice, ours.address());
+    const ClientOptions release{.version = GetParam()};
+    JamulusClient on_real(dir.path(), jack, "alice_real", alice, real.address(), release);
+    JamulusClient on_ours(dir.path(), jack, "alice_ours", alice, ours.address(), release);
     ASSERT_TRUE(on_real.wait_connected());
     ASSERT_TRUE(on_ours.wait_connected());
     auto named = [](const json& clients) {
@@ -185,7 +190,7 @@ TEST(MixerInterop, JsonRpcShapesMatchARealJamulusServer) {
     const json our_clients = ours.rpc().call("jamulusserver/getClients");
     ASSERT_EQ(real_clients["clients"].size(), 1u);
     ASSERT_EQ(our_clients["clients"].size(), 1u);
-    // Every key real Jamulus 3.9.1 gives exists on ours (ours adds the 3.11 keys).
+    // Every key the real server gives exists on ours (ours adds 3.11 keys 3.9.1 lacks).
     for (const auto& k : keys(real_clients)) {
         EXPECT_TRUE(our_clients.contains(k)) << k;
     }
@@ -353,6 +358,8 @@ TEST(MixerInterop, ControlSocketGreetsReportsStatusAndStops) {
     ASSERT_TRUE(status_code.has_value());
     EXPECT_EQ(mixer.exit_code(), 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(Versions, MixerWithRealJamulus, full_set_releases(), server_release_name);
 
 } // namespace
 } // namespace jamfleet::interop

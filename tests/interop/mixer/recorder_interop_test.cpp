@@ -2,7 +2,9 @@
 // a real 4.0 server): two clients with different
 // tones into a recording server (128- and 64-sample frames) leave one WAV per client holding
 // its own tone at the level a real Jamulus server records, with .lof/.rpp naming those files;
-// a full disk stops recording (clients are told) while the room keeps playing on time.
+// a full disk stops recording (clients are told) while the room keeps playing on time; the
+// control inputs (JSON-RPC, signals) act as on real Jamulus. The full-disk and control cases
+// run with clients (and, for controls, the real server) of 3.9.1 and of 4.0.0 beta 2.
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -23,6 +25,7 @@
 #include "tests/interop/harness/jamulus.h"
 #include "tests/interop/harness/temp_dir.h"
 #include "tests/interop/harness/tone.h"
+#include "tests/interop/harness/version_params.h"
 #include "tests/interop/harness/wait.h"
 #include "tests/interop/mixer/recorder_interop_support.h"
 
@@ -206,9 +209,7 @@ void compare_with_jamulus(const std::string& name, int frame_samples,
     expect_own_tone_only("jamulus", jamulus);
     expect_lof_matches(jamulus);
     const auto mixer = jamfleet_mixer_kind();
-    if (!mixer) {
-        GTEST_SKIP() << "JAMFLEET_MIXER not set: real Jamulus checked only";
-    }
+    ASSERT_TRUE(mixer) << "JAMFLEET_MIXER is not set (meson sets it to the built jamfleet-mixer)";
     const SessionResult ours = record_session(dir.path(), *mixer, frame_samples, version);
     EXPECT_EQ(ours.wavs.size(), 2u);
     expect_own_tone_only("jamfleet", ours);
@@ -260,7 +261,8 @@ struct FullDiskRun {
 
 // Two clients in a room recording onto a 256 KiB tmpfs: recording is enabled only once the
 // room plays, so the stats window spans exactly the recording, the failure and the aftermath.
-FullDiskRun fill_the_disk(const fs::path& dir, const ServerKind& mixer, const fs::path& rec) {
+FullDiskRun fill_the_disk(const fs::path& dir, const ServerKind& mixer, const fs::path& rec,
+                          JamulusVersion clients) {
     FullDiskRun run;
     RecorderStateCapture capture(dir);
     if (!capture.wait_capturing()) {
@@ -268,8 +270,10 @@ FullDiskRun fill_the_disk(const fs::path& dir, const ServerKind& mixer, const fs
     }
     JackServer jack(dir);
     JamulusServer server(dir, mixer, {.args = {"-R", rec.string(), "--norecord"}});
-    JamulusClient a(dir, jack, "alice", ClientProfile{.name = "alice"}, server.address());
-    JamulusClient b(dir, jack, "bob", ClientProfile{.name = "bob"}, server.address());
+    JamulusClient a(dir, jack, "alice", ClientProfile{.name = "alice"}, server.address(),
+                    {.version = clients});
+    JamulusClient b(dir, jack, "bob", ClientProfile{.name = "bob"}, server.address(),
+                    {.version = clients});
     for (auto* client : {&a, &b}) {
         if (!client->wait_for_client_list([](const auto& c) { return c.size() == 2; })) {
             throw std::runtime_error(client->role() + " never saw both clients");
@@ -318,21 +322,20 @@ FullDiskRun fill_the_disk(const fs::path& dir, const ServerKind& mixer, const fs
 // missed ticks and overruns must be 0; a loaded machine can also miss ticks for reasons of
 // its own, so (like the audio measurements) the run is repeated at most three times and one
 // clean run is required; a recorder that stalled the tick would fail every attempt.
-TEST(RecorderInterop, FullDiskStopsRecordingWhileTheRoomKeepsPlaying) {
+// The clients' release (and, for the control inputs, the real server's) is the parameter.
+class RecorderReleases : public ::testing::TestWithParam<JamulusVersion> {};
+
+TEST_P(RecorderReleases, FullDiskStopsRecordingWhileTheRoomKeepsPlaying) {
     const auto mixer = jamfleet_mixer_kind();
-    if (!mixer) {
-        GTEST_SKIP() << "JAMFLEET_MIXER not set";
-    }
+    ASSERT_TRUE(mixer) << "JAMFLEET_MIXER is not set (meson sets it to the built jamfleet-mixer)";
     constexpr int kAttempts = 3;
     TempDir dir("recorder-full");
     FullDiskRun run;
     for (int attempt = 1; attempt <= kAttempts; ++attempt) {
         const fs::path rec = dir / ("rec" + std::to_string(attempt));
         PrivateTmpfs disk(rec, "256k");
-        if (!disk.mounted()) {
-            GTEST_SKIP() << "cannot mount a private tmpfs (needs root)";
-        }
-        run = fill_the_disk(dir / ("attempt" + std::to_string(attempt)), *mixer, rec);
+        ASSERT_TRUE(disk.mounted()) << "cannot mount a private tmpfs (needs root)";
+        run = fill_the_disk(dir / ("attempt" + std::to_string(attempt)), *mixer, rec, GetParam());
         // Recording stopped cleanly, and both real clients were told so on the wire.
         ASSERT_EQ(run.status["enabled"], false) << run.status.dump();
         EXPECT_EQ(run.status["initialised"], true);
@@ -376,7 +379,8 @@ std::vector<std::string> session_folders(const fs::path& rec) {
 }
 
 // What the control inputs did, step by step, so both servers can be compared.
-std::vector<std::string> drive_controls(const fs::path& dir, const ServerKind& kind) {
+std::vector<std::string> drive_controls(const fs::path& dir, const ServerKind& kind,
+                                        JamulusVersion clients) {
     const fs::path rec = dir / ("ctl-" + kind.name);
     std::vector<std::string> log;
     JackServer jack(dir);
@@ -389,7 +393,8 @@ std::vector<std::string> drive_controls(const fs::path& dir, const ServerKind& k
                " error=" + s["errorMessage"].dump();
     };
     log.push_back("start " + status());
-    JamulusClient a(dir, jack, "alice", ClientProfile{.name = "alice"}, server.address());
+    JamulusClient a(dir, jack, "alice", ClientProfile{.name = "alice"}, server.address(),
+                    {.version = clients});
     if (!a.wait_connected()) {
         throw std::runtime_error(kind.name + ": client did not connect");
     }
@@ -432,19 +437,19 @@ std::vector<std::string> drive_controls(const fs::path& dir, const ServerKind& k
     return log;
 }
 
-TEST(RecorderInterop, RpcAndSignalsControlRecordingAsJamulusDoes) {
+TEST_P(RecorderReleases, RpcAndSignalsControlRecordingAsJamulusDoes) {
     const auto mixer = jamfleet_mixer_kind();
-    if (!mixer) {
-        GTEST_SKIP() << "JAMFLEET_MIXER not set";
-    }
+    ASSERT_TRUE(mixer) << "JAMFLEET_MIXER is not set (meson sets it to the built jamfleet-mixer)";
     TempDir dir("recorder-control");
-    const auto jamulus = drive_controls(dir.path(), real_jamulus_kind());
-    const auto ours = drive_controls(dir.path(), *mixer);
+    const auto jamulus = drive_controls(dir.path(), real_jamulus_kind(GetParam()), GetParam());
+    const auto ours = drive_controls(dir.path(), *mixer, GetParam());
     EXPECT_EQ(ours, jamulus);
     for (const auto& line : jamulus) {
         std::cout << "jamulus: " << line << "\n";
     }
 }
+
+INSTANTIATE_TEST_SUITE_P(Versions, RecorderReleases, full_set_releases(), client_release_name);
 
 } // namespace
 } // namespace jamfleet::interop
