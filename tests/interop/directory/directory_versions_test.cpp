@@ -66,7 +66,7 @@ TEST_P(DirectoryVersions, ServerRegistersAndA_3_12_4_ClientPollsTheList) {
 }
 
 // 3.10.0 as the minimum: the newer releases get in (DirectoryInterop.
-// CidrWhitelistAdmitsAndMinimumVersionRefuses proves that 3.9.1 is refused).
+// CidrWhitelistAdmitsAndMinimumVersionRefuses/jamulus_3_9_1 proves that 3.9.1 is refused).
 class DirectoryMinimumVersion : public ::testing::TestWithParam<JamulusVersion> {};
 
 TEST_P(DirectoryMinimumVersion, MinimumVersion_3_10_0_AdmitsTheServer) {

@@ -1,5 +1,5 @@
 // Every control endpoint of a running fleet against abusive clients, while two
-// real Jamulus 3.9.1 clients play in a room: 300 clients that hang up before
+// real Jamulus clients (3.9.1, then 4.0.0 beta 2) play in a room: 300 clients that hang up before
 // the reply (half of them with a reset), a line of a mebibyte and a line of junk,
 // each against the supervisor's socket, a room's and the directory's control
 // sockets and the room's and the directory's JSON-RPC ports. Afterwards the

@@ -1,4 +1,4 @@
-// Children outlive the supervisor, with real Jamulus 3.9.1 clients connected
+// Children outlive the supervisor, with real Jamulus clients (3.9.1 and 4.0.0 beta 2) connected
 // throughout: after kill -9 of `jamfleet run` both clients keep hearing each
 // other for 10 s and the directory keeps answering; the next `jamfleet run`
 // adopts the same processes and supervises them (a killed adopted room is

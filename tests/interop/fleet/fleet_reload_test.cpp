@@ -1,4 +1,4 @@
-// Reload without disconnecting musicians, with real Jamulus 3.9.1 clients: a
+// Reload without disconnecting musicians, with real Jamulus clients (3.9.1 and 4.0.0 beta 2): a
 // new name and welcome reach an occupied room live (same process, nobody
 // disconnected, the new name in the directory's list and in getServerProfile,
 // a newcomer greeted with the new welcome); a new port waits until the room's
