@@ -263,10 +263,15 @@ class Scenario:
             f.write(SECRET + "\n")
         return path
 
-    def server(self, role, extra, rpc_port):
-        # 4.0 renamed --serverbindip to --serverbindip4; --noipv6 keeps it on one socket.
-        bind = (["--serverbindip4", "127.0.0.1", "--noipv6"] if self.program == JAMULUS_40
-                else ["--serverbindip", "127.0.0.1"])
+    def server(self, role, extra, rpc_port, ipv6=None):
+        # 4.0 renamed --serverbindip to --serverbindip4; --noipv6 keeps it on one socket, unless
+        # the scenario wants 4.0's IPv6 socket bound to `ipv6`.
+        if self.program != JAMULUS_40:
+            bind = ["--serverbindip", "127.0.0.1"]
+        elif ipv6:
+            bind = ["--serverbindip4", "127.0.0.1", "--serverbindip6", ipv6]
+        else:
+            bind = ["--serverbindip4", "127.0.0.1", "--noipv6"]
         argv = [self.program, "-s", "-n", "-p", str(PORTS[role])] + bind + [
                 "--jsonrpcport", str(rpc_port), "--jsonrpcsecretfile", self.secret_file()] + extra
         proc = self.spawn(role, argv)
@@ -642,6 +647,17 @@ def v40_raw_and_features(s):
     time.sleep(0.5)
 
 
+def v40_features_ipv6(s):
+    s.step("4.0 server with its IPv6 socket on ::1 beside the IPv4 one (no --noipv6)")
+    s.server("server", [], 8500, ipv6="::1")
+    s.step("tool: CLM_REQ_SERVER_FEATURES over IPv4 (reply: raw audio and IPv6 available)")
+    s.tool_send("server", 1020)
+    s.tool_expect([1019])
+    s.step("server stopped with SIGTERM")
+    s.procs[-1].stop()
+    time.sleep(0.3)
+
+
 SCENARIOS = [
     ("client_session", "two clients on a server with welcome message and licence: connect, chat "
      "(HTML escaping, split long chat), rename, skill changes, disconnect", client_session),
@@ -665,6 +681,8 @@ SCENARIOS = [
      directory),
     ("v40_raw_and_features", "Jamulus 4.0: server features and welcome message requests, a raw "
      "audio client (RAWAUDIO_SUPPORTED, 257-byte PCM datagrams)", v40_raw_and_features),
+    ("v40_features_ipv6", "Jamulus 4.0: the server features answer of a server whose IPv6 "
+     "socket is open", v40_features_ipv6),
 ]
 
 

@@ -184,6 +184,17 @@ TEST(GoldenVectorContent, Jamulus40FeaturesWelcomeAndRawAudio) {
     EXPECT_TRUE(is_valid_audio_packet_size(257));
 }
 
+// Jamulus 4.0.0 beta 2 with its IPv6 socket open and no other option (v40_features_ipv6.hex):
+// bit 5 (IPv6 available) and bit 6 (raw audio offered), nothing else.
+TEST(GoldenVectorContent, Jamulus40FeaturesWithItsIpv6SocketOpen) {
+    auto features = first_message("v40_features_ipv6.hex", "server", MessageId::ClmServerFeatures);
+    ASSERT_TRUE(features.has_value());
+    const auto& bits = std::get<ServerFeatures>(features->body);
+    EXPECT_EQ(bits.bits, 0x60u);
+    EXPECT_TRUE(bits.has(ServerFeature::Ipv6Available));
+    EXPECT_TRUE(bits.has(ServerFeature::RawAudio));
+}
+
 TEST(GoldenVectors, FolderHoldsVectorFiles) {
     EXPECT_FALSE(vector_files().empty())
         << "no *.hex file in " << JAMFLEET_PROTO_VECTORS_DIR
