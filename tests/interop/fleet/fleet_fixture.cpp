@@ -10,6 +10,7 @@
 
 #include "proto/frame.h"
 #include "proto/message_id.h"
+#include "proto/server_features.h"
 #include "tests/interop/harness/net.h"
 #include "tests/interop/harness/wait.h"
 
@@ -146,6 +147,25 @@ bool answers_ping(std::uint16_t port) {
             },
             300ms)
         .has_value();
+}
+
+std::optional<std::uint32_t> server_features(std::uint16_t port) {
+    UdpProbe probe;
+    probe.send_to(port, proto::make_clm_frame(proto::MessageId::ClmReqServerFeatures, {}));
+    const auto reply = probe.receive_until(
+        [](const Datagram& d) {
+            auto f = proto::parse_frame(d.bytes);
+            return f.ok() && f->id == proto::to_wire(proto::MessageId::ClmServerFeatures);
+        },
+        2s);
+    if (!reply) {
+        return std::nullopt;
+    }
+    const auto features = proto::decode_server_features(proto::parse_frame(reply->bytes)->payload);
+    if (!features.ok()) {
+        return std::nullopt;
+    }
+    return features->bits;
 }
 
 bool process_exists(std::int64_t pid) {

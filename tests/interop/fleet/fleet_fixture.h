@@ -54,6 +54,8 @@ std::optional<proto::ServerList> request_server_list(std::uint16_t port);
 bool lists(const proto::ServerList& list, const std::string& name, std::uint16_t port);
 // Whether a server answers CLM_PING_MS on `port`.
 bool answers_ping(std::uint16_t port);
+// The CLM_SERVER_FEATURES bits (Jamulus 4.0) the server on `port` answers; nullopt when none came.
+std::optional<std::uint32_t> server_features(std::uint16_t port);
 
 bool process_exists(std::int64_t pid);
 

@@ -102,6 +102,11 @@ TEST(FleetRun, ExampleFleetComesUpAndTheDirectoryListsItsThreeRooms) {
     EXPECT_TRUE(listed) << fleet.process().log_text();
     for (std::uint16_t port : {22124, 22125, 22126}) {
         EXPECT_TRUE(answers_ping(port)) << port;
+        // fleet.bind6 defaults to "::": each room's IPv6 socket is open, and it says so as a
+        // Jamulus 4.0 server with its IPv6 socket does (bit 5); the welcome is bit 8.
+        const auto features = server_features(port);
+        ASSERT_TRUE(features) << port;
+        EXPECT_EQ(*features & 0x120u, 0x120u) << port << ": " << *features;
     }
     // Status carries each child's own report from its control socket.
     EXPECT_TRUE(wait_until(
@@ -127,6 +132,21 @@ TEST(FleetRun, ExampleFleetComesUpAndTheDirectoryListsItsThreeRooms) {
     EXPECT_NE(srv_text.find("_jamulus._udp.jazz.example.org. 300 IN SRV 0 5 22125 "
                             "jam.example.org."),
               std::string::npos);
+}
+
+TEST(FleetRun, RoomsWithoutIpv6SocketDoNotReportIpv6) {
+    TempDir dir("fleet-ipv4-only");
+    FleetRun fleet(dir.path(),
+                   write_file(dir / "fleet.yaml",
+                              "fleet: {bind: 127.0.0.1, bind6: \"\", run_dir: ./var/run}\n"
+                              "directory: {port: 22123, database: ./var/dir.db}\n"
+                              "servers:\n  - {name: Alpha, port: 22124}\n"));
+    ASSERT_TRUE(wait_until([&] { return fleet.all_running(2); }, 15s))
+        << fleet.process().log_text();
+    const auto features = server_features(22124);
+    ASSERT_TRUE(features);
+    EXPECT_EQ(*features & 0x20u, 0u) << *features; // IPv6 available: clear
+    EXPECT_NE(*features & 0x40u, 0u) << *features; // raw audio offered, as by default
 }
 
 TEST(FleetRun, KilledRoomIsBackAndListedWithinTwoSeconds) {
