@@ -318,13 +318,13 @@ FullDiskRun fill_the_disk(const fs::path& dir, const ServerKind& mixer, const fs
     return run;
 }
 
+// The clients' release (and, for the control inputs, the real server's) is the parameter.
+class RecorderReleases : public ::testing::TestWithParam<JamulusVersion> {};
+
 // The recorder's writer thread meets ENOSPC; the tick never waits for it. The window's
 // missed ticks and overruns must be 0; a loaded machine can also miss ticks for reasons of
 // its own, so (like the audio measurements) the run is repeated at most three times and one
 // clean run is required; a recorder that stalled the tick would fail every attempt.
-// The clients' release (and, for the control inputs, the real server's) is the parameter.
-class RecorderReleases : public ::testing::TestWithParam<JamulusVersion> {};
-
 TEST_P(RecorderReleases, FullDiskStopsRecordingWhileTheRoomKeepsPlaying) {
     const auto mixer = jamfleet_mixer_kind();
     ASSERT_TRUE(mixer) << "JAMFLEET_MIXER is not set (meson sets it to the built jamfleet-mixer)";
