@@ -74,6 +74,7 @@ nlohmann::json AdminApi::get_stats() const {
         {"listBudgetExhausted", s.list_budget_exhausted},
         {"pingsAnswered", s.pings_answered},
         {"queriesAnswered", s.queries_answered},
+        {"listRequests", s.list_requests},
         {"listsSent", s.lists_sent},
         {"punchesSent", s.punches_sent},
         {"punchesOverBudget", s.punches_over_budget},

@@ -13,8 +13,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "control/traffic_json.h"
 #include "directory/directory_file.h"
 #include "io/host_address.h"
+#include "io/process_usage.h"
 #include "proto/directory_relay.h"
 #include "proto/frame.h"
 
@@ -160,7 +162,9 @@ std::optional<StartError> DirectoryApp::init() {
             return nlohmann::json{{"entries", registry_->entries().size()},
                                   {"maxServers", options_.max_servers},
                                   {"udp", socket_->local_address().to_string()},
-                                  {"stats", admin_->get_stats()}};
+                                  {"stats", admin_->get_stats()},
+                                  {"traffic", control::traffic_json(socket_->traffic())},
+                                  {"cpuSeconds", io::process_cpu_seconds()}};
         });
         control_->set_on_stop([this] {
             log_.info("stopping", {{"by", "control"}});

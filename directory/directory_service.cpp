@@ -312,6 +312,7 @@ void DirectoryService::handle_unregister(Address from) {
 
 void DirectoryService::handle_list_request(Address from, base::TimePoint now,
                                            std::vector<Outgoing>& out) {
+    ++stats_.list_requests;
     if (!lists_.allow(from.ip, now)) {
         ++stats_.rate_limited_lists;
         return;
