@@ -1,0 +1,136 @@
+#!/usr/bin/python3
+"""A long-lived headless Chromium for the dashboard's browser test.
+
+The C++ test (dashboard_browser_test.cpp) starts this once per test executable and talks to it
+over stdin/stdout, one JSON object per line each way. Every request gets exactly one reply:
+{"ok": true, "value": ...} or {"ok": false, "error": "..."}.
+
+Requests ({"op": ..., ...}):
+  open {url}                 load a page
+  size {width, height}       resize the window (390x844 is the phone layout)
+  wait {script, timeout}     poll until the JavaScript expression is truthy; value is its result
+  click {css}                click the first element matching the CSS selector (after scrolling
+                             it into view), as a user would
+  type {css, text}           clear a field and type into it
+  js {script}                run `return (script)`; value is the result
+  screenshot {path}          save a PNG of the window
+  quit                       close the browser and exit
+
+Debian's chromium and chromium-driver with python3-selenium (all from Debian 12) are the only
+things used: no browser download, no network access. Missing pieces fail loudly.
+"""
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+
+CHROMIUM = os.environ.get("JAMFLEET_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("JAMFLEET_CHROMEDRIVER", "/usr/bin/chromedriver")
+
+
+def fail_setup(message):
+    sys.stdout.write(json.dumps({"ok": False, "error": message}) + "\n")
+    sys.stdout.flush()
+    sys.exit(2)
+
+
+try:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+except ImportError as err:
+    fail_setup(f"python3-selenium is missing ({err}); apt-get install -y python3-selenium")
+
+for path, package in ((CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")):
+    if not os.access(path, os.X_OK):
+        fail_setup(f"{path} is missing; apt-get install -y {package}")
+
+
+def start_browser(profile):
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                 "--window-size=1280,900", f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    service = Service(executable_path=CHROMEDRIVER, log_path=os.devnull)
+    return webdriver.Chrome(service=service, options=options)
+
+
+def handle(driver, request):
+    op = request.get("op")
+    if op == "open":
+        driver.get(request["url"])
+        return None
+    if op == "size":
+        driver.set_window_size(int(request["width"]), int(request["height"]))
+        return driver.execute_script("return [window.innerWidth, window.innerHeight]")
+    if op == "wait":
+        deadline = time.monotonic() + float(request.get("timeout", 10))
+        script = "return (" + request["script"] + ")"
+        while True:
+            value = driver.execute_script(script)
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"timed out waiting for: {request['script']} (last: {value!r})")
+            time.sleep(0.1)
+    if op == "click":
+        element = driver.find_element(By.CSS_SELECTOR, request["css"])
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        element.click()
+        return None
+    if op == "type":
+        element = driver.find_element(By.CSS_SELECTOR, request["css"])
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        element.clear()
+        element.send_keys(request["text"])
+        return None
+    if op == "js":
+        return driver.execute_script("return (" + request["script"] + ")")
+    if op == "screenshot":
+        os.makedirs(os.path.dirname(request["path"]) or ".", exist_ok=True)
+        if not driver.save_screenshot(request["path"]):
+            raise RuntimeError(f"could not save {request['path']}")
+        return request["path"]
+    raise ValueError(f"unknown op {op!r}")
+
+
+def main():
+    profile = tempfile.mkdtemp(prefix="jamfleet-chromium-")
+    driver = None
+    try:
+        try:
+            driver = start_browser(profile)
+        except Exception as err:  # pylint: disable=broad-except
+            fail_setup(f"could not start {CHROMIUM} through {CHROMEDRIVER}: {err}")
+        sys.stdout.write(json.dumps({"ok": True, "value": "ready"}) + "\n")
+        sys.stdout.flush()
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            request = json.loads(line)
+            if request.get("op") == "quit":
+                sys.stdout.write(json.dumps({"ok": True, "value": None}) + "\n")
+                sys.stdout.flush()
+                break
+            try:
+                reply = {"ok": True, "value": handle(driver, request)}
+            except Exception as err:  # pylint: disable=broad-except
+                reply = {"ok": False, "error": f"{type(err).__name__}: {err}".strip()}
+                traceback.print_exc(file=sys.stderr)
+            # A script may return a DOM element: it travels as a marker, not as its contents.
+            sys.stdout.write(json.dumps(reply, default=lambda o: f"<{type(o).__name__}>") + "\n")
+            sys.stdout.flush()
+    finally:
+        if driver is not None:
+            driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
