@@ -41,6 +41,7 @@ try:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
+    from selenium.common.exceptions import StaleElementReferenceException
 except ImportError as err:
     fail_setup(f"python3-selenium is missing ({err}); apt-get install -y python3-selenium")
 
@@ -59,6 +60,21 @@ def start_browser(profile):
         options.add_argument(flag)
     service = Service(executable_path=CHROMEDRIVER, log_path=os.devnull)
     return webdriver.Chrome(service=service, options=options)
+
+
+def on_element(driver, css, action):
+    """Finds the element, scrolls it to the middle of the window and acts on it; once more if
+    the page replaced the element in between (it redraws from live events)."""
+    for attempt in range(3):
+        element = driver.find_element(By.CSS_SELECTOR, css)
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        try:
+            action(element)
+            return None
+        except StaleElementReferenceException:
+            if attempt == 2:
+                raise
+    return None
 
 
 def handle(driver, request):
@@ -80,16 +96,12 @@ def handle(driver, request):
                 raise TimeoutError(f"timed out waiting for: {request['script']} (last: {value!r})")
             time.sleep(0.1)
     if op == "click":
-        element = driver.find_element(By.CSS_SELECTOR, request["css"])
-        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-        element.click()
-        return None
+        return on_element(driver, request["css"], lambda element: element.click())
     if op == "type":
-        element = driver.find_element(By.CSS_SELECTOR, request["css"])
-        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-        element.clear()
-        element.send_keys(request["text"])
-        return None
+        def clear_and_type(element):
+            element.clear()
+            element.send_keys(request["text"])
+        return on_element(driver, request["css"], clear_and_type)
     if op == "js":
         return driver.execute_script("return (" + request["script"] + ")")
     if op == "screenshot":
