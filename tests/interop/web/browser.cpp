@@ -202,6 +202,10 @@ json Browser::js(const std::string& script) {
     return request({{"op", "js"}, {"script", script}}, 0s);
 }
 
+std::vector<std::string> Browser::errors() {
+    return request({{"op", "errors"}}, 0s).get<std::vector<std::string>>();
+}
+
 std::filesystem::path Browser::screenshot(const std::string& name) {
     const auto path = screenshot_dir_ / (name + ".png");
     request({{"op", "screenshot"}, {"path", path.string()}}, 0s);

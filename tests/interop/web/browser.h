@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <sys/types.h>
@@ -32,6 +33,8 @@ public:
     void click(const std::string& css);
     void type(const std::string& css, const std::string& text);
     nlohmann::json js(const std::string& script);
+    // JavaScript errors the page logged since the last call.
+    std::vector<std::string> errors();
     // Saves `<screenshot_dir>/<name>.png` and returns its path.
     std::filesystem::path screenshot(const std::string& name);
     const std::filesystem::path& log_path() const { return log_path_; }

@@ -14,6 +14,8 @@ Requests ({"op": ..., ...}):
   type {css, text}           clear a field and type into it
   js {script}                run `return (script)`; value is the result
   screenshot {path}          save a PNG of the window
+  errors {}                  JavaScript errors logged since the last call (a failed HTTP request,
+                             such as a refused action's 401, is not one)
   quit                       close the browser and exit
 
 Debian's chromium and chromium-driver with python3-selenium (all from Debian 12) are the only
@@ -58,6 +60,7 @@ def start_browser(profile):
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
                  "--window-size=1280,900", f"--user-data-dir={profile}"):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     service = Service(executable_path=CHROMEDRIVER, log_path=os.devnull)
     return webdriver.Chrome(service=service, options=options)
 
@@ -109,6 +112,9 @@ def handle(driver, request):
         if not driver.save_screenshot(request["path"]):
             raise RuntimeError(f"could not save {request['path']}")
         return request["path"]
+    if op == "errors":
+        return [entry["message"] for entry in driver.get_log("browser")
+                if entry.get("level") == "SEVERE" and entry.get("source") != "network"]
     raise ValueError(f"unknown op {op!r}")
 
 

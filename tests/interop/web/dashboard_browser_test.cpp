@@ -55,7 +55,13 @@ protected:
         ASSERT_TRUE(alice_ && bob_);
     }
     void TearDown() override {
-        if (HasFailure() && world_) {
+        if (!world_) {
+            return;
+        }
+        const auto errors = world_->browser->errors();
+        EXPECT_TRUE(errors.empty()) << "the page logged JavaScript errors:\n"
+                                    << ::testing::PrintToString(errors);
+        if (HasFailure()) {
             world_->shot(std::string("FAILED-") +
                          ::testing::UnitTest::GetInstance()->current_test_info()->name());
         }
