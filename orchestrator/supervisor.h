@@ -106,6 +106,9 @@ private:
     void write_srv_file();
     // Starts the directory (if any) and the named rooms of the current fleet.
     void start_new_children(bool directory, const std::vector<std::string>& rooms);
+    // Starts (or adopts) jamfleet-web when the fleet has `web:`, after making
+    // the default token file (supervisor_web.cpp).
+    void start_web();
     void schedule_cleanup();
     void poll_child_status();
     // Asks one child for its status document; a room waiting to restart
@@ -120,6 +123,7 @@ private:
     const base::Clock& clock_;
     base::Logger& log_;
     std::unique_ptr<Child> directory_;
+    std::unique_ptr<Child> web_;
     std::map<std::string, std::unique_ptr<Child>> rooms_;
     // Children taken out of the fleet (removed or replaced) until they have stopped.
     std::vector<std::unique_ptr<Child>> retired_;

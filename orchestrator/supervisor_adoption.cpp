@@ -177,7 +177,9 @@ void Supervisor::retire_unknown_records(const std::vector<std::string>& wanted_p
         // is still ours.
         LaunchSpec spec;
         spec.name = record.name;
-        spec.kind = record.kind == "directory" ? ChildKind::Directory : ChildKind::Mixer;
+        spec.kind = record.kind == "directory" ? ChildKind::Directory
+                    : record.kind == "web"     ? ChildKind::Web
+                                               : ChildKind::Mixer;
         spec.program = record.program;
         spec.args = record.args;
         spec.control_socket = record.control_socket;
