@@ -156,7 +156,12 @@ json Browser::request(const json& message, std::chrono::milliseconds timeout) {
         }
         sent += static_cast<std::size_t>(n);
     }
-    const json reply = json::parse(read_line(timeout + kReplyMargin));
+    const std::string reply_line = read_line(timeout + kReplyMargin);
+    const json reply = json::parse(reply_line, nullptr, false);
+    if (!reply.is_object()) {
+        throw std::runtime_error("browser driver answered " + reply_line + " to " +
+                                 message.dump());
+    }
     if (!reply.value("ok", false)) {
         throw std::runtime_error("browser: " + message.dump() + ": " + reply.value("error", ""));
     }

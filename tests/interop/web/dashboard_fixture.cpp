@@ -101,7 +101,8 @@ nlohmann::json DashboardWorld::room_rpc(std::uint16_t rpc_port, const std::strin
 
 std::vector<std::string> DashboardWorld::room_names(std::uint16_t rpc_port) {
     std::vector<std::string> names;
-    for (const auto& c : room_rpc(rpc_port, "jamulusserver/getClients")["clients"]) {
+    const nlohmann::json result = room_rpc(rpc_port, "jamulusserver/getClients");
+    for (const auto& c : result["clients"]) {
         names.push_back(c.value("name", ""));
     }
     return names;
