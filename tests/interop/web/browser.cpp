@@ -159,8 +159,7 @@ json Browser::request(const json& message, std::chrono::milliseconds timeout) {
     const std::string reply_line = read_line(timeout + kReplyMargin);
     const json reply = json::parse(reply_line, nullptr, false);
     if (!reply.is_object()) {
-        throw std::runtime_error("browser driver answered " + reply_line + " to " +
-                                 message.dump());
+        throw std::runtime_error("browser driver answered " + reply_line + " to " + message.dump());
     }
     if (!reply.value("ok", false)) {
         throw std::runtime_error("browser: " + message.dump() + ": " + reply.value("error", ""));

@@ -69,6 +69,9 @@ DashboardWorld::DashboardWorld() {
                                  fleet->process().log_text());
     }
     jack = std::make_unique<JackServer>(dir.path(), 128);
+    // The folder holds this test's screenshots only: those of an earlier run go first, so
+    // the numbered files all come from one run.
+    std::filesystem::remove_all(screenshot_dir());
     browser = std::make_unique<Browser>(dir / "browser", screenshot_dir());
     open_dashboard();
     enter_token(token);
