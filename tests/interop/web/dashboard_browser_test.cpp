@@ -128,7 +128,7 @@ TEST_F(DashboardBrowser, AToneMovesItsMeterWhileASilentOneStaysAtZero) {
     world().jack->connect(tone.port(), alice_->jack_port("input left"));
     world().jack->connect(tone.port(), alice_->jack_port("input right"));
     browser().wait(level_js("main", "alice") + " >= 4", 15s);
-    world().shot("meter-moves");
+    world().shot("meter-moves", room_css("main"));
     // Bob sends silence: his meter never leaves 0 while Alice's keeps moving.
     EXPECT_FALSE(browser().becomes(level_js("main", "bob") + " > 0", 3s));
     EXPECT_GE(browser().js(level_js("main", "alice")).get<int>(), 1);
@@ -170,13 +170,13 @@ TEST_F(DashboardBrowser, RecordingButtonsStartAndStopTheRecorder) {
         << recorder().dump();
     EXPECT_TRUE(browser().becomes(field_js("main", "recording") + " !== " + js_string(before), 10s))
         << "the page still shows recording " << before;
-    world().shot("recording-started");
+    world().shot("recording-started", room_css("main"));
     browser().click(room_css("main") + " [data-action=recording-stop]");
     EXPECT_TRUE(wait_until([&] { return recorder()["enabled"] == false; }, 10s, 200ms))
         << recorder().dump();
     EXPECT_TRUE(
         browser().becomes(field_js("main", "recording") + " === " + js_string(before), 10s));
-    world().shot("recording-stopped");
+    world().shot("recording-stopped", room_css("main"));
 }
 
 TEST_F(DashboardBrowser, ChatReachesTheRoomAndEveryRoom) {
@@ -194,7 +194,7 @@ TEST_F(DashboardBrowser, ChatReachesTheRoomAndEveryRoom) {
     browser().click("#chat-all-send");
     EXPECT_TRUE(bob_->rpc().wait_for_notification("jamulusclient/chatTextReceived",
                                                   said("the fleet closes at nine"), 10s));
-    world().shot("chat-sent");
+    world().shot("chat-sent", room_css("main"));
 }
 
 TEST_F(DashboardBrowser, RestartButtonRestartsTheRoom) {
@@ -213,7 +213,7 @@ TEST_F(DashboardBrowser, RestartButtonRestartsTheRoom) {
                                       " && " + field_js("lesson", "state") + " === 'running'",
                                   15s));
     EXPECT_EQ(world().fleet->pid_of("main") > 0, true);
-    world().shot("lesson-restarted");
+    world().shot("lesson-restarted", room_css("lesson"));
 }
 
 TEST_F(DashboardBrowser, KickingAMusicianDisconnectsItUntilItsBanEnds) {
@@ -226,7 +226,7 @@ TEST_F(DashboardBrowser, KickingAMusicianDisconnectsItUntilItsBanEnds) {
     constexpr int kBanSeconds = 10;
     browser().type(musician_css("main", "carol") + " [data-input=kick-ban-seconds]",
                    std::to_string(kBanSeconds));
-    world().shot("before-kick");
+    world().shot("before-kick", room_css("main"));
     const auto kicked_at = std::chrono::steady_clock::now();
     browser().click(musician_css("main", "carol") + " [data-action=kick]");
     EXPECT_TRUE(wait_until([&] { return !carol.connected(); }, 5s, 50ms))
@@ -235,7 +235,7 @@ TEST_F(DashboardBrowser, KickingAMusicianDisconnectsItUntilItsBanEnds) {
     EXPECT_TRUE(
         browser().becomes(exists_js(room_css("main") + " [data-ban=\"127.0.0.1/32\"]"), 10s));
     open_moderation("main");
-    world().shot("kicked");
+    world().shot("kicked", room_css("main"));
     EXPECT_TRUE(alice_->connected() && bob_->connected()) << "only carol was kicked";
 
     // A fresh client from her address (a restarted client) stays out during the ban, then
@@ -252,7 +252,7 @@ TEST_F(DashboardBrowser, KickingAMusicianDisconnectsItUntilItsBanEnds) {
     EXPECT_FALSE(contains(world().room_names(world().main_rpc_port), "again"));
     EXPECT_TRUE(browser().becomes(exists_js(musician_css("main", "again")), 20s))
         << "never joined after the ban ended";
-    world().shot("back-after-ban");
+    world().shot("back-after-ban", room_css("main"));
 }
 
 TEST_F(DashboardBrowser, ABannedAddressCannotJoinUntilUnbanned) {
@@ -267,12 +267,12 @@ TEST_F(DashboardBrowser, ABannedAddressCannotJoinUntilUnbanned) {
     EXPECT_FALSE(browser().becomes(exists_js(musician_css("lesson", "dave")), 5s));
     EXPECT_FALSE(contains(world().room_names(world().lesson_rpc_port), "dave"));
     EXPECT_FALSE(dave.connected());
-    world().shot("banned-address");
+    world().shot("banned-address", room_css("lesson"));
     browser().click(room_css("lesson") + " [data-ban=\"127.0.0.1/32\"] [data-action=unban]");
     EXPECT_TRUE(browser().becomes(exists_js(musician_css("lesson", "dave")), 20s))
         << "dave never joined after the unban";
     EXPECT_TRUE(contains(world().room_names(world().lesson_rpc_port), "dave"));
-    world().shot("unbanned");
+    world().shot("unbanned", room_css("lesson"));
 }
 
 TEST_F(DashboardBrowser, APrivateRoomRefusesAnAddressNotOnItsList) {
@@ -284,12 +284,12 @@ TEST_F(DashboardBrowser, APrivateRoomRefusesAnAddressNotOnItsList) {
                        lesson_address());
     EXPECT_FALSE(browser().becomes(exists_js(musician_css("lesson", "erin")), 5s));
     EXPECT_FALSE(contains(world().room_names(world().lesson_rpc_port), "erin"));
-    world().shot("private-room-refuses");
+    world().shot("private-room-refuses", room_css("lesson"));
     // Her address on the list: she gets in by herself.
     browser().type(room_css("lesson") + " [data-input=allow]", "10.9.9.0/24\n127.0.0.1");
     browser().click(room_css("lesson") + " [data-action=allow]");
     EXPECT_TRUE(browser().becomes(exists_js(musician_css("lesson", "erin")), 20s));
-    world().shot("private-room-admits");
+    world().shot("private-room-admits", room_css("lesson"));
     // An empty list opens the room again.
     browser().js("document.querySelector(" + js_string(room_css("lesson") + " [data-input=allow]") +
                  ").value = ''");
@@ -307,8 +307,7 @@ TEST_F(DashboardBrowser, ShowsTheDirectoryAndTheBandwidth) {
         browser().becomes("/\\d/.test(document.getElementById('bandwidth-now').textContent)", 5s));
     EXPECT_TRUE(
         browser().becomes("/\\d/.test(document.getElementById('bandwidth-full').textContent)", 5s));
-    browser().js("document.getElementById('directory').scrollIntoView()");
-    world().shot("directory");
+    world().shot("directory", "#directory");
 }
 
 } // namespace

@@ -111,7 +111,11 @@ std::vector<std::string> DashboardWorld::room_names(std::uint16_t rpc_port) {
     return names;
 }
 
-std::filesystem::path DashboardWorld::shot(const std::string& name) {
+std::filesystem::path DashboardWorld::shot(const std::string& name, const std::string& css) {
+    if (!css.empty()) {
+        browser->js("document.querySelector(" + js_string(css) +
+                    ").scrollIntoView({block: 'start'})");
+    }
     ++shots;
     const std::string number = (shots < 10 ? "0" : "") + std::to_string(shots);
     return browser->screenshot(number + "-" + name);

@@ -45,7 +45,8 @@ public:
     nlohmann::json room_rpc(std::uint16_t rpc_port, const std::string& method);
     // Number of screenshots taken so far, to number them in order.
     int shots = 0;
-    std::filesystem::path shot(const std::string& name);
+    // A numbered screenshot; with `css`, that element is scrolled to the top first.
+    std::filesystem::path shot(const std::string& name, const std::string& css = "");
 };
 
 // CSS selectors and JavaScript expressions for the page's stable ids and data attributes.
