@@ -90,6 +90,8 @@ public:
     const proto::AudioFormat* format(int id) const;
     // Level 0…9 of each connected channel's latest frame (§5.9), smoothed.
     std::uint8_t update_level(int id);
+    // What update_level last computed for `id` (the dashboard's meters).
+    std::uint8_t level(int id) const;
 
     // --- real-time path (no allocation) ---
     // An audio datagram from channel `id`; returns false when its size does not

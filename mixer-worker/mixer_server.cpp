@@ -466,6 +466,7 @@ base::Status<std::string> MixerServer::start_control_endpoint() {
     control_->set_on_stop([this] { shutdown(); });
     add_live_settings_op();
     register_moderation_ops();
+    register_dashboard_ops();
     return base::kOk;
 }
 

@@ -89,23 +89,15 @@ void MixerServer::register_rpc_methods() {
                          sync_recorder_state();
                          return acknowledged();
                      });
-    rpc_->add_method("jamulusserver/startRecording",
-                     [this](const json&) -> base::Result<json, RpcError> {
-                         recorder_->set_enabled(true);
-                         sync_recorder_state();
-                         return acknowledged();
-                     });
-    rpc_->add_method("jamulusserver/stopRecording",
-                     [this](const json&) -> base::Result<json, RpcError> {
-                         recorder_->set_enabled(false);
-                         sync_recorder_state();
-                         return acknowledged();
-                     });
-    rpc_->add_method("jamulusserver/restartRecording",
-                     [this](const json&) -> base::Result<json, RpcError> {
-                         recorder_->restart_session();
-                         return acknowledged();
-                     });
+    // As Jamulus, these acknowledge even when no recorder is set up.
+    for (const auto& [method, action] : {std::pair{"jamulusserver/startRecording", "start"},
+                                         {"jamulusserver/stopRecording", "stop"},
+                                         {"jamulusserver/restartRecording", "new"}}) {
+        rpc_->add_method(method, [this, a = action](const json&) -> base::Result<json, RpcError> {
+            (void)recording_action(a);
+            return acknowledged();
+        });
+    }
     rpc_->add_method("jamulusserver/setServerName",
                      [this](const json& params) -> base::Result<json, RpcError> {
                          const auto it = params.find("serverName");
