@@ -60,6 +60,7 @@ struct AudioStats {
     std::uint64_t jitter_put_drops = 0;
     std::uint64_t wrong_size_packets = 0;
     std::uint64_t codec_errors = 0;
+    std::uint64_t jitter_resizes = 0; // automatic jitter-buffer size changes
 };
 
 class AudioEngine {

@@ -3,7 +3,9 @@
 // jamfleet/getStats. docs/jsonrpc.md has the whole table.
 #include <nlohmann/json.hpp>
 
+#include "io/process_usage.h"
 #include "mixer-worker/mixer_server.h"
+#include "mixer-worker/room_counters.h"
 #include "mixer-worker/session_stats.h"
 #include "proto/country.h"
 #include "proto/text.h"
@@ -155,6 +157,9 @@ void MixerServer::register_rpc_methods() {
                     {"packetsSent", a.packets_sent},
                     {"jitterPutDrops", a.jitter_put_drops},
                     {"wrongSizePackets", a.wrong_size_packets},
+                    {"jitterResizes", a.jitter_resizes},
+                    {"traffic", traffic_counters(socket_, socket6_ ? &*socket6_ : nullptr)},
+                    {"cpuSeconds", io::process_cpu_seconds()},
                     {"sendErrors", socket_.send_errors()},
                     {"jitterBuffers", std::move(jitter)},
                     {"recorder", recording}};

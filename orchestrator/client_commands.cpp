@@ -1,6 +1,8 @@
 // Control-socket client commands (see client_commands.h and control_socket.h).
 #include "orchestrator/client_commands.h"
 
+#include "metrics/prometheus_text.h"
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -196,6 +198,17 @@ int command_status(const std::string& run_dir, bool json, std::ostream& out, std
         return kExitFailure;
     }
     out << (json ? reply->dump(2) + "\n" : format_status(*reply));
+    return kExitOk;
+}
+
+int command_metrics(const std::string& run_dir, std::ostream& out, std::ostream& err) {
+    std::string error;
+    const auto reply = ask(run_dir, {{"command", "status"}}, false, 10s, error);
+    if (!reply) {
+        err << "jamfleet metrics: " << error << "\n";
+        return kExitFailure;
+    }
+    out << metrics::render_prometheus(*reply);
     return kExitOk;
 }
 

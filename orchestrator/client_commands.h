@@ -24,6 +24,8 @@ std::string format_status(const nlohmann::json& status);
 std::string format_reload(const nlohmann::json& reply);
 
 int command_status(const std::string& run_dir, bool json, std::ostream& out, std::ostream& err);
+// The supervisor's status as Prometheus text (docs/metrics.md), as the web child's /metrics.
+int command_metrics(const std::string& run_dir, std::ostream& out, std::ostream& err);
 int command_reload(const std::string& run_dir, std::ostream& out, std::ostream& err);
 int command_restart(const std::string& run_dir, const std::string& name, std::ostream& out,
                     std::ostream& err);

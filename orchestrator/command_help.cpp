@@ -38,6 +38,13 @@ Exit 0 after a stop, 1 when it cannot start, 2 for a bad FILE.
 Shows every child of the running supervisor: state, pid, restarts, clients,
 registration. --json prints the supervisor's status document.
 )"},
+    {"metrics", R"(usage: jamfleet metrics [--run-dir DIR | FILE]
+Prints the running fleet's metrics in the Prometheus text exposition format 0.0.4
+(the same text as the web endpoint's /metrics; docs/metrics.md lists every family),
+e.g. for node_exporter's textfile collector:
+  jamfleet metrics > /var/lib/node_exporter/fleet.prom.tmp &&
+    mv /var/lib/node_exporter/fleet.prom.tmp /var/lib/node_exporter/fleet.prom
+)"},
     {"reload", R"(usage: jamfleet reload [--run-dir DIR | FILE]
 Makes the running supervisor re-read its fleet file and restart exactly the
 children whose settings changed. A file with errors is rejected (exit 2) and the

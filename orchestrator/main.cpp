@@ -25,6 +25,8 @@ constexpr const char* kUsage =
                          run the fleet in the foreground (SIGHUP reloads, SIGTERM/SIGINT stop)
   status [--json] [--run-dir DIR | FILE]
                          show every child of the running supervisor
+  metrics [--run-dir DIR | FILE]
+                         print the fleet's metrics in the Prometheus text format
   reload [--run-dir DIR | FILE]
                          re-read the fleet file of the running supervisor
   restart NAME [--run-dir DIR | FILE]
@@ -147,8 +149,8 @@ int main(int argc, char** argv) {
         return command_run(a.positional[0], a.bin_dir);
     }
     const std::size_t names = command == "restart" ? 1 : 0;
-    if (command != "status" && command != "reload" && command != "restart" && command != "stop" &&
-        command != "upgrade") {
+    if (command != "status" && command != "metrics" && command != "reload" &&
+        command != "restart" && command != "stop" && command != "upgrade") {
         return usage_error("unknown command");
     }
     if (n < names || n > names + 1) {
@@ -163,6 +165,9 @@ int main(int argc, char** argv) {
     }
     if (command == "status") {
         return command_status(run_dir, a.json, std::cout, std::cerr);
+    }
+    if (command == "metrics") {
+        return command_metrics(run_dir, std::cout, std::cerr);
     }
     if (command == "reload") {
         return command_reload(run_dir, std::cout, std::cerr);

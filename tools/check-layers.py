@@ -18,7 +18,8 @@ LAYERS = {
     "control": ({"base", "io"}, {"nlohmann/"}),
     "directory": ({"base", "proto", "io", "control"}, {"nlohmann/", "sqlite3.h"}),
     "mixer-worker": ({"base", "proto", "io", "control", "recorder"}, {"nlohmann/", "opus/", "opus_custom.h", "opus.h"}),
-    "orchestrator": ({"base", "proto", "config", "io", "control"}, {"nlohmann/"}),
+    "metrics": ({"base"}, {"nlohmann/"}),
+    "orchestrator": ({"base", "proto", "config", "io", "control", "metrics"}, {"nlohmann/"}),
     "web": ({"base", "io", "control"}, {"nlohmann/"}),
 }
 # External headers owned by one layer; anything else in <> is the standard library or the OS.
