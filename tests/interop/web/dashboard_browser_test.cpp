@@ -310,5 +310,34 @@ TEST_F(DashboardBrowser, ShowsTheDirectoryAndTheBandwidth) {
     world().shot("directory", "#directory");
 }
 
+TEST_F(DashboardBrowser, EvictsAndBansInTheDirectory) {
+    const std::string lesson_entry =
+        "#directory-entries [data-entry=" + js_string("127.0.0.1:" + std::to_string(kLessonPort)) +
+        "]";
+    ASSERT_TRUE(browser().becomes(exists_js(lesson_entry), 30s));
+    browser().click(lesson_entry + " [data-action=evict]");
+    EXPECT_TRUE(browser().becomes(message_kind_js() + " === 'ok'", 10s))
+        << browser().js(message_text_js());
+    const auto list = request_server_list(22123);
+    ASSERT_TRUE(list.has_value()) << "the directory did not answer";
+    EXPECT_FALSE(lists(*list, "lesson", kLessonPort)) << "the directory still lists lesson";
+    world().shot("directory-evicted", "#directory");
+
+    browser().type("#directory-ban-address", "192.0.2.55");
+    browser().type("#directory-ban-seconds", "600");
+    browser().type("#directory-ban-reason", "spam");
+    browser().click("#directory-ban-submit");
+    const std::string ban = "#directory-bans [data-ban^=\"192.0.2.55\"]";
+    EXPECT_TRUE(browser().becomes(exists_js(ban), 10s)) << browser().js(message_text_js());
+    EXPECT_NE(browser()
+                  .js("(document.querySelector(" + js_string(ban) + ") || {}).textContent")
+                  .get<std::string>()
+                  .find("spam"),
+              std::string::npos);
+    world().shot("directory-ban", "#directory");
+    browser().click(ban + " [data-action=unban]");
+    EXPECT_TRUE(browser().becomes("!" + exists_js(ban), 10s));
+}
+
 } // namespace
 } // namespace jamfleet::interop
