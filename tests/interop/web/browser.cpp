@@ -171,8 +171,8 @@ void Browser::open(const std::string& url) {
     request({{"op", "open"}, {"url", url}}, 0s);
 }
 
-void Browser::resize(int width, int height) {
-    request({{"op", "size"}, {"width", width}, {"height", height}}, 0s);
+void Browser::resize(int width, int height, bool mobile) {
+    request({{"op", "size"}, {"width", width}, {"height", height}, {"mobile", mobile}}, 0s);
 }
 
 json Browser::wait(const std::string& script, std::chrono::milliseconds timeout) {

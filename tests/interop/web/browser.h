@@ -23,7 +23,8 @@ public:
     Browser& operator=(const Browser&) = delete;
 
     void open(const std::string& url);
-    void resize(int width, int height);
+    // The window's size; `mobile`: a phone's viewport of exactly width × height CSS pixels.
+    void resize(int width, int height, bool mobile = false);
     // Polls the JavaScript expression until it is truthy; returns its value. Throws on timeout.
     nlohmann::json wait(const std::string& script,
                         std::chrono::milliseconds timeout = std::chrono::seconds(10));

@@ -7,7 +7,8 @@ over stdin/stdout, one JSON object per line each way. Every request gets exactly
 
 Requests ({"op": ..., ...}):
   open {url}                 load a page
-  size {width, height}       resize the window (390x844 is the phone layout)
+  size {width, height, mobile}  resize the window; mobile: emulate a phone's viewport of exactly
+                             that many CSS pixels (390x844: an iPhone 12-15)
   wait {script, timeout}     poll until the JavaScript expression is truthy; value is its result
   click {css}                click the first element matching the CSS selector (after scrolling
                              it into view), as a user would
@@ -86,7 +87,17 @@ def handle(driver, request):
         driver.get(request["url"])
         return None
     if op == "size":
-        driver.set_window_size(int(request["width"]), int(request["height"]))
+        width, height = int(request["width"]), int(request["height"])
+        if request.get("mobile"):
+            # Exactly a phone's viewport (CSS pixels, touch, mobile viewport rules), as
+            # Chromium's device mode does; a window size would include the window's frame.
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+                "width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
+            driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": True})
+        else:
+            driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+            driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": False})
+            driver.set_window_size(width, height)
         return driver.execute_script("return [window.innerWidth, window.innerHeight]")
     if op == "wait":
         deadline = time.monotonic() + float(request.get("timeout", 10))

@@ -104,7 +104,8 @@ TEST_F(DashboardBrowser, ListsTheRoomsAndTheMusiciansByName) {
     EXPECT_FALSE(browser().js(exists_js(musician_css("lesson", "alice"))).get<bool>());
     world().shot("rooms-and-musicians");
     // The same page on a phone: one column, no sideways scrolling, thumb-sized buttons.
-    browser().resize(390, 844);
+    browser().resize(390, 844, true);
+    EXPECT_EQ(browser().js("[window.innerWidth, window.innerHeight]"), json({390, 844}));
     EXPECT_TRUE(
         browser().js("document.documentElement.scrollWidth <= window.innerWidth").get<bool>());
     const double button_height =
@@ -115,6 +116,8 @@ TEST_F(DashboardBrowser, ListsTheRoomsAndTheMusiciansByName) {
             .get<double>();
     EXPECT_GE(button_height, 44.0);
     world().shot("phone-rooms");
+    world().shot("phone-musicians", musician_css("main", "alice"));
+    world().shot("phone-fleet-and-directory", "#everyone-title");
     browser().resize(1280, 900);
 }
 
