@@ -20,7 +20,7 @@ LAYERS = {
     "mixer-worker": ({"base", "proto", "io", "control", "recorder"}, {"nlohmann/", "opus/", "opus_custom.h", "opus.h"}),
     "metrics": ({"base"}, {"nlohmann/"}),
     "orchestrator": ({"base", "proto", "config", "io", "control", "metrics"}, {"nlohmann/"}),
-    "web": ({"base", "io", "control"}, {"nlohmann/"}),
+    "web": ({"base", "io", "control", "metrics"}, {"nlohmann/"}),
 }
 # External headers owned by one layer; anything else in <> is the standard library or the OS.
 GUARDED = {"uv.h", "microhttpd.h", "yaml-cpp/", "nlohmann/", "sqlite3.h", "opus/", "opus_custom.h", "opus.h", "gtest/", "gmock/"}

@@ -11,6 +11,7 @@
 #include <variant>
 
 #include "base/version.h"
+#include "metrics/prometheus_text.h"
 #include "web/page/dashboard_page.h"
 #include "web/token.h"
 
@@ -127,7 +128,7 @@ void WebApp::on_request(const io::HttpRequest& request,
                                 dashboard_html(),
                                 &room_names_,
                                 directory_ != nullptr,
-                                false};
+                                true};
     Route route = web::route(request, context);
     if (auto* response = std::get_if<io::HttpResponse>(&route)) {
         if (response->status == 401) {
@@ -156,8 +157,18 @@ void WebApp::on_request(const io::HttpRequest& request,
     }
 }
 
+// A fresh supervisor status each time: a scrape sees the counters of now.
 void WebApp::serve_metrics(std::shared_ptr<io::HttpExchange> exchange) {
-    exchange->respond(error_response(404, "no such route"));
+    supervisor_.ask("status", json::object(), [exchange](base::Result<json, std::string> r) {
+        if (!r.ok() || !r->is_object()) {
+            exchange->respond(
+                error_response(503, "no status from the supervisor: " +
+                                        (r.ok() ? std::string("not an object") : r.error())));
+            return;
+        }
+        exchange->respond(io::HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8",
+                                           metrics::render_prometheus(*r)});
+    });
 }
 
 control::ControlClient* WebApp::room_control(const std::string& room) {

@@ -123,6 +123,38 @@ TEST(WebApi, DashboardDataLevelsActionsAndACrashOfTheWebChild) {
     EXPECT_EQ(doc["fleet"], "Web fleet");
     const int alice_id = a["id"].get<int>();
     const int bob_id = musician(main, "Bob")["id"].get<int>();
+    // The directory's entries and a directory ban through the API.
+    json directory;
+    EXPECT_TRUE(wait_until(
+        [&] {
+            directory = http_get(port, "/api/fleet").json()["directory"];
+            return directory["entries"].is_array() && directory["entries"].size() >= 2;
+        },
+        10s, 200ms))
+        << directory.dump();
+    const auto dir_ban = http_post(port, "/api/directory/ban",
+                                   {{"address", "203.0.113.0/24"}, {"reason", "test"}}, token);
+    EXPECT_EQ(dir_ban.status, 200) << dir_ban.body;
+    EXPECT_TRUE(wait_until(
+        [&] {
+            const json bans = http_get(port, "/api/fleet").json()["directory"]["bans"];
+            return bans.is_array() && bans.size() == 1 && bans[0]["address"] == "203.0.113.0/24";
+        },
+        5s, 200ms));
+    EXPECT_EQ(http_post(port, "/api/directory/unban", {{"address", "203.0.113.0/24"}}, token)
+                  .json()["removed"],
+              true);
+    EXPECT_EQ(
+        http_post(port, "/api/directory/evict", {{"address", "127.0.0.1:22125"}}, token).status,
+        200);
+
+    // Prometheus metrics of the whole fleet.
+    const auto metrics = http_get(port, "/metrics");
+    EXPECT_EQ(metrics.status, 200);
+    EXPECT_EQ(metrics.headers.at("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+    EXPECT_NE(metrics.body.find("jamfleet_directory_entries{port=\"22123\"}"), std::string::npos)
+        << metrics.body.substr(0, 2000);
+
     const auto page = http_get(port, "/");
     EXPECT_EQ(page.status, 200);
     EXPECT_EQ(page.headers.at("content-type"), "text/html; charset=utf-8");
