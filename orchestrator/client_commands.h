@@ -2,10 +2,13 @@
 // control socket in the run directory and print the answer.
 #pragma once
 
+#include <optional>
 #include <ostream>
 #include <string>
 
 #include <nlohmann/json.hpp>
+
+#include "base/clock.h"
 
 namespace jamfleet::orchestrator {
 
@@ -17,6 +20,12 @@ inline constexpr const char* kServiceRunDir = "/run/jamfleet";
 // (the service), else the default ./var/run.
 std::string resolve_run_dir(const std::string& run_dir_flag, const std::string& fleet_file,
                             std::string& error);
+
+// Sends one request to the supervisor's control socket and waits (bounded) for one reply
+// line; with `wait_for_close`, also waits for the supervisor to close the connection.
+std::optional<nlohmann::json> ask_supervisor(const std::string& run_dir,
+                                             const nlohmann::json& request, bool wait_for_close,
+                                             base::Duration timeout, std::string& error);
 
 // Human-readable status table from the supervisor's status document.
 std::string format_status(const nlohmann::json& status);

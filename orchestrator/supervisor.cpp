@@ -31,6 +31,7 @@ std::unique_ptr<Child> Supervisor::make_child(LaunchSpec spec) {
 
 void Supervisor::start() {
     write_srv_file();
+    load_fleet_bans();
     std::vector<std::string> names;
     for (const auto& server : fleet_.servers) {
         names.push_back(server.name);
@@ -88,6 +89,7 @@ void Supervisor::request_child_status(Child& child) {
 }
 
 void Supervisor::poll_child_status() {
+    expire_fleet_bans();
     if (directory_) {
         request_child_status(*directory_);
     }
