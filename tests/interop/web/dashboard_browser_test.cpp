@@ -2,7 +2,8 @@
 // python3-selenium) against `jamfleet run` with real Jamulus 3.9.1 clients: the page lists the
 // rooms and the musicians by name, a tone moves its musician's meter while a silent one stays
 // at 0, the token guards every action, and each button acts on the real fleet (restart,
-// recording, chat, kick with a ban that ends, room bans, a private room). Every step leaves a
+// recording, chat, kick with a ban that ends, room bans, a private room, the directory's evict
+// and ban, a fleet-wide ban). Every step leaves a
 // screenshot in build/meson-logs/web-screenshots/. The scenarios share one fleet and one
 // browser and run in the order written; each one undoes what it set.
 #include <gtest/gtest.h>
@@ -340,6 +341,35 @@ TEST_F(DashboardBrowser, EvictsAndBansInTheDirectory) {
     world().shot("directory-ban", "#directory");
     browser().click(ban + " [data-action=unban]");
     EXPECT_TRUE(browser().becomes("!" + exists_js(ban), 10s));
+}
+
+// Last: the ban refuses alice and bob too (every client here comes from 127.0.0.1); they are
+// back by the end, as a headless client keeps trying.
+TEST_F(DashboardBrowser, AFleetWideBanKeepsAnAddressOutOfEveryRoomUntilLifted) {
+    browser().type("#fleet-ban-address", "127.0.0.1");
+    browser().type("#fleet-ban-seconds", "600");
+    browser().type("#fleet-ban-reason", "fleet test");
+    browser().click("#fleet-ban-submit");
+    const std::string ban = "#fleet-bans [data-ban^=\"127.0.0.1\"]";
+    ASSERT_TRUE(browser().becomes(exists_js(ban), 10s)) << browser().js(message_text_js());
+    // The supervisor applies it in every room.
+    EXPECT_TRUE(browser().becomes(exists_js(room_css("main") + " [data-ban^=\"127.0.0.1\"]") +
+                                      " && " +
+                                      exists_js(room_css("lesson") + " [data-ban^=\"127.0.0.1\"]"),
+                                  10s));
+    JamulusClient frank(world().dir.path(), *world().jack, "frank", ClientProfile{.name = "frank"},
+                        lesson_address());
+    EXPECT_FALSE(browser().becomes(exists_js(musician_css("lesson", "frank")), 5s));
+    EXPECT_FALSE(contains(world().room_names(world().lesson_rpc_port), "frank"));
+    world().shot("fleet-wide-ban", "#everyone-title");
+    browser().click(ban + " [data-action=unban]");
+    EXPECT_TRUE(browser().becomes("!" + exists_js(ban), 10s));
+    EXPECT_TRUE(browser().becomes(exists_js(musician_css("lesson", "frank")), 20s))
+        << "frank never joined after the fleet-wide ban was lifted";
+    EXPECT_TRUE(browser().becomes(exists_js(musician_css("main", "alice")) + " && " +
+                                      exists_js(musician_css("main", "bob")),
+                                  20s));
+    world().shot("fleet-wide-ban-lifted", room_css("lesson"));
 }
 
 } // namespace
