@@ -3,9 +3,9 @@
 // rooms and the musicians by name, a tone moves its musician's meter while a silent one stays
 // at 0, the token guards every action, and each button acts on the real fleet (restart,
 // recording, chat, kick with a ban that ends, room bans, a private room, the directory's evict
-// and ban, a fleet-wide ban). Every step leaves a
-// screenshot in build/meson-logs/web-screenshots/. The scenarios share one fleet and one
-// browser and run in the order written; each one undoes what it set.
+// and ban, a fleet-wide ban). Every step leaves a screenshot in
+// build/meson-logs/web-screenshots/. The scenarios share one fleet and one browser and run in
+// the order written; each one undoes what it set.
 #include <gtest/gtest.h>
 
 #include <algorithm>
