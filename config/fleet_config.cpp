@@ -42,4 +42,14 @@ const ServerConfig* FleetConfig::find_server(std::string_view server_name) const
     return nullptr;
 }
 
+std::string FleetConfig::web_token_path() const {
+    return web.token_file.empty() ? fleet.run_dir + "/web.token" : web.token_file;
+}
+
+std::string FleetConfig::web_url() const {
+    const bool v6 = web.bind.find(':') != std::string::npos;
+    return "http://" + (v6 ? "[" + web.bind + "]" : web.bind) + ":" + std::to_string(web.port) +
+           "/";
+}
+
 } // namespace jamfleet::config

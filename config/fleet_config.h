@@ -133,14 +133,30 @@ struct FleetSettings {
     bool operator==(const FleetSettings&) const = default;
 };
 
+// `web:` — the dashboard and JSON API (jamfleet-web, docs/web.md). No key: no web child.
+inline constexpr std::uint16_t kDefaultWebPort = 8124;
+struct WebConfig {
+    bool enabled = false;
+    std::string bind = "127.0.0.1"; // an IPv4 or IPv6 literal
+    std::uint16_t port = kDefaultWebPort;
+    std::string token_file; // "" = RUN_DIR/web.token, written by the supervisor
+
+    bool operator==(const WebConfig&) const = default;
+};
+
 struct FleetConfig {
     std::string file; // the file it was read from (for messages)
     FleetSettings fleet;
     ServerOptions defaults;
     DirectoryConfig directory;
+    WebConfig web;
     std::vector<ServerConfig> servers;
 
     const ServerConfig* find_server(std::string_view name) const;
+    // The action token's file: web.token_file, else RUN_DIR/web.token.
+    std::string web_token_path() const;
+    // "http://127.0.0.1:8124/" ([…] around an IPv6 literal).
+    std::string web_url() const;
 };
 
 } // namespace jamfleet::config

@@ -405,6 +405,18 @@ void expand(const ServerTemplate& entry, ErrorList& errors, std::vector<ServerCo
     }
 }
 
+void read_web(const YAML::Node& node, ErrorList& errors, WebConfig& web) {
+    const MappingReader map(node, "/web", errors, {web_keys()});
+    web.enabled = true;
+    map.read_string("bind", web.bind);
+    if (!is_ipv4(web.bind) && !is_ipv6(web.bind)) {
+        errors.add(map.location("bind"),
+                   "bad web bind address '" + web.bind + "': expected an IPv4 or IPv6 literal");
+    }
+    map.read_port("port", web.port);
+    map.read_string("token_file", web.token_file);
+}
+
 } // namespace
 
 LoadResult parse_fleet(std::string_view yaml_text, const std::string& file_name) {
@@ -432,6 +444,9 @@ LoadResult parse_fleet(std::string_view yaml_text, const std::string& file_name)
             }
         }
         read_directory(top.node("directory"), errors, fleet.directory);
+        if (top.has("web")) {
+            read_web(top.node("web"), errors, fleet.web);
+        }
         const YAML::Node servers = top.node("servers");
         if (servers.IsDefined() && !servers.IsNull() && !servers.IsSequence()) {
             errors.add(top.location("servers"), "expected a list of servers");

@@ -58,6 +58,10 @@ std::string describe_fleet(const FleetConfig& fleet) {
                    ? " (servers register nowhere)\n"
                    : ", servers register with " + f.directory_address + "\n";
     }
+    if (fleet.web.enabled) {
+        out += "web " + fleet.web_url() + ", token file " + fleet.web_token_path() +
+               " (made by the supervisor if missing)\n";
+    }
     out += "servers " + std::to_string(fleet.servers.size()) + "\n";
     for (const auto& s : fleet.servers) {
         const ServerOptions& o = s.options;

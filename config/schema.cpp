@@ -6,7 +6,9 @@
 namespace jamfleet::config {
 namespace {
 
-constexpr std::array<std::string_view, 4> kTop = {"fleet", "defaults", "directory", "servers"};
+constexpr std::array<std::string_view, 5> kTop = {"fleet", "defaults", "directory", "servers",
+                                                  "web"};
+constexpr std::array<std::string_view, 3> kWeb = {"bind", "port", "token_file"};
 constexpr std::array<std::string_view, 12> kFleet = {
     "name",          "bind",         "bind6",   "public_host",       "public_ip",
     "base_port",     "run_dir",      "dns_ttl", "directory_address", "uplink_mbps",
@@ -55,6 +57,10 @@ std::span<const std::string_view> server_keys() {
     return kServer;
 }
 
+std::span<const std::string_view> web_keys() {
+    return kWeb;
+}
+
 std::vector<std::string> documented_key_names() {
     std::vector<std::string> names;
     for (auto key : kTop) {
@@ -71,6 +77,9 @@ std::vector<std::string> documented_key_names() {
     }
     for (auto key : kServer) {
         names.push_back("servers[]." + std::string(key));
+    }
+    for (auto key : kWeb) {
+        names.push_back("web." + std::string(key));
     }
     return names;
 }

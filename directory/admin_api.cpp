@@ -9,20 +9,8 @@ namespace {
 
 using Reply = base::Result<nlohmann::json, control::RpcError>;
 
-// Application error code for a well-formed request that cannot be carried out
-// (Jamulus uses 1 for "Client is not connected" in the same way).
-constexpr int kRpcFailed = 1;
-
 double seconds(base::Duration d) {
     return std::chrono::duration<double>(d).count();
-}
-
-std::optional<std::string> string_param(const nlohmann::json& params, const char* name) {
-    const auto it = params.find(name);
-    if (it == params.end() || !it->is_string()) {
-        return std::nullopt;
-    }
-    return it->get<std::string>();
 }
 
 } // namespace
@@ -54,8 +42,8 @@ nlohmann::json AdminApi::get_servers() const {
 nlohmann::json AdminApi::get_stats() const {
     const auto& s = service_.stats();
     nlohmann::json bans = nlohmann::json::array();
-    for (const auto& b : service_.bans()) {
-        bans.push_back(to_string(b));
+    for (const auto& b : service_.bans(clock_.now())) {
+        bans.push_back(to_string(b.range));
     }
     return {
         {"entries", registry_.entries().size()},
@@ -74,6 +62,7 @@ nlohmann::json AdminApi::get_stats() const {
         {"listBudgetExhausted", s.list_budget_exhausted},
         {"pingsAnswered", s.pings_answered},
         {"queriesAnswered", s.queries_answered},
+        {"listRequests", s.list_requests},
         {"listsSent", s.lists_sent},
         {"punchesSent", s.punches_sent},
         {"punchesOverBudget", s.punches_over_budget},
@@ -92,63 +81,6 @@ nlohmann::json AdminApi::get_stats() const {
     };
 }
 
-Reply AdminApi::evict(const nlohmann::json& params) {
-    const auto text = string_param(params, "address");
-    if (!text) {
-        return base::Err{control::rpc_param_not_string("address")};
-    }
-    const auto address = parse_address(*text, 22124);
-    if (!address) {
-        return base::Err{control::RpcError{control::kRpcInvalidParams,
-                                           "Invalid params: address is not ip:port"}};
-    }
-    if (registry_.find(*address) == nullptr) {
-        return base::Err{control::RpcError{kRpcFailed, "No server registered from " + *text}};
-    }
-    if (!service_.evict(*address)) {
-        return base::Err{control::RpcError{control::kRpcInternalError, store_.last_error()}};
-    }
-    log_.info("evicted", {{"host", to_string(*address)}, {"by", "jsonrpc"}});
-    return nlohmann::json("ok");
-}
-
-Reply AdminApi::ban(const nlohmann::json& params) {
-    const auto text = string_param(params, "address");
-    if (!text) {
-        return base::Err{control::rpc_param_not_string("address")};
-    }
-    const auto range = parse_cidr(*text);
-    if (!range) {
-        return base::Err{control::RpcError{control::kRpcInvalidParams,
-                                           "Invalid params: address is not an IP or CIDR range"}};
-    }
-    const auto reason = string_param(params, "reason").value_or("");
-    if (!store_.add_ban(*range, reason)) {
-        return base::Err{control::RpcError{control::kRpcInternalError, store_.last_error()}};
-    }
-    service_.ban(*range);
-    log_.info("banned", {{"range", to_string(*range)}, {"reason", reason}});
-    return nlohmann::json("ok");
-}
-
-Reply AdminApi::unban(const nlohmann::json& params) {
-    const auto text = string_param(params, "address");
-    if (!text) {
-        return base::Err{control::rpc_param_not_string("address")};
-    }
-    const auto range = parse_cidr(*text);
-    if (!range) {
-        return base::Err{control::RpcError{control::kRpcInvalidParams,
-                                           "Invalid params: address is not an IP or CIDR range"}};
-    }
-    if (!store_.remove_ban(*range)) {
-        return base::Err{control::RpcError{control::kRpcInternalError, store_.last_error()}};
-    }
-    service_.unban(*range);
-    log_.info("unbanned", {{"range", to_string(*range)}});
-    return nlohmann::json("ok");
-}
-
 void AdminApi::install(const MethodSink& add) {
     add("jamulus/getMode", [](const nlohmann::json&) -> Reply {
         return nlohmann::json{{"mode", "directory"}};
@@ -158,9 +90,19 @@ void AdminApi::install(const MethodSink& add) {
     });
     add("jamfleetdir/getServers", [this](const nlohmann::json&) -> Reply { return get_servers(); });
     add("jamfleetdir/getStats", [this](const nlohmann::json&) -> Reply { return get_stats(); });
-    add("jamfleetdir/evictServer", [this](const nlohmann::json& p) { return evict(p); });
-    add("jamfleetdir/banAddress", [this](const nlohmann::json& p) { return ban(p); });
-    add("jamfleetdir/unbanAddress", [this](const nlohmann::json& p) { return unban(p); });
+    // The first administration methods answer "ok"; jamfleet/<name> gives the details.
+    const auto ok = [](Reply r) -> Reply {
+        if (!r.ok()) {
+            return r;
+        }
+        return nlohmann::json("ok");
+    };
+    add("jamfleetdir/evictServer", [this, ok](const nlohmann::json& p) { return ok(evict(p)); });
+    add("jamfleetdir/banAddress", [this, ok](const nlohmann::json& p) { return ok(ban(p)); });
+    add("jamfleetdir/unbanAddress", [this, ok](const nlohmann::json& p) { return ok(unban(p)); });
+    for (auto& [name, handler] : moderation_handlers()) {
+        add("jamfleet/" + name, std::move(handler));
+    }
 }
 
 } // namespace jamfleet::directory

@@ -4,6 +4,8 @@
 
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "base/clock.h"
 #include "base/log.h"
@@ -30,10 +32,18 @@ public:
     nlohmann::json get_servers() const;
     nlohmann::json get_stats() const;
 
+    // Moderation requests (admin_moderation.cpp): entries, evict, ban, unban, getBans —
+    // installed as control-socket ops and as JSON-RPC methods jamfleet/<name>.
+    std::vector<std::pair<std::string, control::RpcHandler>> moderation_handlers();
+
 private:
-    base::Result<nlohmann::json, control::RpcError> evict(const nlohmann::json& params);
-    base::Result<nlohmann::json, control::RpcError> ban(const nlohmann::json& params);
-    base::Result<nlohmann::json, control::RpcError> unban(const nlohmann::json& params);
+    using Reply = base::Result<nlohmann::json, control::RpcError>;
+    Reply entries() const;
+    Reply evict(const nlohmann::json& params);
+    Reply ban(const nlohmann::json& params);
+    Reply unban(const nlohmann::json& params);
+    // [{"address", "secondsLeft" (null = until lifted), "reason"}] of the unexpired bans.
+    nlohmann::json bans_json() const;
 
     Registry& registry_;
     DirectoryService& service_;

@@ -13,8 +13,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "control/traffic_json.h"
 #include "directory/directory_file.h"
 #include "io/host_address.h"
+#include "io/process_usage.h"
 #include "proto/directory_relay.h"
 #include "proto/frame.h"
 
@@ -84,8 +86,19 @@ std::optional<StartError> DirectoryApp::init() {
 
     service_ = std::make_unique<DirectoryService>(*registry_, admission_, options_.self,
                                                   options_.limits, log_);
+    // A ban that ended while the directory was down is forgotten; the others keep their end
+    // (stored as wall-clock time, so the downtime counts).
+    if (!store_->remove_expired_bans()) {
+        log_.error("remove expired bans", {{"error", store_->last_error()}});
+    }
+    const std::int64_t wall_now = store_->wall_ms();
     for (const auto& ban : store_->bans()) {
-        service_->ban(ban.range);
+        std::optional<base::TimePoint> until;
+        if (ban.expires_ms) {
+            until = now + std::chrono::milliseconds(
+                              std::max<std::int64_t>(0, *ban.expires_ms - wall_now));
+        }
+        service_->ban(ban.range, until, ban.reason);
     }
 
     if (options_.import_directory_file) {
@@ -160,8 +173,21 @@ std::optional<StartError> DirectoryApp::init() {
             return nlohmann::json{{"entries", registry_->entries().size()},
                                   {"maxServers", options_.max_servers},
                                   {"udp", socket_->local_address().to_string()},
-                                  {"stats", admin_->get_stats()}};
+                                  {"stats", admin_->get_stats()},
+                                  {"traffic", control::traffic_json(socket_->traffic())},
+                                  {"cpuSeconds", io::process_cpu_seconds()}};
         });
+        for (auto& [name, handler] : admin_->moderation_handlers()) {
+            control_->add_op(name,
+                             [h = std::move(handler)](const nlohmann::json& args)
+                                 -> base::Result<nlohmann::json, std::string> {
+                                 auto result = h(args);
+                                 if (!result.ok()) {
+                                     return base::Err{result.error().message};
+                                 }
+                                 return std::move(result).value();
+                             });
+        }
         control_->set_on_stop([this] {
             log_.info("stopping", {{"by", "control"}});
             shutdown();
@@ -186,6 +212,9 @@ std::optional<StartError> DirectoryApp::init() {
 
     expiry_timer_.start(kExpiryPoll, kExpiryPoll, [this] {
         service_->expire(clock_.now());
+        if (!store_->remove_expired_bans()) {
+            log_.error("remove expired bans", {{"error", store_->last_error()}});
+        }
         if (!store_->heartbeat()) {
             log_.error("store heartbeat failed", {{"error", store_->last_error()}});
         }

@@ -82,13 +82,36 @@ DirectoryService::DirectoryService(Registry& registry, Admission& admission, Sel
       punch_budget_(limits.punch_budget, base::TimePoint{}),
       list_budget_(limits.list_budget, base::TimePoint{}) {}
 
-bool DirectoryService::is_banned(std::uint32_t ip) const {
-    return std::any_of(bans_.begin(), bans_.end(), [ip](const Cidr& c) { return c.contains(ip); });
+namespace {
+
+bool active(const DirectoryBan& ban, base::TimePoint now) {
+    return !ban.until || now < *ban.until;
 }
 
-void DirectoryService::ban(const Cidr& range) {
-    if (std::find(bans_.begin(), bans_.end(), range) == bans_.end()) {
-        bans_.push_back(range);
+} // namespace
+
+bool DirectoryService::is_banned(std::uint32_t ip, base::TimePoint now) const {
+    return std::any_of(bans_.begin(), bans_.end(), [ip, now](const DirectoryBan& b) {
+        return active(b, now) && b.range.contains(ip);
+    });
+}
+
+std::vector<DirectoryBan> DirectoryService::bans(base::TimePoint now) const {
+    std::vector<DirectoryBan> out;
+    std::copy_if(bans_.begin(), bans_.end(), std::back_inserter(out),
+                 [now](const DirectoryBan& b) { return active(b, now); });
+    return out;
+}
+
+std::size_t DirectoryService::ban(const Cidr& range, std::optional<base::TimePoint> until,
+                                  std::string reason) {
+    const auto same = std::find_if(bans_.begin(), bans_.end(),
+                                   [&](const DirectoryBan& b) { return b.range == range; });
+    if (same != bans_.end()) {
+        same->until = until;
+        same->reason = std::move(reason);
+    } else {
+        bans_.push_back(DirectoryBan{range, until, std::move(reason)});
     }
     std::vector<Address> victims;
     for (const auto& e : registry_.entries()) {
@@ -96,14 +119,17 @@ void DirectoryService::ban(const Cidr& range) {
             victims.push_back(e.host);
         }
     }
+    std::size_t evicted = 0;
     for (const auto& host : victims) {
         if (registry_.evict(host)) {
             ++stats_.evicted;
+            ++evicted;
             log_.info("evicted banned server", {{"host", to_string(host)}});
         } else {
             ++stats_.store_failures;
         }
     }
+    return evicted;
 }
 
 bool DirectoryService::evict(Address host) {
@@ -118,8 +144,8 @@ bool DirectoryService::evict(Address host) {
     return true;
 }
 
-void DirectoryService::unban(const Cidr& range) {
-    std::erase(bans_, range);
+bool DirectoryService::unban(const Cidr& range) {
+    return std::erase_if(bans_, [&](const DirectoryBan& b) { return b.range == range; }) > 0;
 }
 
 bool DirectoryService::allow_query(Address from, base::TimePoint now) {
@@ -149,7 +175,7 @@ void DirectoryService::on_datagram(Address from, std::uint32_t arrived_on,
 void DirectoryService::dispatch(Address from, std::span<const std::uint8_t> datagram,
                                 base::TimePoint now, std::vector<Outgoing>& out) {
     ++stats_.datagrams;
-    if (is_banned(from.ip)) {
+    if (is_banned(from.ip, now)) {
         ++stats_.banned;
         return;
     }
@@ -312,6 +338,7 @@ void DirectoryService::handle_unregister(Address from) {
 
 void DirectoryService::handle_list_request(Address from, base::TimePoint now,
                                            std::vector<Outgoing>& out) {
+    ++stats_.list_requests;
     if (!lists_.allow(from.ip, now)) {
         ++stats_.rate_limited_lists;
         return;
@@ -351,6 +378,7 @@ void DirectoryService::handle_list_request(Address from, base::TimePoint now,
 }
 
 void DirectoryService::expire(base::TimePoint now) {
+    std::erase_if(bans_, [now](const DirectoryBan& b) { return !active(b, now); });
     for (const auto& e : registry_.expire(now)) {
         ++stats_.expired;
         log_.info("expired", {{"host", to_string(e.host)},

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -31,6 +32,13 @@ struct AbuseLimits {
     std::size_t max_tracked_sources = 65536;
 };
 
+// A banned range; `until` none = until lifted.
+struct DirectoryBan {
+    Cidr range;
+    std::optional<base::TimePoint> until;
+    std::string reason;
+};
+
 class DirectoryService {
 public:
     DirectoryService(Registry& registry, Admission& admission, SelfInfo self, AbuseLimits limits,
@@ -46,7 +54,8 @@ public:
     // to `from` leaves from it (a multi-homed host answers from where it was asked).
     void on_datagram(Address from, std::uint32_t arrived_on, std::span<const std::uint8_t> datagram,
                      base::TimePoint now, std::vector<Outgoing>& out);
-    // Expiry poll (every minute): drops entries past their lifetime.
+    // Expiry poll (every minute): drops entries past their lifetime and expired bans
+    // (an expired ban already stopped acting when it ended).
     void expire(base::TimePoint now);
     // Keep-alive CLM_EMPTY_MESSAGE to every registered server (every 59 s).
     void keep_alive(std::vector<Outgoing>& out) const;
@@ -58,11 +67,18 @@ public:
     // Removes a server on the operator's request; false when absent or not stored.
     bool evict(Address host);
 
-    // Bans drop every datagram from the range and evict its entries.
-    void ban(const Cidr& range);
-    void unban(const Cidr& range);
-    bool is_banned(std::uint32_t ip) const;
-    const std::vector<Cidr>& bans() const { return bans_; }
+    // Bans drop every datagram from the range (registrations included, counted as
+    // `banned`) and evict its entries at once; returns how many were evicted. A ban on
+    // the same range replaces its expiry and reason. `until` none = until lifted.
+    std::size_t ban(const Cidr& range, std::optional<base::TimePoint> until = std::nullopt,
+                    std::string reason = "");
+    // True when a ban on exactly this range existed.
+    bool unban(const Cidr& range);
+    // An unexpired ban contains `ip` (no allocation: checked for every datagram).
+    bool is_banned(std::uint32_t ip, base::TimePoint now) const;
+    bool is_banned(std::uint32_t ip) const { return is_banned(ip, base::TimePoint::min()); }
+    // Unexpired bans, oldest first.
+    std::vector<DirectoryBan> bans(base::TimePoint now) const;
 
     const DirectoryStats& stats() const { return stats_; }
     const SelfInfo& self() const { return list_cache_.self(); }
@@ -83,7 +99,7 @@ private:
     const base::Logger& log_;
     std::uint32_t public_ip_ = 0;
     std::uint32_t arrived_on_ = 0; // of the datagram being handled
-    std::vector<Cidr> bans_;
+    std::vector<DirectoryBan> bans_;
     PerIpLimiter pings_;
     PerIpLimiter lists_;
     PerIpLimiter registrations_;

@@ -12,6 +12,7 @@ struct DirectoryStats {
     std::uint64_t connection_based = 0; // a directory has no channels: ignored
     std::uint64_t ignored = 0;          // other CLM IDs a directory does not act on
     std::uint64_t banned = 0;
+    std::uint64_t list_requests = 0; // every CLM_REQ_SERVER_LIST from an unbanned address
     std::uint64_t rate_limited_queries = 0;
     std::uint64_t rate_limited_lists = 0;
     std::uint64_t rate_limited_registrations = 0;

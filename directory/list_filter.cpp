@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "directory/address.h"
+#include "io/address_range.h"
 
 namespace jamfleet::directory {
 
@@ -17,25 +18,14 @@ bool Cidr::contains(std::uint32_t ip) const {
     return (ip & mask) == network;
 }
 
+// The project's one range parser (io::AddressRange), limited to IPv4: the directory
+// speaks the IPv4-only Jamulus directory protocol.
 std::optional<Cidr> parse_cidr(std::string_view text) {
-    unsigned bits = 32;
-    const auto slash = text.find('/');
-    if (slash != std::string_view::npos) {
-        const auto bits_text = text.substr(slash + 1);
-        const auto [end, ec] =
-            std::from_chars(bits_text.data(), bits_text.data() + bits_text.size(), bits);
-        if (bits_text.empty() || ec != std::errc{} || end != bits_text.data() + bits_text.size() ||
-            bits > 32) {
-            return std::nullopt;
-        }
-        text = text.substr(0, slash);
-    }
-    const auto ip = parse_ipv4(text);
-    if (!ip) {
+    const auto range = io::AddressRange::parse(text);
+    if (!range || range->family != io::AddressRange::Family::V4) {
         return std::nullopt;
     }
-    const std::uint32_t mask = bits == 0 ? 0 : ~std::uint32_t{0} << (32 - bits);
-    return Cidr{*ip & mask, static_cast<std::uint8_t>(bits)};
+    return Cidr{range->ip, static_cast<std::uint8_t>(range->prefix)};
 }
 
 std::string to_string(const Cidr& c) {

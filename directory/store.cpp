@@ -24,6 +24,8 @@ constexpr std::string_view kMigrations[] = {
     "ALTER TABLE servers ADD COLUMN version TEXT;"
     "CREATE TABLE bans (network INTEGER NOT NULL, prefix_bits INTEGER NOT NULL,"
     " reason TEXT NOT NULL, created_ms INTEGER NOT NULL, PRIMARY KEY (network, prefix_bits));",
+    // v3: bans with an end (Unix ms; NULL = until lifted).
+    "ALTER TABLE bans ADD COLUMN expires_ms INTEGER;",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
@@ -249,13 +251,20 @@ std::vector<Entry> Store::load(base::TimePoint now, base::Duration grace, Restor
     return entries;
 }
 
-bool Store::add_ban(const Cidr& range, const std::string& reason) {
-    Statement s(db_.get(), "INSERT OR REPLACE INTO bans (network, prefix_bits, reason, created_ms)"
-                           " VALUES (?1, ?2, ?3, ?4)");
+bool Store::add_ban(const Cidr& range, const std::string& reason,
+                    std::optional<std::int64_t> expires_ms) {
+    Statement s(db_.get(),
+                "INSERT OR REPLACE INTO bans (network, prefix_bits, reason, created_ms, expires_ms)"
+                " VALUES (?1, ?2, ?3, ?4, ?5)");
     s.bind(1, std::int64_t{range.network});
     s.bind(2, std::int64_t{range.prefix_bits});
     s.bind(3, reason);
     s.bind(4, wall_());
+    if (expires_ms) {
+        s.bind(5, *expires_ms);
+    } else {
+        s.bind_null(5);
+    }
     if (!s.run()) {
         fail("add ban");
         return false;
@@ -274,14 +283,28 @@ bool Store::remove_ban(const Cidr& range) {
     return true;
 }
 
+bool Store::remove_expired_bans() {
+    Statement s(db_.get(), "DELETE FROM bans WHERE expires_ms IS NOT NULL AND expires_ms <= ?1");
+    s.bind(1, wall_());
+    if (!s.run()) {
+        fail("remove expired bans");
+        return false;
+    }
+    return true;
+}
+
 std::vector<StoredBan> Store::bans() {
     std::vector<StoredBan> out;
-    Statement s(db_.get(),
-                "SELECT network, prefix_bits, reason, created_ms FROM bans ORDER BY created_ms");
+    Statement s(db_.get(), "SELECT network, prefix_bits, reason, created_ms, expires_ms FROM bans"
+                           " ORDER BY created_ms");
     while (s.step()) {
-        out.push_back({Cidr{static_cast<std::uint32_t>(s.column_int(0)),
-                            static_cast<std::uint8_t>(s.column_int(1))},
-                       s.column_text(2), s.column_int(3)});
+        StoredBan ban{Cidr{static_cast<std::uint32_t>(s.column_int(0)),
+                           static_cast<std::uint8_t>(s.column_int(1))},
+                      s.column_text(2), s.column_int(3), std::nullopt};
+        if (!s.column_is_null(4)) {
+            ban.expires_ms = s.column_int(4);
+        }
+        out.push_back(std::move(ban));
     }
     return out;
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,12 +20,13 @@ namespace jamfleet::directory {
 using WallClock = std::function<std::int64_t()>;
 std::int64_t system_wall_ms();
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 struct StoredBan {
     Cidr range;
     std::string reason;
     std::int64_t created_ms = 0;
+    std::optional<std::int64_t> expires_ms; // Unix ms; none = until lifted
 };
 
 struct RestoreReport {
@@ -51,9 +53,16 @@ public:
     // Records that the directory is alive now (bounds the measured downtime).
     bool heartbeat();
 
-    bool add_ban(const Cidr& range, const std::string& reason);
+    // Adds or replaces the ban on exactly `range`.
+    bool add_ban(const Cidr& range, const std::string& reason,
+                 std::optional<std::int64_t> expires_ms = std::nullopt);
     bool remove_ban(const Cidr& range);
+    // Deletes bans whose end (wall clock) has passed.
+    bool remove_expired_bans();
     std::vector<StoredBan> bans();
+
+    // The injected wall clock (Unix ms): ban ends are stored in it.
+    std::int64_t wall_ms() const { return wall_(); }
 
     int schema_version();
     const std::string& path() const { return path_; }

@@ -126,7 +126,7 @@ base::Result<UdpSocket, std::string> UdpSocket::bind(SocketAddress address, int 
 
 UdpSocket::UdpSocket(UdpSocket&& other) noexcept
     : fd_(std::exchange(other.fd_, -1)), local_(other.local_), send_errors_(other.send_errors_),
-      report_arrival_(other.report_arrival_) {}
+      traffic_(other.traffic_), report_arrival_(other.report_arrival_) {}
 
 UdpSocket& UdpSocket::operator=(UdpSocket&& other) noexcept {
     if (this != &other) {
@@ -136,6 +136,7 @@ UdpSocket& UdpSocket::operator=(UdpSocket&& other) noexcept {
         fd_ = std::exchange(other.fd_, -1);
         local_ = other.local_;
         send_errors_ = other.send_errors_;
+        traffic_ = other.traffic_;
         report_arrival_ = other.report_arrival_;
     }
     return *this;
@@ -178,7 +179,9 @@ std::size_t UdpSocket::receive_batch(std::span<ReceivedDatagram> datagrams) {
             d.arrived_on = report_arrival_ ? arrival_address(msgs[i].msg_hdr) : 0;
             d.size = msgs[i].msg_len;
             d.truncated = (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
+            traffic_.bytes_received += msgs[i].msg_len;
         }
+        traffic_.packets_received += static_cast<std::uint64_t>(got);
         total += static_cast<std::size_t>(got);
         if (static_cast<std::size_t>(got) < n) {
             break;
@@ -221,6 +224,10 @@ std::size_t UdpSocket::send_batch(std::span<const OutgoingDatagram> datagrams) {
             ++done;
             continue;
         }
+        for (int i = 0; i < got; ++i) {
+            traffic_.bytes_sent += msgs[i].msg_len; // sendmmsg sets it to the bytes sent
+        }
+        traffic_.packets_sent += static_cast<std::uint64_t>(got);
         sent += static_cast<std::size_t>(got);
         done += static_cast<std::size_t>(got);
         if (got == 0) {
@@ -239,6 +246,8 @@ bool UdpSocket::send_to(SocketAddress to, std::span<const std::uint8_t> data) {
         ++send_errors_;
         return false;
     }
+    ++traffic_.packets_sent;
+    traffic_.bytes_sent += static_cast<std::uint64_t>(n);
     return true;
 }
 

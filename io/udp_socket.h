@@ -33,6 +33,15 @@ struct OutgoingDatagram {
     std::uint32_t from_ip = 0;
 };
 
+// What one socket moved (payload bytes, no UDP/IP headers), for metrics. Plain integers:
+// a socket is used by one thread (the loop's), so counting costs one add per datagram.
+struct UdpTraffic {
+    std::uint64_t packets_received = 0;
+    std::uint64_t bytes_received = 0;
+    std::uint64_t packets_sent = 0;
+    std::uint64_t bytes_sent = 0;
+};
+
 class UdpSocket {
 public:
     // Binds without SO_REUSEADDR, so a port in use fails with
@@ -57,6 +66,7 @@ public:
     SocketAddress local_address() const { return local_; }
     int fd() const { return fd_; }
     std::uint64_t send_errors() const { return send_errors_; }
+    const UdpTraffic& traffic() const { return traffic_; }
 
     // Fills ReceivedDatagram::arrived_on from now on (IP_PKTINFO); false if refused.
     bool report_arrival_address();
@@ -70,6 +80,7 @@ private:
     int fd_ = -1;
     SocketAddress local_;
     std::uint64_t send_errors_ = 0;
+    UdpTraffic traffic_;
     bool report_arrival_ = false;
 };
 

@@ -21,6 +21,7 @@ void add_worker_stats(AudioStats& into, AudioStats& from) {
     into.frames_concealed += from.frames_concealed;
     into.frames_encoded += from.frames_encoded;
     into.codec_errors += from.codec_errors;
+    into.jitter_resizes += from.jitter_resizes;
     from = AudioStats{};
 }
 
@@ -279,8 +280,11 @@ std::span<const io::OutgoingDatagram> AudioEngine::tick() {
     }
     run_phase(parallel, count, [this](int worker, std::size_t i) {
         Channel& ch = channels_[static_cast<std::size_t>(decode_ids_[i])];
-        ch.decoded_this_tick = decode_tick(ch, workers_[static_cast<std::size_t>(worker)].stats);
-        (void)ch.jitter.update_auto_size();
+        AudioStats& stats = workers_[static_cast<std::size_t>(worker)].stats;
+        ch.decoded_this_tick = decode_tick(ch, stats);
+        if (ch.jitter.update_auto_size()) {
+            ++stats.jitter_resizes;
+        }
     });
     for (std::size_t k = 0; k < count; ++k) {
         const int id = decode_ids_[k];

@@ -60,6 +60,7 @@ struct AudioStats {
     std::uint64_t jitter_put_drops = 0;
     std::uint64_t wrong_size_packets = 0;
     std::uint64_t codec_errors = 0;
+    std::uint64_t jitter_resizes = 0; // automatic jitter-buffer size changes
 };
 
 class AudioEngine {
@@ -90,6 +91,8 @@ public:
     const proto::AudioFormat* format(int id) const;
     // Level 0…9 of each connected channel's latest frame (§5.9), smoothed.
     std::uint8_t update_level(int id);
+    // What update_level last computed for `id` (the dashboard's meters).
+    std::uint8_t level(int id) const;
 
     // --- real-time path (no allocation) ---
     // An audio datagram from channel `id`; returns false when its size does not

@@ -53,6 +53,7 @@ struct alignas(64) AudioEngine::Channel {
     int fade_count = 0;
     int fade_max = 1;
     double level_peak = 0;
+    std::uint8_t level = 0; // the last update_level result (0…9)
 
     float fade() const {
         return identified ? static_cast<float>(fade_count) / static_cast<float>(fade_max) : 0.0f;

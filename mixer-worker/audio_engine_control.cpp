@@ -78,6 +78,7 @@ void AudioEngine::connect(int id, io::SocketAddress address) {
     ch.address = address;
     ch.fade_count = 0;
     ch.level_peak = 0;
+    ch.level = 0;
     ch.last_reported_jitter = 0; // the newcomer learns the size again
     ch.gains.fill(1.0f);
     ch.pans.fill(0.5f);
@@ -225,12 +226,17 @@ std::uint8_t AudioEngine::update_level(int id) {
     }
     // Falls by half per update, jumps up at once (a peak meter).
     ch.level_peak = std::max(peak, ch.level_peak * 0.5);
-    if (ch.level_peak < 1.0) {
-        return 0;
+    ch.level = 0;
+    if (ch.level_peak >= 1.0) {
+        const double db = 20.0 * std::log10(ch.level_peak / 32767.0);
+        const double level = std::ceil(std::max(0.0, (db + 50.0) * 8.0 / 50.0));
+        ch.level = static_cast<std::uint8_t>(std::min(level, 9.0));
     }
-    const double db = 20.0 * std::log10(ch.level_peak / 32767.0);
-    const double level = std::ceil(std::max(0.0, (db + 50.0) * 8.0 / 50.0));
-    return static_cast<std::uint8_t>(std::min(level, 9.0));
+    return ch.level;
+}
+
+std::uint8_t AudioEngine::level(int id) const {
+    return channels_[static_cast<std::size_t>(id)].level;
 }
 
 } // namespace jamfleet::mixer

@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include "io/host_address.h"
+#include "io/process_usage.h"
 #include "mixer-worker/mix_engine.h"
+#include "mixer-worker/room_counters.h"
 #include "mixer-worker/session_stats.h"
 #include "proto/clm_messages.h"
 #include "proto/directory_relay.h"
@@ -459,6 +461,10 @@ base::Status<std::string> MixerServer::start_control_endpoint() {
             {"registration", registration_ ? std::string(to_string(registration_->status()))
                                            : std::string("not_registered")},
             {"tickOverruns", tick_->overruns()},
+            {"maxClients", options_.max_channels},
+            {"traffic", traffic_counters(socket_, socket6_ ? &*socket6_ : nullptr)},
+            {"audio", audio_counters(engine_.stats(), tick_->ticks())},
+            {"cpuSeconds", io::process_cpu_seconds()},
             {"drops", drop_counters(*session_)},
             {"admission", admission_counters(*session_)},
             {"relayedToDirectory", relayed_},
@@ -467,6 +473,7 @@ base::Status<std::string> MixerServer::start_control_endpoint() {
     control_->set_on_stop([this] { shutdown(); });
     add_live_settings_op();
     register_moderation_ops();
+    register_dashboard_ops();
     return base::kOk;
 }
 

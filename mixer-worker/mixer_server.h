@@ -83,6 +83,14 @@ private:
     std::vector<std::pair<std::string, control::RpcHandler>> moderation_handlers();
     void register_moderation_methods();
     void register_moderation_ops();
+    // dashboard_ops.cpp: control ops clients, recording, chat (docs/web.md).
+    void register_dashboard_ops();
+    // One definition each for JSON-RPC and the control ops: "start", "stop" or "new"
+    // (a new session); an error when the room has no recorder set up.
+    base::Result<nlohmann::json, std::string> recording_action(std::string_view action);
+    // Chat text to every client of the room, from the server; JSON-RPC listeners
+    // get chatMessageReceived. Returns the number of clients reached.
+    int broadcast_server_chat(const std::string& text);
     base::Status<std::string> load_moderation();
     void persist_bans();
     base::Status<std::string> start_control_endpoint();

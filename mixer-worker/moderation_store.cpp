@@ -1,8 +1,5 @@
 #include "mixer-worker/moderation_store.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -10,6 +7,8 @@
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+
+#include "io/atomic_file.h"
 
 namespace jamfleet::mixer {
 
@@ -92,36 +91,7 @@ base::Result<std::vector<Ban>, std::string> load_bans(const std::string& path, b
 
 base::Status<std::string> save_bans(const std::string& path, const std::vector<Ban>& bans,
                                     base::TimePoint now, std::int64_t unix_now) {
-    const std::string text = bans_to_json(bans, now, unix_now);
-    const std::string temp = path + ".tmp";
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        return Err{temp + ": " + std::strerror(errno)};
-    }
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            const int saved = errno;
-            ::close(fd);
-            ::unlink(temp.c_str());
-            return Err{temp + ": " + std::strerror(saved)};
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    // Data on disk before the rename makes it visible: a crash leaves the old or the new list.
-    const bool synced = ::fsync(fd) == 0;
-    const int saved = errno;
-    ::close(fd);
-    if (!synced || ::rename(temp.c_str(), path.c_str()) != 0) {
-        const int err = synced ? errno : saved;
-        ::unlink(temp.c_str());
-        return Err{path + ": " + std::strerror(err)};
-    }
-    return base::kOk;
+    return io::write_file_atomically(path, bans_to_json(bans, now, unix_now));
 }
 
 } // namespace jamfleet::mixer

@@ -33,6 +33,16 @@ void MixerServer::notify_connection(int id, io::SocketAddress address, bool conn
     }
 }
 
+int MixerServer::broadcast_server_chat(const std::string& text) {
+    session_->send_server_chat(text, clock_.now());
+    flush();
+    if (rpc_) {
+        rpc_->broadcast_notification("jamulusserver/chatMessageReceived",
+                                     json{{"id", kNoClient}, {"chatMessage", text}});
+    }
+    return static_cast<int>(session_->connected_count());
+}
+
 void MixerServer::register_chat_rpc_methods() {
     session_->on_chat_sent = [this](int id, const std::string& html) {
         rpc_->broadcast_notification("jamulusserver/chatMessageReceived",
@@ -44,12 +54,7 @@ void MixerServer::register_chat_rpc_methods() {
                          if (it == params.end() || !it->is_string()) {
                              return Err{control::rpc_param_not_string("chatMessage")};
                          }
-                         const auto text = it->get<std::string>();
-                         session_->send_server_chat(text, clock_.now());
-                         flush();
-                         rpc_->broadcast_notification(
-                             "jamulusserver/chatMessageReceived",
-                             json{{"id", kNoClient}, {"chatMessage", text}});
+                         broadcast_server_chat(it->get<std::string>());
                          return json("ok");
                      });
     rpc_->add_method(

@@ -3,7 +3,9 @@
 // jamfleet/getStats. docs/jsonrpc.md has the whole table.
 #include <nlohmann/json.hpp>
 
+#include "io/process_usage.h"
 #include "mixer-worker/mixer_server.h"
+#include "mixer-worker/room_counters.h"
 #include "mixer-worker/session_stats.h"
 #include "proto/country.h"
 #include "proto/text.h"
@@ -89,23 +91,15 @@ void MixerServer::register_rpc_methods() {
                          sync_recorder_state();
                          return acknowledged();
                      });
-    rpc_->add_method("jamulusserver/startRecording",
-                     [this](const json&) -> base::Result<json, RpcError> {
-                         recorder_->set_enabled(true);
-                         sync_recorder_state();
-                         return acknowledged();
-                     });
-    rpc_->add_method("jamulusserver/stopRecording",
-                     [this](const json&) -> base::Result<json, RpcError> {
-                         recorder_->set_enabled(false);
-                         sync_recorder_state();
-                         return acknowledged();
-                     });
-    rpc_->add_method("jamulusserver/restartRecording",
-                     [this](const json&) -> base::Result<json, RpcError> {
-                         recorder_->restart_session();
-                         return acknowledged();
-                     });
+    // As Jamulus, these acknowledge even when no recorder is set up.
+    for (const auto& [method, action] : {std::pair{"jamulusserver/startRecording", "start"},
+                                         {"jamulusserver/stopRecording", "stop"},
+                                         {"jamulusserver/restartRecording", "new"}}) {
+        rpc_->add_method(method, [this, a = action](const json&) -> base::Result<json, RpcError> {
+            (void)recording_action(a);
+            return acknowledged();
+        });
+    }
     rpc_->add_method("jamulusserver/setServerName",
                      [this](const json& params) -> base::Result<json, RpcError> {
                          const auto it = params.find("serverName");
@@ -163,6 +157,9 @@ void MixerServer::register_rpc_methods() {
                     {"packetsSent", a.packets_sent},
                     {"jitterPutDrops", a.jitter_put_drops},
                     {"wrongSizePackets", a.wrong_size_packets},
+                    {"jitterResizes", a.jitter_resizes},
+                    {"traffic", traffic_counters(socket_, socket6_ ? &*socket6_ : nullptr)},
+                    {"cpuSeconds", io::process_cpu_seconds()},
                     {"sendErrors", socket_.send_errors()},
                     {"jitterBuffers", std::move(jitter)},
                     {"recorder", recording}};

@@ -17,6 +17,9 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string stem(const LaunchSpec& spec) {
+    if (spec.kind == ChildKind::Web) {
+        return "web";
+    }
     return spec.kind == ChildKind::Directory ? std::string("directory")
                                              : "server-" + std::to_string(spec.port);
 }
@@ -45,7 +48,15 @@ std::string program_identity(const std::string& path) {
 }
 
 const char* kind_name(ChildKind kind) {
-    return kind == ChildKind::Directory ? "directory" : "mixer";
+    switch (kind) {
+    case ChildKind::Directory:
+        return "directory";
+    case ChildKind::Web:
+        return "web";
+    case ChildKind::Mixer:
+        break;
+    }
+    return "mixer";
 }
 
 std::string settings_digest(const LaunchSpec& spec) {

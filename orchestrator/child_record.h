@@ -19,7 +19,7 @@ namespace jamfleet::orchestrator {
 struct ChildRecord {
     std::string fleet;
     std::string name;
-    std::string kind; // "mixer" or "directory", as in the child's hello
+    std::string kind; // "mixer", "directory" or "web", as in the child's hello
     std::int64_t pid = 0;
     std::uint64_t start_time = 0; // /proc/PID/stat field 22
     std::string program;

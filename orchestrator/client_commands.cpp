@@ -1,6 +1,8 @@
 // Control-socket client commands (see client_commands.h and control_socket.h).
 #include "orchestrator/client_commands.h"
 
+#include "metrics/prometheus_text.h"
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -14,14 +16,10 @@
 #include "orchestrator/offline_commands.h"
 
 namespace jamfleet::orchestrator {
-namespace {
 
-using namespace std::chrono_literals;
-
-// Sends one request and waits (bounded) for one reply line; with
-// `wait_for_close`, also waits for the supervisor to close the connection.
-std::optional<nlohmann::json> ask(const std::string& run_dir, const nlohmann::json& request,
-                                  bool wait_for_close, base::Duration timeout, std::string& error) {
+std::optional<nlohmann::json> ask_supervisor(const std::string& run_dir,
+                                             const nlohmann::json& request, bool wait_for_close,
+                                             base::Duration timeout, std::string& error) {
     io::Loop loop;
     io::LineClient client(loop);
     std::optional<nlohmann::json> reply;
@@ -60,6 +58,16 @@ std::optional<nlohmann::json> ask(const std::string& run_dir, const nlohmann::js
         return std::nullopt;
     }
     return reply;
+}
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// The short name the commands below use.
+std::optional<nlohmann::json> ask(const std::string& run_dir, const nlohmann::json& request,
+                                  bool wait_for_close, base::Duration timeout, std::string& error) {
+    return ask_supervisor(run_dir, request, wait_for_close, timeout, error);
 }
 
 std::string join(const nlohmann::json& list) {
@@ -196,6 +204,17 @@ int command_status(const std::string& run_dir, bool json, std::ostream& out, std
         return kExitFailure;
     }
     out << (json ? reply->dump(2) + "\n" : format_status(*reply));
+    return kExitOk;
+}
+
+int command_metrics(const std::string& run_dir, std::ostream& out, std::ostream& err) {
+    std::string error;
+    const auto reply = ask(run_dir, {{"command", "status"}}, false, 10s, error);
+    if (!reply) {
+        err << "jamfleet metrics: " << error << "\n";
+        return kExitFailure;
+    }
+    out << metrics::render_prometheus(*reply);
     return kExitOk;
 }
 

@@ -2,10 +2,13 @@
 // control socket in the run directory and print the answer.
 #pragma once
 
+#include <optional>
 #include <ostream>
 #include <string>
 
 #include <nlohmann/json.hpp>
+
+#include "base/clock.h"
 
 namespace jamfleet::orchestrator {
 
@@ -18,12 +21,20 @@ inline constexpr const char* kServiceRunDir = "/run/jamfleet";
 std::string resolve_run_dir(const std::string& run_dir_flag, const std::string& fleet_file,
                             std::string& error);
 
+// Sends one request to the supervisor's control socket and waits (bounded) for one reply
+// line; with `wait_for_close`, also waits for the supervisor to close the connection.
+std::optional<nlohmann::json> ask_supervisor(const std::string& run_dir,
+                                             const nlohmann::json& request, bool wait_for_close,
+                                             base::Duration timeout, std::string& error);
+
 // Human-readable status table from the supervisor's status document.
 std::string format_status(const nlohmann::json& status);
 // Summary of a reload reply; every error on its own line.
 std::string format_reload(const nlohmann::json& reply);
 
 int command_status(const std::string& run_dir, bool json, std::ostream& out, std::ostream& err);
+// The supervisor's status as Prometheus text (docs/metrics.md), as the web child's /metrics.
+int command_metrics(const std::string& run_dir, std::ostream& out, std::ostream& err);
 int command_reload(const std::string& run_dir, std::ostream& out, std::ostream& err);
 int command_restart(const std::string& run_dir, const std::string& name, std::ostream& out,
                     std::ostream& err);

@@ -38,6 +38,26 @@ Exit 0 after a stop, 1 when it cannot start, 2 for a bad FILE.
 Shows every child of the running supervisor: state, pid, restarts, clients,
 registration. --json prints the supervisor's status document.
 )"},
+    {"metrics", R"(usage: jamfleet metrics [--run-dir DIR | FILE]
+Prints the running fleet's metrics in the Prometheus text exposition format 0.0.4
+(the same text as the web endpoint's /metrics; docs/metrics.md lists every family),
+e.g. for node_exporter's textfile collector:
+  jamfleet metrics > /var/lib/node_exporter/fleet.prom.tmp &&
+    mv /var/lib/node_exporter/fleet.prom.tmp /var/lib/node_exporter/fleet.prom
+)"},
+    {"ban", R"(usage: jamfleet ban ADDRESS [--for DURATION] [--reason TEXT] [--run-dir DIR | FILE]
+Bans ADDRESS (a.b.c.d, a.b.c.d/n, an IPv6 address or v6/n) in every room of the running
+fleet: connected clients it covers are disconnected and new ones refused. The ban is kept
+in the run directory (fleet-bans.json) and given to rooms that start or restart later.
+  --for DURATION  90s, 15m, 2h or 7d (at most a year); without it, until lifted
+  --reason TEXT   shown with the ban
+)"},
+    {"unban", R"(usage: jamfleet unban ADDRESS [--run-dir DIR | FILE]
+Lifts the fleet-wide ban on exactly ADDRESS (as `jamfleet bans` shows it) in every room.
+)"},
+    {"bans", R"(usage: jamfleet bans [--json] [--run-dir DIR | FILE]
+Lists the fleet-wide bans with the time they have left and their reason.
+)"},
     {"reload", R"(usage: jamfleet reload [--run-dir DIR | FILE]
 Makes the running supervisor re-read its fleet file and restart exactly the
 children whose settings changed. A file with errors is rejected (exit 2) and the

@@ -54,6 +54,15 @@ void ControlSocket::on_line(io::ConnectionId id, std::string_view line) {
             reply["error"] = error;
         }
         server_->send(id, reply.dump());
+    } else if (command == "ban" || command == "unban") {
+        auto reply =
+            command == "ban" ? supervisor_.fleet_ban(request) : supervisor_.fleet_unban(request);
+        server_->send(id, reply.ok()
+                              ? reply->dump()
+                              : nlohmann::json{{"ok", false}, {"error", reply.error()}}.dump());
+    } else if (command == "bans") {
+        server_->send(id,
+                      nlohmann::json{{"ok", true}, {"bans", supervisor_.fleet_bans_json()}}.dump());
     } else if (command == "stop") {
         server_->send(id, nlohmann::json{{"ok", true}}.dump());
         if (on_stop_requested_) {

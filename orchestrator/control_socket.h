@@ -3,6 +3,10 @@
 //   {"command":"status"}            → the supervisor's status document
 //   {"command":"reload"}            → {"ok":bool,"errors":[...],"added":[...],...}
 //   {"command":"restart","name":N}  → {"ok":bool,"error":"..."}
+//   {"command":"ban","address":A,"seconds":S,"reason":R}
+//                                   → {"ok":true,"banned":"a.b.c.d/n","rooms":n} (fleet-wide)
+//   {"command":"unban","address":A} → {"ok":true,"removed":bool}
+//   {"command":"bans"}              → {"ok":true,"bans":[{"address","secondsLeft","reason"}]}
 //   {"command":"stop"}              → {"ok":true}; the connection closes when the fleet is down
 //   {"command":"upgrade","now":B}   → {"ok":true,"version":V}; then the supervisor re-executes
 //                                     its binary in place and adopts its children (with

@@ -132,6 +132,32 @@ std::optional<LaunchSpec> directory_launch(const config::FleetConfig& fleet, con
     return spec;
 }
 
+std::optional<LaunchSpec> web_launch(const config::FleetConfig& fleet, const BinPaths& bins) {
+    if (!fleet.web.enabled) {
+        return std::nullopt;
+    }
+    LaunchSpec spec;
+    spec.name = kWebChildName;
+    spec.kind = ChildKind::Web;
+    spec.program = bins.web;
+    // No UDP port: bind stays empty so start_child's UDP pre-check skips it.
+    spec.port = fleet.web.port;
+    spec.control_socket = fleet.fleet.run_dir + "/web.sock";
+    spec.args = {"--run-dir",
+                 fleet.fleet.run_dir,
+                 "--supervisor-socket",
+                 supervisor_socket_path(fleet.fleet.run_dir),
+                 "--bind",
+                 fleet.web.bind,
+                 "--port",
+                 std::to_string(fleet.web.port),
+                 "--token-file",
+                 fleet.web_token_path(),
+                 "--control-socket",
+                 spec.control_socket};
+    return spec;
+}
+
 LaunchSpec server_launch(const config::FleetConfig& fleet, const config::ServerConfig& server,
                          const BinPaths& bins) {
     LaunchSpec spec;

@@ -11,12 +11,13 @@
 
 namespace jamfleet::orchestrator {
 
-enum class ChildKind { Directory, Mixer };
+enum class ChildKind { Directory, Mixer, Web };
 
 // The executables the supervisor starts.
 struct BinPaths {
     std::string mixer;
     std::string directory;
+    std::string web; // "" when jamfleet-web was not found (a fleet with web: then fails to start)
     // Whether each accepts --control-socket (probed from its --help at start-up,
     // so a child built without the control channel still runs).
     bool mixer_control = true;
@@ -27,6 +28,8 @@ struct BinPaths {
 
 // The label of the directory child in logs, status and `jamfleet restart`.
 inline constexpr const char* kDirectoryChildName = "directory";
+// The label of the web child (jamfleet-web).
+inline constexpr const char* kWebChildName = "web";
 
 struct LaunchSpec {
     std::string name; // server name, or kDirectoryChildName
@@ -54,6 +57,9 @@ std::string server_info(const std::string& name, const std::string& city,
 std::optional<LaunchSpec> directory_launch(const config::FleetConfig& fleet, const BinPaths& bins);
 LaunchSpec server_launch(const config::FleetConfig& fleet, const config::ServerConfig& server,
                          const BinPaths& bins);
+
+// jamfleet-web when the fleet has `web:` (docs/web.md).
+std::optional<LaunchSpec> web_launch(const config::FleetConfig& fleet, const BinPaths& bins);
 
 // The supervisor's own control socket.
 std::string supervisor_socket_path(const std::string& run_dir);

@@ -10,8 +10,10 @@
 #include "base/log_style.h"
 #include "base/version.h"
 #include "io/process_signals.h"
+#include "orchestrator/ban_commands.h"
 #include "orchestrator/client_commands.h"
 #include "orchestrator/command_help.h"
+#include "orchestrator/fleet_bans.h"
 #include "orchestrator/offline_commands.h"
 #include "orchestrator/run_command.h"
 
@@ -25,6 +27,14 @@ constexpr const char* kUsage =
                          run the fleet in the foreground (SIGHUP reloads, SIGTERM/SIGINT stop)
   status [--json] [--run-dir DIR | FILE]
                          show every child of the running supervisor
+  metrics [--run-dir DIR | FILE]
+                         print the fleet's metrics in the Prometheus text format
+  ban ADDRESS [--for DURATION] [--reason TEXT] [--run-dir DIR | FILE]
+                         ban an address or CIDR range in every room (DURATION: 90s, 15m, 2h, 7d)
+  unban ADDRESS [--run-dir DIR | FILE]
+                         lift a fleet-wide ban
+  bans [--json] [--run-dir DIR | FILE]
+                         list the fleet-wide bans
   reload [--run-dir DIR | FILE]
                          re-read the fleet file of the running supervisor
   restart NAME [--run-dir DIR | FILE]
@@ -43,6 +53,8 @@ struct Arguments {
     std::vector<std::string> positional;
     std::string run_dir;
     std::string bin_dir;
+    std::string ban_for;
+    std::string reason;
     bool json = false;
     bool now = false;
     bool help = false;
@@ -59,12 +71,16 @@ Arguments parse(const std::vector<std::string>& args) {
             parsed.now = true;
         } else if (arg == "-h" || arg == "--help") {
             parsed.help = true;
-        } else if (arg == "--run-dir" || arg == "--bin-dir") {
+        } else if (arg == "--run-dir" || arg == "--bin-dir" || arg == "--for" ||
+                   arg == "--reason") {
             if (i + 1 >= args.size()) {
                 parsed.error = arg + " needs a value";
                 return parsed;
             }
-            (arg == "--run-dir" ? parsed.run_dir : parsed.bin_dir) = args[++i];
+            (arg == "--run-dir"   ? parsed.run_dir
+             : arg == "--bin-dir" ? parsed.bin_dir
+             : arg == "--for"     ? parsed.ban_for
+                                  : parsed.reason) = args[++i];
         } else if (arg.starts_with("--")) {
             parsed.error = "unknown option " + arg;
             return parsed;
@@ -146,13 +162,17 @@ int main(int argc, char** argv) {
         }
         return command_run(a.positional[0], a.bin_dir);
     }
-    const std::size_t names = command == "restart" ? 1 : 0;
-    if (command != "status" && command != "reload" && command != "restart" && command != "stop" &&
-        command != "upgrade") {
+    const std::size_t names =
+        command == "restart" || command == "ban" || command == "unban" ? 1 : 0;
+    if (command != "status" && command != "metrics" && command != "reload" &&
+        command != "restart" && command != "stop" && command != "upgrade" && command != "ban" &&
+        command != "unban" && command != "bans") {
         return usage_error("unknown command");
     }
     if (n < names || n > names + 1) {
-        return usage_error(names ? "expects NAME and optionally FILE" : "expects at most one FILE");
+        return usage_error(names ? (command == "restart" ? "expects NAME and optionally FILE"
+                                                         : "expects ADDRESS and optionally FILE")
+                                 : "expects at most one FILE");
     }
     std::string error;
     const std::string run_dir =
@@ -163,6 +183,26 @@ int main(int argc, char** argv) {
     }
     if (command == "status") {
         return command_status(run_dir, a.json, std::cout, std::cerr);
+    }
+    if (command == "metrics") {
+        return command_metrics(run_dir, std::cout, std::cerr);
+    }
+    if (command == "ban") {
+        std::int64_t seconds = 0;
+        if (!a.ban_for.empty()) {
+            const auto parsed = parse_ban_duration(a.ban_for);
+            if (!parsed) {
+                return usage_error("--for wants a duration up to a year: 90s, 15m, 2h or 7d");
+            }
+            seconds = *parsed;
+        }
+        return command_ban(run_dir, a.positional[0], seconds, a.reason, std::cout, std::cerr);
+    }
+    if (command == "unban") {
+        return command_unban(run_dir, a.positional[0], std::cout, std::cerr);
+    }
+    if (command == "bans") {
+        return command_bans(run_dir, a.json, std::cout, std::cerr);
     }
     if (command == "reload") {
         return command_reload(run_dir, std::cout, std::cerr);

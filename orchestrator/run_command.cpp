@@ -117,6 +117,7 @@ std::optional<BinPaths> find_binaries(const std::string& bin_dir, std::string& e
             bins.mixer_recording = mixer_help.find("--recording") != std::string::npos;
             bins.directory_control =
                 help_text(*directory).find("--control-socket") != std::string::npos;
+            bins.web = find_in(dir, "jamfleet-web", "web").value_or("");
             return bins;
         }
         error = "cannot find " + std::string(!mixer ? "jamfleet-mixer" : "jamfleet-directory") +

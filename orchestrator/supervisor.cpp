@@ -31,6 +31,7 @@ std::unique_ptr<Child> Supervisor::make_child(LaunchSpec spec) {
 
 void Supervisor::start() {
     write_srv_file();
+    load_fleet_bans();
     std::vector<std::string> names;
     for (const auto& server : fleet_.servers) {
         names.push_back(server.name);
@@ -44,9 +45,13 @@ void Supervisor::start() {
         wanted_paths.push_back(
             record_path(fleet_.fleet.run_dir, server_launch(fleet_, server, options_.bins)));
     }
+    if (auto web = web_launch(fleet_, options_.bins)) {
+        wanted_paths.push_back(record_path(fleet_.fleet.run_dir, *web));
+    }
     retire_unknown_records(wanted_paths);
     adopting_ = true;
     start_new_children(true, names);
+    start_web();
     adopting_ = false;
     // Client counts and registration state come from the children; poll them so
     // `jamfleet status` answers at once.
@@ -84,11 +89,15 @@ void Supervisor::request_child_status(Child& child) {
 }
 
 void Supervisor::poll_child_status() {
+    expire_fleet_bans();
     if (directory_) {
         request_child_status(*directory_);
     }
     for (auto& [name, child] : rooms_) {
         request_child_status(*child);
+    }
+    if (web_) {
+        request_child_status(*web_);
     }
 }
 
@@ -130,6 +139,9 @@ Child* Supervisor::find(const std::string& name) {
     }
     if (name == kDirectoryChildName && directory_) {
         return directory_.get();
+    }
+    if (name == kWebChildName && web_) {
+        return web_.get();
     }
     return nullptr;
 }
@@ -349,7 +361,9 @@ void Supervisor::stop(std::function<void()> done) {
     stopping_ = true;
     status_poll_timer_.stop();
     log_.info("stopping the fleet");
-    auto rooms_left = std::make_shared<std::size_t>(rooms_.size() + retired_.size() + 1);
+    // The web child goes with the rooms: it only watches them.
+    auto rooms_left =
+        std::make_shared<std::size_t>(rooms_.size() + retired_.size() + 1 + (web_ ? 1 : 0));
     auto after_rooms = [this, rooms_left, done] {
         if (--*rooms_left != 0) {
             return;
@@ -371,6 +385,9 @@ void Supervisor::stop(std::function<void()> done) {
     }
     for (auto& child : retired_) {
         stop_child(*child, after_rooms);
+    }
+    if (web_) {
+        stop_child(*web_, after_rooms);
     }
     after_rooms();
 }

@@ -21,6 +21,7 @@
 #include "io/timer.h"
 #include "orchestrator/child.h"
 #include "orchestrator/child_record.h"
+#include "orchestrator/fleet_bans.h"
 #include "orchestrator/launch_spec.h"
 #include "orchestrator/restart_policy.h"
 
@@ -77,6 +78,14 @@ public:
     nlohmann::json status() const;
     const config::FleetConfig& fleet() const { return fleet_; }
 
+    // Fleet-wide bans (supervisor_bans.cpp): the control commands `ban` {address, seconds,
+    // reason}, `unban` {address} and `bans`; persisted in RUN_DIR/fleet-bans.json and sent
+    // to every room, also to rooms that start later.
+    base::Result<nlohmann::json, std::string> fleet_ban(const nlohmann::json& request);
+    base::Result<nlohmann::json, std::string> fleet_unban(const nlohmann::json& request);
+    // [{"address", "secondsLeft" (null = until lifted), "reason"}].
+    nlohmann::json fleet_bans_json() const;
+
 private:
     Child* find(const std::string& name);
     std::unique_ptr<Child> make_child(LaunchSpec spec);
@@ -106,11 +115,22 @@ private:
     void write_srv_file();
     // Starts the directory (if any) and the named rooms of the current fleet.
     void start_new_children(bool directory, const std::vector<std::string>& rooms);
+    // Starts (or adopts) jamfleet-web when the fleet has `web:`, after making
+    // the default token file (supervisor_web.cpp).
+    void start_web();
     void schedule_cleanup();
     void poll_child_status();
     // Asks one child for its status document; a room waiting to restart
     // restarts when the answer shows no clients.
     void request_child_status(Child& child);
+    std::string fleet_bans_path() const;
+    void load_fleet_bans();
+    void save_fleet_bans_file();
+    void expire_fleet_bans();
+    // After a room's hello: lifts fleet bans it holds that the fleet no longer has and sends
+    // the current ones.
+    void send_fleet_bans(Child& child);
+    void send_room_op(Child& child, const std::string& op, nlohmann::json args);
     // Destroys exited process objects outside their own exit callback.
     void bury(std::unique_ptr<io::ChildProcess> process);
 
@@ -120,6 +140,7 @@ private:
     const base::Clock& clock_;
     base::Logger& log_;
     std::unique_ptr<Child> directory_;
+    std::unique_ptr<Child> web_;
     std::map<std::string, std::unique_ptr<Child>> rooms_;
     // Children taken out of the fleet (removed or replaced) until they have stopped.
     std::vector<std::unique_ptr<Child>> retired_;
@@ -130,6 +151,7 @@ private:
     bool stopping_ = false;
     bool reloading_ = false;
     bool adopting_ = false; // during start(): children are adopted where possible
+    FleetBans fleet_bans_;
 };
 
 } // namespace jamfleet::orchestrator

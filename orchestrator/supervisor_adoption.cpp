@@ -25,6 +25,10 @@ std::function<void(std::string_view)> Supervisor::output_handler(Child& child) {
 
 void Supervisor::connect_control(Child& child, const std::string& socket) {
     child.control = std::make_unique<control::ControlClient>(loop_, socket);
+    // A room that starts (or restarts, or reconnects) gets the fleet's bans after its hello.
+    Child* target = &child;
+    child.control->set_on_hello(
+        [this, target](const control::Hello&) { send_fleet_bans(*target); });
     child.control->start();
 }
 
@@ -87,6 +91,9 @@ void Supervisor::adopt_or_start(Child& child) {
     child.control->set_on_hello([this, target, record = *record](const control::Hello& hello) {
         if (target->state == ChildState::Adopting) {
             on_adoption_hello(*target, record, hello);
+        }
+        if (target->state == ChildState::Running) {
+            send_fleet_bans(*target);
         }
     });
     // pid and start time matched, so it is the process we started; one that
@@ -177,7 +184,9 @@ void Supervisor::retire_unknown_records(const std::vector<std::string>& wanted_p
         // is still ours.
         LaunchSpec spec;
         spec.name = record.name;
-        spec.kind = record.kind == "directory" ? ChildKind::Directory : ChildKind::Mixer;
+        spec.kind = record.kind == "directory" ? ChildKind::Directory
+                    : record.kind == "web"     ? ChildKind::Web
+                                               : ChildKind::Mixer;
         spec.program = record.program;
         spec.args = record.args;
         spec.control_socket = record.control_socket;

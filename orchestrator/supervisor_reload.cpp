@@ -142,6 +142,17 @@ ReloadReport Supervisor::reload() {
     if (diff.directory_changed && directory_) {
         leaving.push_back(std::move(directory_));
     }
+    // jamfleet-web restarts when anything it is started with changed (or goes/comes).
+    const auto web_before = web_launch(fleet_, options_.bins);
+    const auto web_after = web_launch(next, options_.bins);
+    const bool web_changed = web_before != web_after;
+    if (web_changed && web_) {
+        leaving.push_back(std::move(web_));
+    }
+    if (web_changed) {
+        report.notes.push_back(web_after ? "jamfleet-web restarts with the new web: settings"
+                                         : "jamfleet-web stops (no web: section)");
+    }
     // Renamed rooms keep their process under the new name.
     for (const auto& [old_name, new_name] : diff.renamed) {
         auto child = std::move(rooms_[old_name]);
@@ -166,11 +177,14 @@ ReloadReport Supervisor::reload() {
     std::vector<std::string> to_start = diff.added;
     reloading_ = true;
     auto pending = std::make_shared<std::size_t>(leaving.size() + 1);
-    auto finish = [this, pending, start_directory, to_start] {
+    auto finish = [this, pending, start_directory, to_start, web_changed] {
         if (--*pending == 0) {
             reloading_ = false;
             if (!stopping_) {
                 start_new_children(start_directory, to_start);
+                if (web_changed) {
+                    start_web();
+                }
             }
             schedule_cleanup();
         }

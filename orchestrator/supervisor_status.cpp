@@ -27,7 +27,7 @@ nlohmann::json Supervisor::status() const {
     auto describe = [&](const Child& child) {
         nlohmann::json entry = {
             {"name", child.spec.name},
-            {"kind", child.spec.kind == ChildKind::Directory ? "directory" : "mixer"},
+            {"kind", kind_name(child.spec.kind)},
             {"port", child.spec.port},
             {"state", child.pending_spec && child.state == ChildState::Running
                           ? "waiting_to_restart"
@@ -59,10 +59,14 @@ nlohmann::json Supervisor::status() const {
     if (directory_) {
         describe(*directory_);
     }
+
     for (const auto& server : fleet_.servers) {
         if (auto it = rooms_.find(server.name); it != rooms_.end()) {
             describe(*it->second);
         }
+    }
+    if (web_) {
+        describe(*web_);
     }
     return nlohmann::json{{"fleet", fleet_.fleet.name},
                           {"file", options_.fleet_file},

@@ -12,16 +12,18 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 LAYERS = {
     "base": (set(), set()),
     "proto": ({"base"}, set()),
-    "io": ({"base"}, {"uv.h"}),
+    "io": ({"base"}, {"uv.h", "microhttpd.h"}),
     "config": ({"base"}, {"yaml-cpp/"}),
     "recorder": ({"base"}, set()),
     "control": ({"base", "io"}, {"nlohmann/"}),
     "directory": ({"base", "proto", "io", "control"}, {"nlohmann/", "sqlite3.h"}),
     "mixer-worker": ({"base", "proto", "io", "control", "recorder"}, {"nlohmann/", "opus/", "opus_custom.h", "opus.h"}),
-    "orchestrator": ({"base", "proto", "config", "io", "control"}, {"nlohmann/"}),
+    "metrics": ({"base"}, {"nlohmann/"}),
+    "orchestrator": ({"base", "proto", "config", "io", "control", "metrics"}, {"nlohmann/"}),
+    "web": ({"base", "io", "control", "metrics"}, {"nlohmann/"}),
 }
 # External headers owned by one layer; anything else in <> is the standard library or the OS.
-GUARDED = {"uv.h", "yaml-cpp/", "nlohmann/", "sqlite3.h", "opus/", "opus_custom.h", "opus.h", "gtest/", "gmock/"}
+GUARDED = {"uv.h", "microhttpd.h", "yaml-cpp/", "nlohmann/", "sqlite3.h", "opus/", "opus_custom.h", "opus.h", "gtest/", "gmock/"}
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 
 

@@ -281,5 +281,25 @@ servers:
     EXPECT_FALSE(error_lines("defaults: {bans: 10.0.0.1}\n").empty()) << "a list";
 }
 
+TEST(FleetWeb, AbsentMeansNoWebChildEmptyMeansDefaults) {
+    EXPECT_FALSE(load_ok("fleet: {name: F}\n").web.enabled);
+    const auto fleet = load_ok("fleet: {name: F, run_dir: /run/j}\nweb: {}\n");
+    EXPECT_TRUE(fleet.web.enabled);
+    EXPECT_EQ(fleet.web.bind, "127.0.0.1");
+    EXPECT_EQ(fleet.web.port, 8124);
+    EXPECT_EQ(fleet.web_token_path(), "/run/j/web.token");
+    EXPECT_EQ(fleet.web_url(), "http://127.0.0.1:8124/");
+    const auto v6 = load_ok("fleet: {name: F}\nweb: {bind: '::1', port: 8080, token_file: /t}\n");
+    EXPECT_EQ(v6.web_url(), "http://[::1]:8080/");
+    EXPECT_EQ(v6.web_token_path(), "/t");
+}
+
+TEST(FleetWeb, BadValuesAreErrors) {
+    const auto lines =
+        error_lines("fleet: {name: F}\nweb: {bind: example.org, port: 0, tokenfile: x}\n");
+    ASSERT_EQ(lines.size(), 3u) << ::testing::PrintToString(lines);
+    EXPECT_NE(lines[0].find("bad web bind address"), std::string::npos) << lines[0];
+}
+
 } // namespace
 } // namespace jamfleet::config

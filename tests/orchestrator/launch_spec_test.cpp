@@ -219,5 +219,30 @@ TEST(LaunchSpec, OnlyTheRoomAtJamulusDefaultPortRelaysToTheIntegratedDirectory) 
     EXPECT_FALSE(has_relay(server_launch(fleet, fleet.servers[0], old_directory)));
 }
 
+TEST(LaunchSpec, WebChildOnlyWithTheWebSection) {
+    BinPaths bins = kBins;
+    bins.web = "/bin/jamfleet-web";
+    EXPECT_FALSE(web_launch(load("fleet: {name: F, run_dir: /run/j}\n"), bins));
+    const auto spec = web_launch(load("fleet: {name: F, run_dir: /run/j}\nweb: {}\n"), bins);
+    ASSERT_TRUE(spec);
+    EXPECT_EQ(spec->kind, ChildKind::Web);
+    EXPECT_EQ(spec->name, "web");
+    EXPECT_EQ(spec->port, 8124);
+    EXPECT_TRUE(spec->bind.empty()) << "no UDP port to pre-check";
+    EXPECT_EQ(spec->control_socket, "/run/j/web.sock");
+    EXPECT_EQ(spec->args,
+              (Args{"--run-dir", "/run/j", "--supervisor-socket", "/run/j/jamfleet.sock", "--bind",
+                    "127.0.0.1", "--port", "8124", "--token-file", "/run/j/web.token",
+                    "--control-socket", "/run/j/web.sock"}));
+    const auto custom =
+        web_launch(load("fleet: {name: F, run_dir: /run/j}\n"
+                        "web: {bind: '::', port: 9000, token_file: /etc/jamfleet/web.token}\n"),
+                   bins);
+    ASSERT_TRUE(custom);
+    EXPECT_EQ(custom->args[5], "::");
+    EXPECT_EQ(custom->args[7], "9000");
+    EXPECT_EQ(custom->args[9], "/etc/jamfleet/web.token");
+}
+
 } // namespace
 } // namespace jamfleet::orchestrator

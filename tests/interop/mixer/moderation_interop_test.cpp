@@ -4,14 +4,11 @@
 // address not on its list. All clients come from 127.0.0.1 in the test's namespace.
 #include <gtest/gtest.h>
 
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <string>
 #include <thread>
 
+#include "tests/interop/harness/control_request.h"
 #include "tests/interop/harness/jack_server.h"
 #include "tests/interop/harness/jamulus.h"
 #include "tests/interop/harness/temp_dir.h"
@@ -51,45 +48,6 @@ int id_of(JamulusServer& room, const std::string& name) {
         }
     }
     throw std::runtime_error(name + " is not in the room");
-}
-
-// One request on a room's control socket (the supervisor's channel): connect, skip the
-// hello line, send {"id","op","args"}, return the reply line as JSON.
-json control_request(const std::string& path, const std::string& op, const json& args) {
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        throw std::runtime_error("socket");
-    }
-    timeval tv{5, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    path.copy(addr.sun_path, sizeof addr.sun_path - 1);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        throw std::runtime_error("connect " + path);
-    }
-    const std::string request = json{{"id", 1}, {"op", op}, {"args", args}}.dump() + "\n";
-    (void)::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
-    std::string buffer;
-    std::vector<std::string> lines;
-    char chunk[4096];
-    while (lines.size() < 2) {
-        const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
-        if (n <= 0) {
-            break;
-        }
-        buffer.append(chunk, static_cast<std::size_t>(n));
-        for (auto nl = buffer.find('\n'); nl != std::string::npos; nl = buffer.find('\n')) {
-            lines.push_back(buffer.substr(0, nl));
-            buffer.erase(0, nl + 1);
-        }
-    }
-    ::close(fd);
-    if (lines.size() < 2) {
-        throw std::runtime_error("no reply to " + op + " on " + path);
-    }
-    return json::parse(lines[1]); // lines[0] is the hello
 }
 
 // True when `name` never shows up in the room for `span` (polled every 200 ms).
