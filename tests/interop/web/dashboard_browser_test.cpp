@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <memory>
 #include <string>
 #include <thread>
@@ -341,6 +342,25 @@ TEST_F(DashboardBrowser, EvictsAndBansInTheDirectory) {
     world().shot("directory-ban", "#directory");
     browser().click(ban + " [data-action=unban]");
     EXPECT_TRUE(browser().becomes("!" + exists_js(ban), 10s));
+}
+
+TEST_F(DashboardBrowser, TheLiveViewReconnectsByItselfWhenTheWebChildIsRestarted) {
+    browser().js("window.jamfleetMarker = 2");
+    const auto web_pid = world().fleet->pid_of("web");
+    ASSERT_GT(web_pid, 0);
+    ASSERT_EQ(::kill(static_cast<pid_t>(web_pid), SIGKILL), 0);
+    EXPECT_TRUE(browser().becomes("document.getElementById('live').dataset.state !== 'open'", 10s))
+        << "the page did not notice that its event stream ended";
+    world().shot("reconnecting");
+    // The supervisor restarts the web child; EventSource (or the page, after a refusal) connects
+    // again and the view goes on without a reload.
+    EXPECT_TRUE(browser().becomes("document.getElementById('live').dataset.state === 'open'", 30s));
+    EXPECT_NE(world().fleet->pid_of("web"), web_pid);
+    browser().js("window.jamfleetUpdated = document.getElementById('fleet-meta').textContent");
+    EXPECT_TRUE(browser().becomes(
+        "document.getElementById('fleet-meta').textContent !== window.jamfleetUpdated", 10s))
+        << "no fleet event after the reconnection";
+    EXPECT_EQ(browser().js("window.jamfleetMarker"), 2) << "the page was reloaded";
 }
 
 // Last: the ban refuses alice and bob too (every client here comes from 127.0.0.1); they are
