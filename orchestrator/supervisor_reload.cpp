@@ -149,6 +149,10 @@ ReloadReport Supervisor::reload() {
     if (web_changed && web_) {
         leaving.push_back(std::move(web_));
     }
+    if (web_changed) {
+        report.notes.push_back(web_after ? "jamfleet-web restarts with the new web: settings"
+                                         : "jamfleet-web stops (no web: section)");
+    }
     // Renamed rooms keep their process under the new name.
     for (const auto& [old_name, new_name] : diff.renamed) {
         auto child = std::move(rooms_[old_name]);

@@ -1,5 +1,6 @@
 #include "web/router.h"
 
+#include "control/json_nesting.h"
 #include "web/token.h"
 
 namespace jamfleet::web {
@@ -114,6 +115,10 @@ Route post(const io::HttpRequest& request, const RouterContext& context) {
         return error_response(413, "request body over 64 KiB");
     }
     json body = json::object();
+    // Arguments go on to a child as JSON: no deep nesting (control/json_nesting.h).
+    if (!control::json_nesting_within(request.body)) {
+        return error_response(400, "the body nests too deep");
+    }
     if (!request.body.empty()) {
         body = json::parse(request.body, nullptr, false);
         if (body.is_discarded() || !body.is_object()) {

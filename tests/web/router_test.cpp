@@ -129,6 +129,9 @@ TEST_F(RouterTest, BadBodiesAreRefused) {
     EXPECT_EQ(status(go("POST", "/api/rooms/Main/chat", "{}")), 400);
     EXPECT_EQ(status(go("POST", "/api/rooms/Main/allow", R"({"addresses": "x"})")), 400);
     EXPECT_EQ(status(go("POST", "/api/chat", std::string(kMaxBodyBytes + 1, ' '))), 413);
+    EXPECT_EQ(status(go("POST", "/api/rooms/Main/allow",
+                        R"({"addresses": )" + std::string(100, '[') + std::string(100, ']') + "}")),
+              400);
 }
 
 TEST_F(RouterTest, FleetWideAndDirectoryActions) {

@@ -148,6 +148,29 @@ TEST(WebApi, DashboardDataLevelsActionsAndACrashOfTheWebChild) {
         http_post(port, "/api/directory/evict", {{"address", "127.0.0.1:22125"}}, token).status,
         200);
 
+    // A fleet-wide ban (the supervisor's, fanned out to every room) and its lifting.
+    const auto fleet_ban =
+        http_post(port, "/api/bans",
+                  {{"address", "198.51.100.9"}, {"seconds", 3600}, {"reason", "spam"}}, token);
+    EXPECT_EQ(fleet_ban.status, 200) << fleet_ban.body;
+    json fleet_bans;
+    EXPECT_TRUE(wait_until(
+        [&] {
+            fleet_bans = http_get(port, "/api/fleet").json()["fleetBans"];
+            return fleet_bans.is_array() && fleet_bans.size() == 1 &&
+                   fleet_bans[0]["reason"] == "spam" && fleet_bans[0]["secondsLeft"].is_number();
+        },
+        5s, 200ms))
+        << fleet_bans.dump();
+    EXPECT_EQ(http_post(port, "/api/unban", {{"address", "198.51.100.9"}}, token).status, 200);
+    EXPECT_TRUE(wait_until(
+        [&] {
+            fleet_bans = http_get(port, "/api/fleet").json()["fleetBans"];
+            return fleet_bans.is_array() && fleet_bans.empty();
+        },
+        5s, 200ms))
+        << fleet_bans.dump();
+
     // Prometheus metrics of the whole fleet.
     const auto metrics = http_get(port, "/metrics");
     EXPECT_EQ(metrics.status, 200);
