@@ -42,4 +42,13 @@ const ServerConfig* FleetConfig::find_server(std::string_view server_name) const
     return nullptr;
 }
 
+const HostConfig* FleetConfig::find_host(std::string_view host_name) const {
+    for (const auto& host : hosts) {
+        if (host.name == host_name) {
+            return &host;
+        }
+    }
+    return nullptr;
+}
+
 } // namespace jamfleet::config

@@ -6,7 +6,8 @@
 namespace jamfleet::config {
 namespace {
 
-constexpr std::array<std::string_view, 4> kTop = {"fleet", "defaults", "directory", "servers"};
+constexpr std::array<std::string_view, 5> kTop = {"fleet", "defaults", "directory", "servers",
+                                                  "hosts"};
 constexpr std::array<std::string_view, 12> kFleet = {
     "name",          "bind",         "bind6",   "public_host",       "public_ip",
     "base_port",     "run_dir",      "dns_ttl", "directory_address", "uplink_mbps",
@@ -14,7 +15,8 @@ constexpr std::array<std::string_view, 12> kFleet = {
 constexpr std::array<std::string_view, 12> kDefaults = {
     "max_clients",   "welcome",  "fast_update",      "delay_pan", "licence", "qos",
     "recording_dir", "norecord", "max_seats_per_ip", "bans",      "allow",   "noraw"};
-constexpr std::array<std::string_view, 17> kDirectory = {"enabled",
+constexpr std::array<std::string_view, 18> kDirectory = {"host",
+                                                         "enabled",
                                                          "port",
                                                          "name",
                                                          "city",
@@ -31,11 +33,12 @@ constexpr std::array<std::string_view, 17> kDirectory = {"enabled",
                                                          "register_rate",
                                                          "punch_budget",
                                                          "dns_name"};
-constexpr std::array<std::string_view, 10> kServer = {
+constexpr std::array<std::string_view, 12> kServer = {
     "name",     "city",         "country",
     "dns_name", "port",         "count",
     "first",    "jsonrpc_port", "jsonrpc_secret_file",
-    "log_file"};
+    "log_file", "host",         "spread"};
+constexpr std::array<std::string_view, 4> kHost = {"name", "ssh", "public_address", "public_host"};
 
 } // namespace
 
@@ -54,6 +57,9 @@ std::span<const std::string_view> directory_keys() {
 std::span<const std::string_view> server_keys() {
     return kServer;
 }
+std::span<const std::string_view> host_keys() {
+    return kHost;
+}
 
 std::vector<std::string> documented_key_names() {
     std::vector<std::string> names;
@@ -71,6 +77,9 @@ std::vector<std::string> documented_key_names() {
     }
     for (auto key : kServer) {
         names.push_back("servers[]." + std::string(key));
+    }
+    for (auto key : kHost) {
+        names.push_back("hosts[]." + std::string(key));
     }
     return names;
 }

@@ -14,6 +14,7 @@ std::span<const std::string_view> fleet_keys();
 std::span<const std::string_view> defaults_keys(); // also valid in every server entry
 std::span<const std::string_view> directory_keys();
 std::span<const std::string_view> server_keys(); // server-only keys (besides defaults_keys)
+std::span<const std::string_view> host_keys();   // each entry of `hosts:`
 
 // Every key as documented: "fleet.name", "defaults.qos", "directory.port", "servers[].port"...
 std::vector<std::string> documented_key_names();

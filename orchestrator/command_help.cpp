@@ -32,7 +32,15 @@ order. Under systemd (Type=notify) it reports READY=1 once every room listens an
 has its directory's answer (or failed), and feeds WatchdogSec from its loop.
   --bin-dir DIR   where jamfleet-mixer and jamfleet-directory are (default: next to
                   this program, or $JAMFLEET_BIN_DIR)
+  --host NAME     a fleet file with hosts: runs only host NAME's rooms, the directory
+                  if it is there, rooms registering with the directory's host
 Exit 0 after a stop, 1 when it cannot start, 2 for a bad FILE.
+)"},
+    {"export", R"(usage: jamfleet export ansible FILE DIR
+For a fleet file with hosts: writes DIR/inventory.ini, DIR/site.yml (install the
+package, the fleet file and placement, a unit drop-in running `jamfleet run --host
+NAME`; start) and DIR/upgrade.yml (rolling upgrade that never restarts an occupied
+room), and records the placement next to FILE. See docs/many-hosts.md.
 )"},
     {"status", R"(usage: jamfleet status [--json] [--run-dir DIR | FILE]
 Shows every child of the running supervisor: state, pid, restarts, clients,
@@ -57,7 +65,7 @@ std::optional<std::string> command_help(std::string_view command) {
     for (const auto& help : kHelp) {
         if (help.name == command) {
             std::string text(help.text);
-            if (command != "check" && command != "srv" && command != "run") {
+            if (command != "check" && command != "srv" && command != "run" && command != "export") {
                 text += kRunDirNote;
             }
             return text;

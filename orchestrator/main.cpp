@@ -10,6 +10,7 @@
 #include "base/log_style.h"
 #include "base/version.h"
 #include "io/process_signals.h"
+#include "orchestrator/ansible_export.h"
 #include "orchestrator/client_commands.h"
 #include "orchestrator/command_help.h"
 #include "orchestrator/offline_commands.h"
@@ -21,8 +22,11 @@ constexpr const char* kUsage =
     R"(usage: jamfleet [--log-level LEVEL] COMMAND [ARGS]   (jamfleet COMMAND --help)
   check FILE             validate FILE and print the normalized fleet (exit 0, or 2 on errors)
   srv FILE               print DNS SRV records, one per dns_name
-  run FILE [--bin-dir DIR]
-                         run the fleet in the foreground (SIGHUP reloads, SIGTERM/SIGINT stop)
+  run FILE [--bin-dir DIR] [--host NAME]
+                         run the fleet in the foreground (SIGHUP reloads, SIGTERM/SIGINT stop);
+                         --host: only that host's part of a fleet file with hosts:
+  export ansible FILE DIR
+                         write an Ansible inventory and playbooks for a fleet with hosts:
   status [--json] [--run-dir DIR | FILE]
                          show every child of the running supervisor
   reload [--run-dir DIR | FILE]
@@ -43,6 +47,7 @@ struct Arguments {
     std::vector<std::string> positional;
     std::string run_dir;
     std::string bin_dir;
+    std::string host;
     bool json = false;
     bool now = false;
     bool help = false;
@@ -59,12 +64,14 @@ Arguments parse(const std::vector<std::string>& args) {
             parsed.now = true;
         } else if (arg == "-h" || arg == "--help") {
             parsed.help = true;
-        } else if (arg == "--run-dir" || arg == "--bin-dir") {
+        } else if (arg == "--run-dir" || arg == "--bin-dir" || arg == "--host") {
             if (i + 1 >= args.size()) {
                 parsed.error = arg + " needs a value";
                 return parsed;
             }
-            (arg == "--run-dir" ? parsed.run_dir : parsed.bin_dir) = args[++i];
+            (arg == "--run-dir"   ? parsed.run_dir
+             : arg == "--bin-dir" ? parsed.bin_dir
+                                  : parsed.host) = args[++i];
         } else if (arg.starts_with("--")) {
             parsed.error = "unknown option " + arg;
             return parsed;
@@ -144,7 +151,13 @@ int main(int argc, char** argv) {
         if (n != 1) {
             return usage_error("expects exactly one FILE");
         }
-        return command_run(a.positional[0], a.bin_dir);
+        return command_run(a.positional[0], a.bin_dir, a.host);
+    }
+    if (command == "export") {
+        if (n != 3 || a.positional[0] != "ansible") {
+            return usage_error("expects ansible FILE DIR");
+        }
+        return command_export_ansible(a.positional[1], a.positional[2], std::cout, std::cerr);
     }
     const std::size_t names = command == "restart" ? 1 : 0;
     if (command != "status" && command != "reload" && command != "restart" && command != "stop" &&
