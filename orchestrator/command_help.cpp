@@ -42,6 +42,16 @@ package, the fleet file and placement, a unit drop-in running `jamfleet run --ho
 NAME`; start) and DIR/upgrade.yml (rolling upgrade that never restarts an occupied
 room), and records the placement next to FILE. See docs/many-hosts.md.
 )"},
+    {"probe", R"(usage: jamfleet probe ADDRESS:PORT [--timeout S] [--registered DIRECTORY:PORT
+                      [--listed-as ADDRESS:PORT]]
+Sends Jamulus connection-less pings (CLM_PING_MS, CLM_PING_MS_WITHNUMCLIENTS) to a
+room or directory and prints the round trip (and a room's client count). With
+--registered it also asks that directory for its server list and succeeds only
+when the room is in it, at --listed-as (the room's public address and port;
+default ADDRESS:PORT). Resends every 500 ms until answered or --timeout (default
+2 s). Exit 0 when answered (and listed), 1 when not, 2 for bad arguments. Used as
+a room pod's liveness and readiness probe (docs/kubernetes.md).
+)"},
     {"status", R"(usage: jamfleet status [--json] [--run-dir DIR | FILE]
 Shows every child of the running supervisor: state, pid, restarts, clients,
 registration. --json prints the supervisor's status document.
@@ -65,7 +75,8 @@ std::optional<std::string> command_help(std::string_view command) {
     for (const auto& help : kHelp) {
         if (help.name == command) {
             std::string text(help.text);
-            if (command != "check" && command != "srv" && command != "run" && command != "export") {
+            if (command != "check" && command != "srv" && command != "run" && command != "export" &&
+                command != "probe") {
                 text += kRunDirNote;
             }
             return text;

@@ -15,6 +15,7 @@
 #include "orchestrator/command_help.h"
 #include "orchestrator/offline_commands.h"
 #include "orchestrator/run_command.h"
+#include "orchestrator/udp_probe.h"
 
 namespace {
 
@@ -27,6 +28,8 @@ constexpr const char* kUsage =
                          --host: only that host's part of a fleet file with hosts:
   export ansible FILE DIR
                          write an Ansible inventory and playbooks for a fleet with hosts:
+  probe ADDRESS:PORT [--timeout S] [--registered DIRECTORY:PORT [--listed-as ADDRESS:PORT]]
+                         ask a room or directory over UDP whether it answers (and is listed)
   status [--json] [--run-dir DIR | FILE]
                          show every child of the running supervisor
   reload [--run-dir DIR | FILE]
@@ -124,6 +127,14 @@ int main(int argc, char** argv) {
         return args.empty() ? kExitUsage : kExitOk;
     }
     const std::string& command = args[0];
+    if (command == "probe") { // its own options (--timeout, --registered, ...)
+        const std::vector<std::string> rest(args.begin() + 1, args.end());
+        if (std::find(rest.begin(), rest.end(), "--help") != rest.end()) {
+            std::cout << command_help(command).value_or("");
+            return kExitOk;
+        }
+        return command_probe(rest, std::cout, std::cerr);
+    }
     const Arguments a = parse(args);
     const auto usage_error = [&](const std::string& why) {
         std::cerr << "jamfleet " << command << ": " << why << "\n" << kUsage;
