@@ -41,6 +41,13 @@ For a fleet file with hosts: writes DIR/inventory.ini, DIR/site.yml (install the
 package, the fleet file and placement, a unit drop-in running `jamfleet run --host
 NAME`; start) and DIR/upgrade.yml (rolling upgrade that never restarts an occupied
 room), and records the placement next to FILE. See docs/many-hosts.md.
+usage: jamfleet export kubernetes FILE DIR [--image IMAGE]
+Writes Kubernetes manifests for a fleet with hosts: (host names = node names):
+DIR/configmap.yaml (fleet file and placement), DIR/directory.yaml (one pod pinned
+to its node, SQLite on the node's disk) and DIR/room-HOST-PORT.yaml (one pod per
+room, host network, pinned, OnDelete updates, `jamfleet probe` liveness and
+readiness). IMAGE (default jamfleet:VERSION) has our programs in /usr/bin.
+See docs/kubernetes.md.
 )"},
     {"probe", R"(usage: jamfleet probe ADDRESS:PORT [--timeout S] [--registered DIRECTORY:PORT
                       [--listed-as ADDRESS:PORT]]

@@ -13,6 +13,7 @@
 #include "orchestrator/ansible_export.h"
 #include "orchestrator/client_commands.h"
 #include "orchestrator/command_help.h"
+#include "orchestrator/kubernetes_export.h"
 #include "orchestrator/offline_commands.h"
 #include "orchestrator/run_command.h"
 #include "orchestrator/udp_probe.h"
@@ -28,6 +29,8 @@ constexpr const char* kUsage =
                          --host: only that host's part of a fleet file with hosts:
   export ansible FILE DIR
                          write an Ansible inventory and playbooks for a fleet with hosts:
+  export kubernetes FILE DIR [--image IMAGE]
+                         write Kubernetes manifests (rooms pinned to the nodes named in hosts:)
   probe ADDRESS:PORT [--timeout S] [--registered DIRECTORY:PORT [--listed-as ADDRESS:PORT]]
                          ask a room or directory over UDP whether it answers (and is listed)
   status [--json] [--run-dir DIR | FILE]
@@ -51,6 +54,7 @@ struct Arguments {
     std::string run_dir;
     std::string bin_dir;
     std::string host;
+    std::string image = std::string("jamfleet:") + jamfleet::base::kJamfleetVersion;
     bool json = false;
     bool now = false;
     bool help = false;
@@ -67,6 +71,8 @@ Arguments parse(const std::vector<std::string>& args) {
             parsed.now = true;
         } else if (arg == "-h" || arg == "--help") {
             parsed.help = true;
+        } else if (arg == "--image" && i + 1 < args.size()) {
+            parsed.image = args[++i];
         } else if (arg == "--run-dir" || arg == "--bin-dir" || arg == "--host") {
             if (i + 1 >= args.size()) {
                 parsed.error = arg + " needs a value";
@@ -165,8 +171,12 @@ int main(int argc, char** argv) {
         return command_run(a.positional[0], a.bin_dir, a.host);
     }
     if (command == "export") {
-        if (n != 3 || a.positional[0] != "ansible") {
-            return usage_error("expects ansible FILE DIR");
+        if (n != 3 || (a.positional[0] != "ansible" && a.positional[0] != "kubernetes")) {
+            return usage_error("expects ansible|kubernetes FILE DIR");
+        }
+        if (a.positional[0] == "kubernetes") {
+            return command_export_kubernetes(a.positional[1], a.positional[2], a.image, std::cout,
+                                             std::cerr);
         }
         return command_export_ansible(a.positional[1], a.positional[2], std::cout, std::cerr);
     }
