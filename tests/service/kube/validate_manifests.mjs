@@ -4,7 +4,8 @@
 // probed with `jamfleet probe`, and rooms update OnDelete.
 // usage: node validate_manifests.mjs DIR            (exit 0 when every object is valid)
 //        node validate_manifests.mjs --pod FILE OUT (the StatefulSet's pod as a Pod, for
-//                                                    `podman kube play`, which runs Pods)
+//                                                    `podman kube play`, which runs Pods
+//                                                    but not StatefulSets)
 import fs from "node:fs";
 import path from "node:path";
 import yaml from "js-yaml";
@@ -52,6 +53,9 @@ if (process.argv[2] === "--pod") {
     spec: set.spec.template.spec,
   };
   new Pod(pod).validate();
+  // podman 4.3 refuses port mappings on the host network ("PortMappings can only be used
+  // with Bridge or slirp4netns networking"); Kubernetes uses them only to schedule.
+  for (const container of pod.spec.containers) delete container.ports;
   fs.writeFileSync(out, yaml.dump(pod));
   process.exit(0);
 }
