@@ -96,6 +96,11 @@ step "Debian package under a real systemd (debootstrap + systemd-nspawn)"
 # (tests/service/systemd_service_test.sh); fails, never skips, when it cannot run.
 check service-systemd ./tests/service/systemd_service_test.sh build
 
+step "one fleet over three hosts: jamfleet export ansible + ansible-playbook over ssh (systemd-nspawn)"
+# Reuses the .deb the service test just built; builds it itself when there is none.
+check hosts-ansible env JAMFLEET_TEST_DEB="$(ls -t build-deb/jamfleet_*.deb 2>/dev/null | head -1)" \
+    ./tests/service/hosts_ansible_test.sh build
+
 step "clang-format"
 check clang-format ./tools/check-format.sh
 

@@ -52,4 +52,13 @@ std::string FleetConfig::web_url() const {
            "/";
 }
 
+const HostConfig* FleetConfig::find_host(std::string_view host_name) const {
+    for (const auto& host : hosts) {
+        if (host.name == host_name) {
+            return &host;
+        }
+    }
+    return nullptr;
+}
+
 } // namespace jamfleet::config

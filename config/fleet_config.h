@@ -70,6 +70,10 @@ struct ServerConfig {
     std::optional<std::uint16_t> jsonrpc_port;
     std::string jsonrpc_secret_file;
     std::string log_file;
+    // Many hosts (docs/many-hosts.md): `host` as written, or after placement the host
+    // the room runs on; `spread` the hosts a room may be placed on (empty: all).
+    std::string host;
+    std::vector<std::string> spread;
 
     // Not part of the server's identity: where it was written in the file.
     SourceLocation where;
@@ -77,6 +81,7 @@ struct ServerConfig {
     SourceLocation name_where;
     SourceLocation dns_where;
     SourceLocation jsonrpc_where;
+    SourceLocation host_where;
 
     // Same mixer settings (source locations and dns_name, which only feeds the SRV
     // records, ignored).
@@ -104,10 +109,13 @@ struct DirectoryConfig {
     std::optional<int> punch_budget;
     // "" or a host name whose SRV record points at the directory (no trailing dot).
     std::string dns_name;
+    // The host it runs on when the fleet has `hosts:`.
+    std::string host;
 
     SourceLocation port_where;
     SourceLocation jsonrpc_where;
     SourceLocation dns_where;
+    SourceLocation host_where;
 
     bool same_settings(const DirectoryConfig& other) const;
 };
@@ -144,6 +152,16 @@ struct WebConfig {
     bool operator==(const WebConfig&) const = default;
 };
 
+// One machine of a fleet spread over several hosts (docs/many-hosts.md).
+struct HostConfig {
+    std::string name;
+    std::string ssh;            // how deployment reaches it: [user@]address[:port]
+    std::string public_address; // IPv4 musicians reach its rooms at
+    std::string public_host;    // "" or the DNS name SRV records of its rooms point at
+
+    SourceLocation where;
+};
+
 struct FleetConfig {
     std::string file; // the file it was read from (for messages)
     FleetSettings fleet;
@@ -151,12 +169,14 @@ struct FleetConfig {
     DirectoryConfig directory;
     WebConfig web;
     std::vector<ServerConfig> servers;
+    std::vector<HostConfig> hosts; // empty: the whole fleet runs on one host
 
     const ServerConfig* find_server(std::string_view name) const;
     // The action token's file: web.token_file, else RUN_DIR/web.token.
     std::string web_token_path() const;
     // "http://127.0.0.1:8124/" ([…] around an IPv6 literal).
     std::string web_url() const;
+    const HostConfig* find_host(std::string_view name) const;
 };
 
 } // namespace jamfleet::config

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "config/fleet_checks.h"
+#include "config/host_checks.h"
 #include "config/planned_audio.h"
 #include "config/schema.h"
 #include "config/service_directories.h"
@@ -287,6 +288,8 @@ void read_directory(const YAML::Node& node, ErrorList& errors, DirectoryConfig& 
             }
         }
     }
+    map.read_string("host", directory.host);
+    directory.host_where = map.location("host");
     map.read_string("jsonrpc_secret_file", directory.jsonrpc_secret_file);
     if (directory.jsonrpc_port && directory.jsonrpc_secret_file.empty()) {
         errors.add(map.location("jsonrpc_port"), "jsonrpc_port needs jsonrpc_secret_file");
@@ -328,6 +331,11 @@ ServerTemplate read_server(const YAML::Node& node, const std::string& path, Erro
         errors.add(map.location("jsonrpc_port"), "jsonrpc_port needs jsonrpc_secret_file");
     }
     map.read_string("log_file", entry.base.log_file);
+    map.read_string("host", entry.base.host);
+    map.read_string_list("spread", entry.base.spread);
+    entry.base.host_where = map.has("host")     ? map.location("host")
+                            : map.has("spread") ? map.location("spread")
+                                                : entry.base.where;
     read_options(map, errors, entry.base.options);
     if (map.has("norecord") && entry.base.options.norecord &&
         entry.base.options.recording_dir.empty()) {
@@ -447,6 +455,7 @@ LoadResult parse_fleet(std::string_view yaml_text, const std::string& file_name)
         if (top.has("web")) {
             read_web(top.node("web"), errors, fleet.web);
         }
+        read_hosts(top.node("hosts"), top.location("hosts"), errors, fleet.hosts);
         const YAML::Node servers = top.node("servers");
         if (servers.IsDefined() && !servers.IsNull() && !servers.IsSequence()) {
             errors.add(top.location("servers"), "expected a list of servers");
@@ -469,6 +478,7 @@ LoadResult parse_fleet(std::string_view yaml_text, const std::string& file_name)
         errors.add(e.mark, "/", e.msg);
     }
     assign_ports_and_check(fleet, errors);
+    check_hosts(fleet, errors);
     if (!errors.empty()) {
         return base::Err{errors.take()};
     }

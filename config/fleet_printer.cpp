@@ -62,11 +62,17 @@ std::string describe_fleet(const FleetConfig& fleet) {
         out += "web " + fleet.web_url() + ", token file " + fleet.web_token_path() +
                " (made by the supervisor if missing)\n";
     }
+    for (const auto& h : fleet.hosts) {
+        out += "host " + h.name + " public address " + h.public_address + ", public host " +
+               or_dash(h.public_host) + ", ssh " + h.ssh +
+               (h.name == d.host && d.enabled ? " (directory)" : "") + "\n";
+    }
     out += "servers " + std::to_string(fleet.servers.size()) + "\n";
     for (const auto& s : fleet.servers) {
         const ServerOptions& o = s.options;
-        out += "  " + quoted(s.name) + " port " + std::to_string(s.port) + " city " +
-               quoted(s.city) + " country " + or_dash(s.country) + "\n";
+        out += "  " + quoted(s.name) + (s.host.empty() ? "" : " host " + s.host) + " port " +
+               std::to_string(s.port) + " city " + quoted(s.city) + " country " +
+               or_dash(s.country) + "\n";
         out += "    max clients " + std::to_string(o.max_clients) + ", fast update " +
                yes_no(o.fast_update) + ", delay pan " + yes_no(o.delay_pan) + ", licence " +
                yes_no(o.licence) + ", qos " + std::to_string(o.qos) + "\n";
@@ -95,7 +101,7 @@ std::string describe_fleet(const FleetConfig& fleet) {
         if (!s.dns_name.empty()) {
             out += "    srv _jamulus._udp." + s.dns_name + ". " + std::to_string(f.dns_ttl) +
                    " IN SRV " + std::to_string(kSrvPriority) + " " + std::to_string(kSrvWeight) +
-                   " " + std::to_string(s.port) + " " + f.public_host + ".\n";
+                   " " + std::to_string(s.port) + " " + srv_target(fleet, s.host) + ".\n";
         }
     }
     return out;

@@ -6,8 +6,8 @@
 namespace jamfleet::config {
 namespace {
 
-constexpr std::array<std::string_view, 5> kTop = {"fleet", "defaults", "directory", "servers",
-                                                  "web"};
+constexpr std::array<std::string_view, 6> kTop = {"fleet",   "defaults", "directory",
+                                                  "servers", "web",      "hosts"};
 constexpr std::array<std::string_view, 3> kWeb = {"bind", "port", "token_file"};
 constexpr std::array<std::string_view, 12> kFleet = {
     "name",          "bind",         "bind6",   "public_host",       "public_ip",
@@ -16,7 +16,8 @@ constexpr std::array<std::string_view, 12> kFleet = {
 constexpr std::array<std::string_view, 12> kDefaults = {
     "max_clients",   "welcome",  "fast_update",      "delay_pan", "licence", "qos",
     "recording_dir", "norecord", "max_seats_per_ip", "bans",      "allow",   "noraw"};
-constexpr std::array<std::string_view, 17> kDirectory = {"enabled",
+constexpr std::array<std::string_view, 18> kDirectory = {"host",
+                                                         "enabled",
                                                          "port",
                                                          "name",
                                                          "city",
@@ -33,11 +34,12 @@ constexpr std::array<std::string_view, 17> kDirectory = {"enabled",
                                                          "register_rate",
                                                          "punch_budget",
                                                          "dns_name"};
-constexpr std::array<std::string_view, 10> kServer = {
+constexpr std::array<std::string_view, 12> kServer = {
     "name",     "city",         "country",
     "dns_name", "port",         "count",
     "first",    "jsonrpc_port", "jsonrpc_secret_file",
-    "log_file"};
+    "log_file", "host",         "spread"};
+constexpr std::array<std::string_view, 4> kHost = {"name", "ssh", "public_address", "public_host"};
 
 } // namespace
 
@@ -55,6 +57,9 @@ std::span<const std::string_view> directory_keys() {
 }
 std::span<const std::string_view> server_keys() {
     return kServer;
+}
+std::span<const std::string_view> host_keys() {
+    return kHost;
 }
 
 std::span<const std::string_view> web_keys() {
@@ -80,6 +85,9 @@ std::vector<std::string> documented_key_names() {
     }
     for (auto key : kWeb) {
         names.push_back("web." + std::string(key));
+}
+    for (auto key : kHost) {
+        names.push_back("hosts[]." + std::string(key));
     }
     return names;
 }

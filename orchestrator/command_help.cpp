@@ -32,7 +32,32 @@ order. Under systemd (Type=notify) it reports READY=1 once every room listens an
 has its directory's answer (or failed), and feeds WatchdogSec from its loop.
   --bin-dir DIR   where jamfleet-mixer and jamfleet-directory are (default: next to
                   this program, or $JAMFLEET_BIN_DIR)
+  --host NAME     a fleet file with hosts: runs only host NAME's rooms, the directory
+                  if it is there, rooms registering with the directory's host
 Exit 0 after a stop, 1 when it cannot start, 2 for a bad FILE.
+)"},
+    {"export", R"(usage: jamfleet export ansible FILE DIR
+For a fleet file with hosts: writes DIR/inventory.ini, DIR/site.yml (install the
+package, the fleet file and placement, a unit drop-in running `jamfleet run --host
+NAME`; start) and DIR/upgrade.yml (rolling upgrade that never restarts an occupied
+room), and records the placement next to FILE. See docs/many-hosts.md.
+usage: jamfleet export kubernetes FILE DIR [--image IMAGE]
+Writes Kubernetes manifests for a fleet with hosts: (host names = node names):
+DIR/configmap.yaml (fleet file and placement), DIR/directory.yaml (one pod pinned
+to its node, SQLite on the node's disk) and DIR/room-HOST-PORT.yaml (one pod per
+room, host network, pinned, OnDelete updates, `jamfleet probe` liveness and
+readiness). IMAGE (default jamfleet:VERSION) has our programs in /usr/bin.
+See docs/kubernetes.md.
+)"},
+    {"probe", R"(usage: jamfleet probe ADDRESS:PORT [--timeout S] [--registered DIRECTORY:PORT
+                      [--listed-as ADDRESS:PORT]]
+Sends Jamulus connection-less pings (CLM_PING_MS, CLM_PING_MS_WITHNUMCLIENTS) to a
+room or directory and prints the round trip (and a room's client count). With
+--registered it also asks that directory for its server list and succeeds only
+when the room is in it, at --listed-as (the room's public address and port;
+default ADDRESS:PORT). Resends every 500 ms until answered or --timeout (default
+2 s). Exit 0 when answered (and listed), 1 when not, 2 for bad arguments. Used as
+a room pod's liveness and readiness probe (docs/kubernetes.md).
 )"},
     {"status", R"(usage: jamfleet status [--json] [--run-dir DIR | FILE]
 Shows every child of the running supervisor: state, pid, restarts, clients,
@@ -77,7 +102,8 @@ std::optional<std::string> command_help(std::string_view command) {
     for (const auto& help : kHelp) {
         if (help.name == command) {
             std::string text(help.text);
-            if (command != "check" && command != "srv" && command != "run") {
+            if (command != "check" && command != "srv" && command != "run" && command != "export" &&
+                command != "probe") {
                 text += kRunDirNote;
             }
             return text;

@@ -10,12 +10,15 @@
 #include "base/log_style.h"
 #include "base/version.h"
 #include "io/process_signals.h"
+#include "orchestrator/ansible_export.h"
 #include "orchestrator/ban_commands.h"
 #include "orchestrator/client_commands.h"
 #include "orchestrator/command_help.h"
 #include "orchestrator/fleet_bans.h"
+#include "orchestrator/kubernetes_export.h"
 #include "orchestrator/offline_commands.h"
 #include "orchestrator/run_command.h"
+#include "orchestrator/udp_probe.h"
 
 namespace {
 
@@ -23,8 +26,15 @@ constexpr const char* kUsage =
     R"(usage: jamfleet [--log-level LEVEL] COMMAND [ARGS]   (jamfleet COMMAND --help)
   check FILE             validate FILE and print the normalized fleet (exit 0, or 2 on errors)
   srv FILE               print DNS SRV records, one per dns_name
-  run FILE [--bin-dir DIR]
-                         run the fleet in the foreground (SIGHUP reloads, SIGTERM/SIGINT stop)
+  run FILE [--bin-dir DIR] [--host NAME]
+                         run the fleet in the foreground (SIGHUP reloads, SIGTERM/SIGINT stop);
+                         --host: only that host's part of a fleet file with hosts:
+  export ansible FILE DIR
+                         write an Ansible inventory and playbooks for a fleet with hosts:
+  export kubernetes FILE DIR [--image IMAGE]
+                         write Kubernetes manifests (rooms pinned to the nodes named in hosts:)
+  probe ADDRESS:PORT [--timeout S] [--registered DIRECTORY:PORT [--listed-as ADDRESS:PORT]]
+                         ask a room or directory over UDP whether it answers (and is listed)
   status [--json] [--run-dir DIR | FILE]
                          show every child of the running supervisor
   metrics [--run-dir DIR | FILE]
@@ -55,6 +65,8 @@ struct Arguments {
     std::string bin_dir;
     std::string ban_for;
     std::string reason;
+    std::string host;
+    std::string image = std::string("jamfleet:") + jamfleet::base::kJamfleetVersion;
     bool json = false;
     bool now = false;
     bool help = false;
@@ -71,8 +83,10 @@ Arguments parse(const std::vector<std::string>& args) {
             parsed.now = true;
         } else if (arg == "-h" || arg == "--help") {
             parsed.help = true;
+        } else if (arg == "--image" && i + 1 < args.size()) {
+            parsed.image = args[++i];
         } else if (arg == "--run-dir" || arg == "--bin-dir" || arg == "--for" ||
-                   arg == "--reason") {
+                   arg == "--reason" || arg == "--host") {
             if (i + 1 >= args.size()) {
                 parsed.error = arg + " needs a value";
                 return parsed;
@@ -80,7 +94,8 @@ Arguments parse(const std::vector<std::string>& args) {
             (arg == "--run-dir"   ? parsed.run_dir
              : arg == "--bin-dir" ? parsed.bin_dir
              : arg == "--for"     ? parsed.ban_for
-                                  : parsed.reason) = args[++i];
+             : arg == "--reason"  ? parsed.reason
+                                  : parsed.host) = args[++i];
         } else if (arg.starts_with("--")) {
             parsed.error = "unknown option " + arg;
             return parsed;
@@ -133,6 +148,14 @@ int main(int argc, char** argv) {
         return args.empty() ? kExitUsage : kExitOk;
     }
     const std::string& command = args[0];
+    if (command == "probe") { // its own options (--timeout, --registered, ...)
+        const std::vector<std::string> rest(args.begin() + 1, args.end());
+        if (std::find(rest.begin(), rest.end(), "--help") != rest.end()) {
+            std::cout << command_help(command).value_or("");
+            return kExitOk;
+        }
+        return command_probe(rest, std::cout, std::cerr);
+    }
     const Arguments a = parse(args);
     const auto usage_error = [&](const std::string& why) {
         std::cerr << "jamfleet " << command << ": " << why << "\n" << kUsage;
@@ -160,7 +183,17 @@ int main(int argc, char** argv) {
         if (n != 1) {
             return usage_error("expects exactly one FILE");
         }
-        return command_run(a.positional[0], a.bin_dir);
+        return command_run(a.positional[0], a.bin_dir, a.host);
+    }
+    if (command == "export") {
+        if (n != 3 || (a.positional[0] != "ansible" && a.positional[0] != "kubernetes")) {
+            return usage_error("expects ansible|kubernetes FILE DIR");
+        }
+        if (a.positional[0] == "kubernetes") {
+            return command_export_kubernetes(a.positional[1], a.positional[2], a.image, std::cout,
+                                             std::cerr);
+        }
+        return command_export_ansible(a.positional[1], a.positional[2], std::cout, std::cerr);
     }
     const std::size_t names =
         command == "restart" || command == "ban" || command == "unban" ? 1 : 0;

@@ -5,6 +5,7 @@
 
 #include "config/fleet_loader.h"
 #include "config/fleet_printer.h"
+#include "config/placement_file.h"
 #include "config/srv_records.h"
 #include "io/host_address.h"
 #include "orchestrator/bandwidth_plan.h"
@@ -27,12 +28,45 @@ int command_check(const std::string& file, std::ostream& out, std::ostream& err)
     return command_check(file, out, err, HostNetwork{io::routed_ipv4_address()});
 }
 
+namespace {
+
+// A fleet with hosts: the placement (recorded when it changed) instead of this
+// machine's port and network checks, which belong to each host (`run --host`).
+int check_hosts(const std::string& file, const config::PlacedFleet& placed, std::ostream& out,
+                std::ostream& err) {
+    out << config::describe_fleet(placed.fleet);
+    out << "placement (" << config::placement_path(file) << ")\n";
+    for (const auto& server : placed.fleet.servers) {
+        out << "  " << server.name << " -> " << server.host << " port " << server.port << "\n";
+    }
+    for (const auto& change : placed.placement.changes) {
+        out << "  change: " << change << "\n";
+    }
+    if (placed.changed) {
+        auto written =
+            config::write_placement(config::placement_path(file), placed.placement.placement);
+        if (!written.ok()) {
+            err << file << ": " << written.error() << "\n";
+            return kExitFailure;
+        }
+        out << "  placement recorded\n";
+    }
+    out << file << ": ok\n";
+    return kExitOk;
+}
+
+} // namespace
+
 int command_check(const std::string& file, std::ostream& out, std::ostream& err, HostNetwork host) {
-    const auto fleet = config::load_fleet_file(file);
-    if (!fleet) {
-        print_errors(fleet.error(), err);
+    const auto placed = config::load_placed_fleet(file);
+    if (!placed) {
+        print_errors(placed.error(), err);
         return kExitUsage;
     }
+    if (!placed->fleet.hosts.empty()) {
+        return check_hosts(file, *placed, out, err);
+    }
+    const config::FleetConfig* fleet = &placed->fleet;
     StartCheckOptions options;
     std::error_code ec;
     options.ports_in_use_by_fleet =
@@ -57,12 +91,13 @@ int command_check(const std::string& file, std::ostream& out, std::ostream& err,
 }
 
 int command_srv(const std::string& file, std::ostream& out, std::ostream& err) {
-    const auto fleet = config::load_fleet_file(file);
-    if (!fleet) {
-        print_errors(fleet.error(), err);
+    const auto placed = config::load_placed_fleet(file);
+    if (!placed) {
+        print_errors(placed.error(), err);
         return kExitUsage;
     }
-    out << config::srv_zone_text(*fleet);
+    // Placed against the recorded placement (written by check/export, not here).
+    out << config::srv_zone_text(placed->fleet);
     return kExitOk;
 }
 

@@ -14,7 +14,7 @@
 #include <iostream>
 
 #include "base/log.h"
-#include "config/fleet_loader.h"
+#include "config/placement_file.h"
 #include "io/host_address.h"
 #include "io/loop.h"
 #include "io/signal_watcher.h"
@@ -129,8 +129,8 @@ std::optional<BinPaths> find_binaries(const std::string& bin_dir, std::string& e
     return std::nullopt;
 }
 
-int command_run(const std::string& file, const std::string& bin_dir) {
-    auto loaded = config::load_fleet_file(file);
+int command_run(const std::string& file, const std::string& bin_dir, const std::string& host) {
+    auto loaded = config::load_fleet_for_run(file, host);
     if (!loaded.ok()) {
         for (const auto& error : loaded.error()) {
             std::cerr << error.to_string() << "\n";
@@ -157,6 +157,7 @@ int command_run(const std::string& file, const std::string& bin_dir) {
     io::Loop loop;
     SupervisorOptions options;
     options.fleet_file = file;
+    options.host = host;
     options.bins = *bins;
     options.version = supervisor_version();
     // Set by the supervisor this one replaced (`jamfleet upgrade --now`).
@@ -186,6 +187,9 @@ int command_run(const std::string& file, const std::string& bin_dir) {
             if (!bin_dir.empty()) {
                 argv_strings.insert(argv_strings.end(), {"--bin-dir", bin_dir});
             }
+            if (!host.empty()) {
+                argv_strings.insert(argv_strings.end(), {"--host", host});
+            }
             std::vector<char*> argv;
             for (auto& arg : argv_strings) {
                 argv.push_back(arg.data());
@@ -213,6 +217,7 @@ int command_run(const std::string& file, const std::string& bin_dir) {
         (void)supervisor.reload();
     });
     log.info("fleet starting", {{"file", file},
+                                {"host", host.empty() ? "-" : host},
                                 {"version", options.version},
                                 {"servers", supervisor.fleet().servers.size()},
                                 {"mixer", bins->mixer},

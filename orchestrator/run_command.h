@@ -18,6 +18,7 @@ std::optional<BinPaths> find_binaries(const std::string& bin_dir, std::string& e
 // (lets a test tell an upgraded supervisor from the one it replaced).
 std::string supervisor_version();
 
-int command_run(const std::string& file, const std::string& bin_dir);
+// `host`: run only that host's part of a fleet file with hosts: (docs/many-hosts.md).
+int command_run(const std::string& file, const std::string& bin_dir, const std::string& host);
 
 } // namespace jamfleet::orchestrator

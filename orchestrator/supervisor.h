@@ -29,6 +29,8 @@ namespace jamfleet::orchestrator {
 
 struct SupervisorOptions {
     std::string fleet_file;
+    // `jamfleet run --host NAME`: this host's part of a multi-host fleet file.
+    std::string host;
     BinPaths bins;
     RestartPolicyOptions restart;
     // How long a child gets after SIGTERM before SIGKILL.

@@ -4,6 +4,7 @@
 // empty, removed rooms stop, new rooms start.
 #include "config/config_diff.h"
 #include "config/fleet_loader.h"
+#include "config/placement_file.h"
 #include "config/room_settings.h"
 #include "orchestrator/supervisor.h"
 
@@ -103,7 +104,7 @@ ReloadReport Supervisor::reload() {
                                           : "a reload is still in progress");
         return report;
     }
-    auto loaded = config::load_fleet_file(options_.fleet_file);
+    auto loaded = config::load_fleet_for_run(options_.fleet_file, options_.host);
     if (!loaded.ok()) {
         for (const auto& error : loaded.error()) {
             report.errors.push_back(error.to_string());

@@ -17,6 +17,7 @@ packages=(
     debhelper dpkg-dev debootstrap systemd-container
     libmicrohttpd-dev prometheus chromium chromium-driver python3-selenium
     ansible-core openssh-client openssh-server
+    podman runc catatonit uidmap slirp4netns fuse-overlayfs nodejs
 )
 
 missing=()

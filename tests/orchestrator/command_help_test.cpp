@@ -7,7 +7,8 @@ namespace jamfleet::orchestrator {
 namespace {
 
 TEST(CommandHelp, EveryCommandHasAUsageLine) {
-    for (const char* command : {"check", "srv", "run", "status", "reload", "restart", "stop"}) {
+    for (const char* command :
+         {"check", "srv", "run", "probe", "status", "reload", "restart", "stop"}) {
         const auto help = command_help(command);
         ASSERT_TRUE(help) << command;
         EXPECT_TRUE(help->starts_with("usage: jamfleet ")) << *help;
