@@ -60,7 +60,7 @@ std::string describe_fleet(const FleetConfig& fleet) {
     }
     if (fleet.web.enabled) {
         out += "web " + fleet.web_url() + ", token file " + fleet.web_token_path() +
-               (fleet.web.token_file.empty() ? " (made by the supervisor if missing)\n" : "\n");
+               " (made by the supervisor if missing)\n";
     }
     out += "servers " + std::to_string(fleet.servers.size()) + "\n";
     for (const auto& s : fleet.servers) {

@@ -55,14 +55,14 @@ void Supervisor::start_web() {
         return;
     }
     web_ = make_child(std::move(*spec));
-    if (fleet_.web.token_file.empty()) {
-        std::string error;
-        std::error_code ec;
-        std::filesystem::create_directories(fleet_.fleet.run_dir, ec);
-        if (!make_token_file(fleet_.web_token_path(), error)) {
-            mark_failed(*web_, "web token: " + error);
-            return;
-        }
+    // A missing token file is made, at the default path or the one given (whose
+    // directory must exist); an existing one is never touched.
+    std::string error;
+    std::error_code ec;
+    std::filesystem::create_directories(fleet_.fleet.run_dir, ec);
+    if (!make_token_file(fleet_.web_token_path(), error)) {
+        mark_failed(*web_, "web token: " + error);
+        return;
     }
     if (web_->spec.program.empty()) {
         mark_failed(*web_, "jamfleet-web not found next to jamfleet (use --bin-dir)");
