@@ -6,10 +6,6 @@
 
 namespace jamfleet::base {
 
-namespace {
-constexpr Duration kPruneInterval = std::chrono::milliseconds(100);
-}
-
 void TokenBucket::refill(TimePoint now) {
     if (now > updated_) {
         const double seconds = std::chrono::duration<double>(now - updated_).count();
@@ -43,6 +39,7 @@ void KeyedBuckets::prune(TimePoint now) {
         return;
     }
     last_prune_ = now;
+    ++prunes_;
     std::erase_if(buckets_, [now](const auto& kv) { return kv.second.idle(now); });
 }
 

@@ -1,6 +1,6 @@
 // Token buckets for untrusted input: one bucket, and a bounded table of buckets
 // keyed by source (an IP address), driven by caller-supplied time (sans-I/O).
-// The directory keeps its own limiter; this one serves the mixer's admission.
+// They serve the mixer's admission and the directory's abuse limits.
 #pragma once
 
 #include <cstddef>
@@ -11,6 +11,10 @@
 #include "base/clock.h"
 
 namespace jamfleet::base {
+
+// A full table is scanned for stale entries at most this often: a flood of new
+// sources must not buy one O(table) scan per datagram.
+inline constexpr Duration kPruneInterval = std::chrono::milliseconds(100);
 
 struct BucketParams {
     double rate_per_s = 0; // 0 disables the limit (every take succeeds)
@@ -47,6 +51,8 @@ public:
 
     bool take(std::uint64_t key, TimePoint now, double cost = 1.0);
     std::size_t tracked() const { return buckets_.size(); }
+    // Scans of a full table so far (the directory's stats and tests).
+    std::uint64_t prunes() const { return prunes_; }
 
 private:
     void prune(TimePoint now);
@@ -57,6 +63,7 @@ private:
     TokenBucket overflow_;
     bool overflow_started_ = false;
     std::optional<TimePoint> last_prune_;
+    std::uint64_t prunes_ = 0;
 };
 
 } // namespace jamfleet::base

@@ -1,5 +1,6 @@
 // Abuse limits for untrusted UDP input: token buckets (one per source IP, bounded
-// table) and a global budget, all driven by caller-supplied time (sans-I/O).
+// table), a global budget and one reply per source per interval, all driven by
+// caller-supplied time (sans-I/O).
 #pragma once
 
 #include <cstddef>
@@ -8,60 +9,30 @@
 #include <unordered_map>
 
 #include "base/clock.h"
+#include "base/token_bucket.h"
 #include "directory/address.h"
 
 namespace jamfleet::directory {
 
-// A full table is scanned for stale entries at most this often: a flood of new
-// sources must not buy one O(table) scan per datagram.
-inline constexpr base::Duration kPruneInterval = std::chrono::milliseconds(100);
+// The token buckets are base's (base/token_bucket.h), shared with the mixer's admission.
+using base::BucketParams;
+using base::kPruneInterval;
+using base::TokenBucket;
 
-struct BucketParams {
-    double rate_per_s = 0; // 0 disables the limit (every request passes)
-    double burst = 0;
-};
-
-class TokenBucket {
-public:
-    TokenBucket() = default;
-    TokenBucket(BucketParams params, base::TimePoint now)
-        : params_(params), tokens_(params.burst), updated_(now) {}
-
-    // Takes `cost` tokens if available.
-    bool take(base::TimePoint now, double cost = 1.0);
-    // True when the bucket is full again (its state carries no information).
-    bool idle(base::TimePoint now) const;
-
-private:
-    void refill(base::TimePoint now);
-
-    BucketParams params_;
-    double tokens_ = 0;
-    base::TimePoint updated_{};
-};
-
-// One bucket per source IP. The table is bounded: full buckets are pruned, and
-// when the table is still full new IPs share one overflow bucket, so a spoofed
-// flood from random sources costs bounded memory and is still limited.
+// One bucket per source IP (base::KeyedBuckets): bounded table, full buckets pruned, new IPs
+// sharing one overflow bucket while it is still full.
 class PerIpLimiter {
 public:
-    PerIpLimiter(BucketParams params, std::size_t max_tracked)
-        : params_(params), max_tracked_(max_tracked) {}
+    PerIpLimiter(BucketParams params, std::size_t max_tracked) : buckets_(params, max_tracked) {}
 
-    bool allow(std::uint32_t ip, base::TimePoint now, double cost = 1.0);
-    std::size_t tracked() const { return buckets_.size(); }
-    std::uint64_t prunes() const { return prunes_; }
+    bool allow(std::uint32_t ip, base::TimePoint now, double cost = 1.0) {
+        return buckets_.take(ip, now, cost);
+    }
+    std::size_t tracked() const { return buckets_.tracked(); }
+    std::uint64_t prunes() const { return buckets_.prunes(); }
 
 private:
-    void prune(base::TimePoint now);
-
-    BucketParams params_;
-    std::size_t max_tracked_;
-    std::unordered_map<std::uint32_t, TokenBucket> buckets_;
-    TokenBucket overflow_;
-    bool overflow_started_ = false;
-    std::optional<base::TimePoint> last_prune_;
-    std::uint64_t prunes_ = 0;
+    base::KeyedBuckets buckets_;
 };
 
 // "At most one reply per source address per interval" (list replies).

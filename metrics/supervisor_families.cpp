@@ -66,7 +66,15 @@ void add_supervisor_families(const nlohmann::json& status, std::vector<Family>& 
             }
         }
     }
+    Family fleet_bans{
+        "jamfleet_fleet_bans", "Fleet-wide bans in force (jamfleet bans).", MetricType::Gauge, {}};
+    if (status.is_object()) {
+        if (const auto b = status.find("fleetBans"); b != status.end() && b->is_array()) {
+            fleet_bans.add({}, static_cast<double>(b->size()));
+        }
+    }
     out.push_back(std::move(info));
+    out.push_back(std::move(fleet_bans));
     out.push_back(std::move(state));
     out.push_back(std::move(up));
     out.push_back(std::move(restarts));

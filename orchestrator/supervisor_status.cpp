@@ -76,6 +76,7 @@ nlohmann::json Supervisor::status() const {
                           {"stopping", stopping_},
                           {"children", children},
                           {"srv", config::srv_records(fleet_)},
+                          {"fleetBans", fleet_bans_json()},
                           {"bandwidth", bandwidth_json(plan_bandwidth(fleet_))}};
 }
 

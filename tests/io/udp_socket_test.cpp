@@ -71,6 +71,15 @@ TEST(UdpSocket, SendsAndReceivesABatch) {
         EXPECT_FALSE(in[i].truncated);
         EXPECT_EQ(in[i].data()[0], static_cast<std::uint8_t>(i));
     }
+    // Traffic counters (metrics): 100 datagrams of 1…100 bytes each way.
+    EXPECT_EQ(a.traffic().packets_sent, 100u);
+    EXPECT_EQ(a.traffic().bytes_sent, 5050u);
+    EXPECT_EQ(b.traffic().packets_received, 100u);
+    EXPECT_EQ(b.traffic().bytes_received, 5050u);
+    EXPECT_EQ(b.traffic().packets_sent, 0u);
+    ASSERT_TRUE(b.send_to(a.local_address(), payloads[2]));
+    EXPECT_EQ(b.traffic().packets_sent, 1u);
+    EXPECT_EQ(b.traffic().bytes_sent, 3u);
 }
 
 TEST(UdpSocket, ReceiveReturnsZeroWhenNothingIsReady) {

@@ -99,6 +99,7 @@ TEST(PrometheusText, NumbersFollowTheDocument) {
     room["traffic"]["bytesIn"] = 123456789012ULL;
     room["cpuSeconds"] = 1.25;
     status["children"][1]["restarts"] = 3;
+    status["fleetBans"] = nlohmann::json::array({{{"address", "192.0.2.7/32"}}});
     const std::string text = render_prometheus(status);
     EXPECT_NE(text.find("jamfleet_room_clients{room=\"Room \\\"A\\\"\",port=\"42124\"} 2\n"),
               std::string::npos);
@@ -111,6 +112,7 @@ TEST(PrometheusText, NumbersFollowTheDocument) {
     EXPECT_NE(text.find("jamfleet_child_restarts_total{kind=\"mixer\",name=\"Room \\\"A\\\"\","
                         "port=\"42124\"} 3\n"),
               std::string::npos);
+    EXPECT_NE(text.find("\njamfleet_fleet_bans 1\n"), std::string::npos) << text;
 }
 
 TEST(PrometheusText, ChildWithoutStatusHasStateButNoRoomSamples) {

@@ -204,5 +204,26 @@ TEST(AudioEngine, ReportsAutoJitterSizeChangesOnce) {
     EXPECT_EQ(engine.jitter_size(0), 4);
 }
 
+TEST(AudioEngine, CountsAutoJitterResizesOnTheTickPath) {
+    // A client whose audio never arrives: every get misses, the auto size grows.
+    AudioEngine engine({128, false, 2});
+    engine.connect(0, kA);
+    ASSERT_TRUE(engine.set_format(0, audio_format(128, 1, 45, 1, true)));
+    engine.set_identified(0);
+    const int start = engine.jitter_size(0);
+    int changes = 0;
+    int last = start;
+    for (int i = 0; i < 3000; ++i) {
+        (void)engine.tick();
+        if (engine.jitter_size(0) != last) {
+            last = engine.jitter_size(0);
+            ++changes;
+        }
+    }
+    EXPECT_NE(engine.jitter_size(0), start);
+    EXPECT_GT(changes, 0);
+    EXPECT_EQ(engine.stats().jitter_resizes, static_cast<std::uint64_t>(changes));
+}
+
 } // namespace
 } // namespace jamfleet::mixer

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <memory>
 #include <string>
 #include <thread>
@@ -103,6 +104,13 @@ TEST_F(DashboardBrowser, ListsTheRoomsAndTheMusiciansByName) {
         "document.querySelector(" + js_string(musician_css("main", "alice")) + ").textContent");
     EXPECT_NE(alice_text.find("Berlin"), std::string::npos) << alice_text;
     EXPECT_FALSE(browser().js(exists_js(musician_css("lesson", "alice"))).get<bool>());
+    // Every field has a label a screen reader can read; every action is a real <button>.
+    EXPECT_EQ(browser().js("[...document.querySelectorAll('input, textarea')]"
+                           ".filter(i => i.labels.length === 0).map(i => i.outerHTML)"),
+              json::array());
+    EXPECT_EQ(browser().js("[...document.querySelectorAll('[data-action]')]"
+                           ".filter(e => e.tagName !== 'BUTTON').length"),
+              0);
     world().shot("rooms-and-musicians");
     // The same page on a phone: one column, no sideways scrolling, thumb-sized buttons.
     browser().resize(390, 844, true);
@@ -161,6 +169,7 @@ TEST_F(DashboardBrowser, AnActionWithoutTheTokenIsRefusedAndChangesNothing) {
               false);
     EXPECT_TRUE(alice_->connected());
     world().enter_token(world().token);
+    EXPECT_EQ(browser().js("document.cookie"), "") << "the token must never be a cookie";
 }
 
 TEST_F(DashboardBrowser, RecordingButtonsStartAndStopTheRecorder) {
@@ -301,6 +310,23 @@ TEST_F(DashboardBrowser, APrivateRoomRefusesAnAddressNotOnItsList) {
     EXPECT_TRUE(browser().becomes(field_js("lesson", "access") + " === 'open'", 10s));
 }
 
+TEST_F(DashboardBrowser, AMusiciansNameIsShownAsTextNeverAsMarkup) {
+    // Anyone can join a room under any name: the page must not interpret it.
+    const std::string name = "<img src=x>";
+    JamulusClient mallory(world().dir.path(), *world().jack, "mallory",
+                          ClientProfile{.name = name, .city = "<b>x</b>"}, lesson_address());
+    ASSERT_TRUE(browser().becomes(exists_js(musician_css("lesson", name)), 20s));
+    EXPECT_EQ(browser().js("document.querySelector(" + js_string(musician_css("lesson", name)) +
+                           " + ' .name').textContent"),
+              name);
+    EXPECT_EQ(browser().js("document.querySelectorAll('img').length"), 0);
+    const std::string where =
+        browser().js("document.querySelector(" + js_string(musician_css("lesson", name)) +
+                     " + ' .where').textContent");
+    EXPECT_NE(where.find("<b>x</b>"), std::string::npos) << where;
+    world().shot("name-as-text", room_css("lesson"));
+}
+
 TEST_F(DashboardBrowser, ShowsTheDirectoryAndTheBandwidth) {
     EXPECT_TRUE(browser().becomes(
         "[...document.querySelectorAll('#directory-entries [data-entry]')].some(e => "
@@ -341,6 +367,25 @@ TEST_F(DashboardBrowser, EvictsAndBansInTheDirectory) {
     world().shot("directory-ban", "#directory");
     browser().click(ban + " [data-action=unban]");
     EXPECT_TRUE(browser().becomes("!" + exists_js(ban), 10s));
+}
+
+TEST_F(DashboardBrowser, TheLiveViewReconnectsByItselfWhenTheWebChildIsRestarted) {
+    browser().js("window.jamfleetMarker = 2");
+    const auto web_pid = world().fleet->pid_of("web");
+    ASSERT_GT(web_pid, 0);
+    ASSERT_EQ(::kill(static_cast<pid_t>(web_pid), SIGKILL), 0);
+    EXPECT_TRUE(browser().becomes("document.getElementById('live').dataset.state !== 'open'", 10s))
+        << "the page did not notice that its event stream ended";
+    world().shot("reconnecting");
+    // The supervisor restarts the web child; EventSource (or the page, after a refusal) connects
+    // again and the view goes on without a reload.
+    EXPECT_TRUE(browser().becomes("document.getElementById('live').dataset.state === 'open'", 30s));
+    EXPECT_NE(world().fleet->pid_of("web"), web_pid);
+    browser().js("window.jamfleetUpdated = document.getElementById('fleet-meta').textContent");
+    EXPECT_TRUE(browser().becomes(
+        "document.getElementById('fleet-meta').textContent !== window.jamfleetUpdated", 10s))
+        << "no fleet event after the reconnection";
+    EXPECT_EQ(browser().js("window.jamfleetMarker"), 2) << "the page was reloaded";
 }
 
 // Last: the ban refuses alice and bob too (every client here comes from 127.0.0.1); they are
