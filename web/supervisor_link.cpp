@@ -9,8 +9,7 @@ constexpr std::size_t kMaxQueued = 64;
 } // namespace
 
 SupervisorLink::SupervisorLink(io::Loop& loop, std::string path)
-    : loop_(loop), path_(std::move(path)), client_(loop, 16u << 20), retry_timer_(loop),
-      request_timer_(loop) {
+    : path_(std::move(path)), client_(loop, 16u << 20), retry_timer_(loop), request_timer_(loop) {
     client_.set_on_line([this](std::string_view line) { on_line(line); });
     client_.set_on_closed([this] {
         fail_all("supervisor connection closed");

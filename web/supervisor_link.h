@@ -40,7 +40,6 @@ private:
     void fail_all(const std::string& why);
     void on_line(std::string_view line);
 
-    io::Loop& loop_;
     std::string path_;
     io::LineClient client_;
     io::Timer retry_timer_;

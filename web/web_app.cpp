@@ -177,61 +177,87 @@ control::ControlClient* WebApp::room_control(const std::string& room) {
 }
 
 void WebApp::run_call(const ControlCall& call, std::shared_ptr<io::HttpExchange> exchange) {
-    const bool ok_only = call.reply_ok_only;
-    auto answer = [exchange, ok_only](base::Result<json, std::string> result) {
-        if (!result.ok()) {
-            exchange->respond(control_error(result.error()));
-        } else {
-            exchange->respond(json_response(ok_only ? json{{"ok", true}} : *result));
+    // The reply callback holds a Pending: if the callback is dropped unanswered (a
+    // room link removed by a reload), the request still gets an answer.
+    struct Pending {
+        std::shared_ptr<io::HttpExchange> exchange;
+        bool ok_only = false;
+        ~Pending() {
+            if (exchange) {
+                exchange->respond(error_response(503, "the child went away"));
+            }
         }
+    };
+    const auto make_answer = [&exchange, &call] {
+        auto pending = std::make_shared<Pending>(); // in place: a copy would answer early
+        pending->exchange = exchange;
+        pending->ok_only = call.reply_ok_only;
+        return [pending](base::Result<json, std::string> result) {
+            if (!result.ok()) {
+                pending->exchange->respond(control_error(result.error()));
+            } else {
+                pending->exchange->respond(
+                    json_response(pending->ok_only ? json{{"ok", true}} : *result));
+            }
+        };
     };
     switch (call.target) {
     case Target::Supervisor:
-        supervisor_.ask(call.op, call.args, [answer](base::Result<json, std::string> reply) {
-            if (!reply.ok()) {
-                answer(base::Err{"control supervisor: " + reply.error()});
-            } else if (reply->is_object() && reply->value("ok", true) == false) {
-                answer(base::Err{reply->value("error", std::string("refused"))});
-            } else {
-                answer(std::move(reply));
-            }
-        });
+        supervisor_.ask(call.op, call.args,
+                        [answer = make_answer()](base::Result<json, std::string> reply) {
+                            if (!reply.ok()) {
+                                answer(base::Err{"control supervisor: " + reply.error()});
+                            } else if (reply->is_object() && reply->value("ok", true) == false) {
+                                answer(base::Err{reply->value("error", std::string("refused"))});
+                            } else {
+                                answer(std::move(reply));
+                            }
+                        });
         return;
     case Target::Room:
     case Target::Directory: {
         control::ControlClient* client =
             call.target == Target::Room ? room_control(call.room) : directory_.get();
-        if (client == nullptr || !client->request(call.op, call.args, answer)) {
+        if (client == nullptr || !client->ready()) {
             exchange->respond(error_response(503, "not connected to " + (call.target == Target::Room
                                                                              ? "room " + call.room
                                                                              : "the directory")));
+            return;
         }
+        client->request(call.op, call.args, make_answer()); // else Pending answers 503
         return;
     }
     case Target::EveryRoom: {
-        auto results = std::make_shared<json>(json::object());
-        auto left = std::make_shared<std::size_t>(rooms_.size() + 1);
-        auto finish = [exchange, results, left] {
-            if (--*left != 0) {
-                return;
+        // Answers when the last room's callback is done with it (or dropped).
+        struct Fanout {
+            std::shared_ptr<io::HttpExchange> exchange;
+            json results = json::object();
+            ~Fanout() {
+                if (!exchange) {
+                    return;
+                }
+                bool all = true;
+                for (auto& [name, r] : results.items()) {
+                    if (r.is_null()) {
+                        r = json{{"error", "no answer"}};
+                    }
+                    all = all && !r.contains("error");
+                }
+                exchange->respond(json_response(json{{"ok", all}, {"rooms", results}}));
             }
-            bool all = true;
-            for (const auto& [name, r] : results->items()) {
-                all = all && !r.contains("error");
-            }
-            exchange->respond(json_response(json{{"ok", all}, {"rooms", *results}}));
         };
+        auto fanout = std::make_shared<Fanout>();
+        fanout->exchange = exchange;
         for (auto& [name, link] : rooms_) {
             const std::string room = name;
-            auto record = [results, finish, room](base::Result<json, std::string> r) {
-                (*results)[room] = r.ok() ? *r : json{{"error", r.error()}};
-                finish();
+            fanout->results[room] = nullptr;
+            auto record = [fanout, room](base::Result<json, std::string> r) {
+                fanout->results[room] = r.ok() ? *r : json{{"error", r.error()}};
             };
             if (!link.control->request(call.op, call.args, record)) {
                 record(base::Err{std::string("not connected")});
             }
         }
-        finish();
         return;
     }
     }
