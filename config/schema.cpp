@@ -85,7 +85,7 @@ std::vector<std::string> documented_key_names() {
     }
     for (auto key : kWeb) {
         names.push_back("web." + std::string(key));
-}
+    }
     for (auto key : kHost) {
         names.push_back("hosts[]." + std::string(key));
     }
