@@ -458,8 +458,9 @@ base::Status<std::string> MixerServer::start_control_endpoint() {
         return nlohmann::json{
             {"clients", std::move(clients)},
             {"port", port()},
-            {"registration", registration_ ? std::string(to_string(registration_->status()))
-                                           : std::string("not_registered")},
+            {"registration", drained_        ? std::string("drained")
+                             : registration_ ? std::string(to_string(registration_->status()))
+                                             : std::string("not_registered")},
             {"tickOverruns", tick_->overruns()},
             {"maxClients", options_.max_channels},
             {"traffic", traffic_counters(socket_, socket6_ ? &*socket6_ : nullptr)},
@@ -472,6 +473,7 @@ base::Status<std::string> MixerServer::start_control_endpoint() {
     });
     control_->set_on_stop([this] { shutdown(); });
     add_live_settings_op();
+    add_drain_op();
     register_moderation_ops();
     register_dashboard_ops();
     return base::kOk;
