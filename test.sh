@@ -94,12 +94,14 @@ fi
 step "Debian package under a real systemd (debootstrap + systemd-nspawn)"
 # Builds the .deb, boots a cached Debian 12 root file system and runs the service there
 # (tests/service/systemd_service_test.sh); fails, never skips, when it cannot run.
+deb_mark=$(mktemp)
 check service-systemd ./tests/service/systemd_service_test.sh build
 
 step "one fleet over three hosts: jamfleet export ansible + ansible-playbook over ssh (systemd-nspawn)"
-# Reuses the .deb the service test just built; builds it itself when there is none.
-check hosts-ansible env JAMFLEET_TEST_DEB="$(ls -t build-deb/jamfleet_*.deb 2>/dev/null | head -1)" \
-    ./tests/service/hosts_ansible_test.sh build
+# Reuses the .deb the service test just built (never an older one); else builds it itself.
+fresh_deb=$(find build-deb -maxdepth 1 -name 'jamfleet_*.deb' -newer "$deb_mark" 2>/dev/null | head -1)
+rm -f "$deb_mark"
+check hosts-ansible env JAMFLEET_TEST_DEB="$fresh_deb" ./tests/service/hosts_ansible_test.sh build
 
 step "clang-format"
 check clang-format ./tools/check-format.sh

@@ -95,12 +95,22 @@ void check_hosts(const FleetConfig& fleet, ErrorList& errors) {
         }
         return;
     }
+    // SRV records point at their host's public_host (else fleet.public_host).
+    const auto has_srv_target = [&](const HostConfig& host) {
+        return !host.public_host.empty() || !fleet.fleet.public_host.empty();
+    };
     if (fleet.directory.enabled) {
         if (fleet.directory.host.empty()) {
             errors.add(fleet.directory.host_where,
                        "a fleet with hosts: needs directory.host (the one directory's host)");
         } else {
             known(fleet.directory.host, fleet.directory.host_where);
+        }
+        const HostConfig* host = fleet.find_host(fleet.directory.host);
+        if (!fleet.directory.dns_name.empty() && host != nullptr && !has_srv_target(*host)) {
+            errors.add(fleet.directory.dns_where, "dns_name needs hosts[].public_host of host '" +
+                                                      host->name +
+                                                      "' (the target of its SRV record)");
         }
     }
     for (const auto& server : fleet.servers) {
@@ -122,7 +132,7 @@ void check_hosts(const FleetConfig& fleet, ErrorList& errors) {
             const bool candidate =
                 candidates.empty() ||
                 std::find(candidates.begin(), candidates.end(), host.name) != candidates.end();
-            if (candidate && host.public_host.empty()) {
+            if (candidate && !has_srv_target(host)) {
                 errors.add(server.dns_where, "dns_name needs hosts[].public_host of host '" +
                                                  host.name + "' (the target of its SRV record)");
                 break;

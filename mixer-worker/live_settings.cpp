@@ -95,4 +95,26 @@ void MixerServer::add_live_settings_op() {
         });
 }
 
+void MixerServer::add_drain_op() {
+    control_->add_op(
+        kOpDrain, [this](const nlohmann::json& args) -> base::Result<nlohmann::json, std::string> {
+            const auto drain = args.find("drain");
+            if (drain == args.end() || !drain->is_boolean()) {
+                return base::Err{std::string("drain: missing boolean drain")};
+            }
+            drained_ = drain->get<bool>();
+            if (drained_ && registration_) {
+                registration_->unregister();
+                flush();
+                registration_.reset();
+                ++directory_generation_; // a pending resolve must not register again
+            } else if (!drained_ && !registration_) {
+                start_registration();
+            }
+            log_.info(drained_ ? "drained: off the directory's list" : "listed again",
+                      {{"name", info_.name}});
+            return nlohmann::json{{"drained", drained_}};
+        });
+}
+
 } // namespace jamfleet::mixer

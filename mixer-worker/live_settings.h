@@ -21,6 +21,10 @@
 namespace jamfleet::mixer {
 
 inline constexpr const char* kOpApplySettings = "apply_settings";
+// Control op "drain" {"drain":true|false}: leave the directory's list (unregister)
+// so no new musician finds the room while it waits to restart on a new binary, its
+// musicians keep playing; false registers again. A restarted mixer registers anew.
+inline constexpr const char* kOpDrain = "drain";
 
 struct LiveSettingsUpdate {
     ServerInfo info;

@@ -455,8 +455,9 @@ base::Status<std::string> MixerServer::start_control_endpoint() {
         return nlohmann::json{
             {"clients", std::move(clients)},
             {"port", port()},
-            {"registration", registration_ ? std::string(to_string(registration_->status()))
-                                           : std::string("not_registered")},
+            {"registration", drained_        ? std::string("drained")
+                             : registration_ ? std::string(to_string(registration_->status()))
+                                             : std::string("not_registered")},
             {"tickOverruns", tick_->overruns()},
             {"drops", drop_counters(*session_)},
             {"admission", admission_counters(*session_)},
@@ -465,6 +466,7 @@ base::Status<std::string> MixerServer::start_control_endpoint() {
     });
     control_->set_on_stop([this] { shutdown(); });
     add_live_settings_op();
+    add_drain_op();
     register_moderation_ops();
     return base::kOk;
 }

@@ -87,6 +87,7 @@ private:
     void persist_bans();
     base::Status<std::string> start_control_endpoint();
     void add_live_settings_op(); // live_settings.cpp
+    void add_drain_op();         // live_settings.cpp
     void start_registration();
     std::string own_address_text() const;
 
@@ -133,6 +134,7 @@ private:
     ConnectionLog connection_log_;
     std::unique_ptr<io::SignalWatcher> sighup_; // reopens the connection log
     bool shutting_down_ = false;
+    bool drained_ = false; // off the directory's list until restarted (op "drain")
 };
 
 } // namespace jamfleet::mixer

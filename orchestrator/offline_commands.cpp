@@ -35,7 +35,9 @@ namespace {
 int check_hosts(const std::string& file, const config::PlacedFleet& placed, std::ostream& out,
                 std::ostream& err) {
     out << config::describe_fleet(placed.fleet);
-    out << "placement (" << config::placement_path(file) << ")\n";
+    // The file name only: it sits next to FILE (and golden outputs stay path-free).
+    out << "placement (" << std::filesystem::path(config::placement_path(file)).filename().string()
+        << ")\n";
     for (const auto& server : placed.fleet.servers) {
         out << "  " << server.name << " -> " << server.host << " port " << server.port << "\n";
     }

@@ -156,8 +156,22 @@ void Supervisor::on_adoption_hello(Child& child, const ChildRecord& record,
         apply_live_settings(child, child.spec);
         break;
     case AdoptionPlan::RestartWhenEmpty:
-        // Older settings or a new binary: its musicians stay until they leave.
-        restart_when_empty(child, child.spec);
+        // Older settings or a new binary: its musicians stay until they leave. After an
+        // upgrade (new binary) the room also leaves the list meanwhile, so nobody new
+        // joins a room about to restart; the restarted mixer registers again.
+        if (restart_when_empty(child, child.spec) && replaced && child.control) {
+            const std::string name = child.spec.name;
+            child.control->request(
+                "drain", {{"drain", true}},
+                [this, name](base::Result<nlohmann::json, std::string> result) {
+                    if (result.ok()) {
+                        log_.info("drained until empty", {{"child", name}});
+                    } else {
+                        log_.warn("room cannot leave the list (older mixer); it stays listed",
+                                  {{"child", name}, {"error", result.error()}});
+                    }
+                });
+        }
         break;
     case AdoptionPlan::Keep:
     case AdoptionPlan::LeaveAlone:

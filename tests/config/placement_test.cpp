@@ -233,6 +233,14 @@ TEST(HostErrors, UnknownAndMissingHostsAreReported) {
                                                   "  - {name: X, host: dir, dns_name: "
                                                   "x.example.org}\n")),
                              "hosts[].public_host of host 'dir'"));
+    EXPECT_TRUE(any_contains(errors_of("hosts: [{name: a, public_address: 10.0.0.1}]\n"
+                                       "directory: {host: a, dns_name: dir.example.org}\n"),
+                             "hosts[].public_host of host 'a'"));
+    // fleet.public_host is the fallback target.
+    EXPECT_TRUE(errors_of("fleet: {public_host: jam.example.org}\n"
+                          "hosts: [{name: a, public_address: 10.0.0.1}]\n"
+                          "directory: {host: a, dns_name: dir.example.org}\n")
+                    .empty());
     EXPECT_TRUE(any_contains(errors_of(fleet_text(1, 1, "hosts2: 1\n")), "hosts2"));
 }
 

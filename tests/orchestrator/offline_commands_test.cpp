@@ -69,7 +69,7 @@ TEST_P(ExampleFile, SrvOutputMatchesGoldenFile) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Examples, ExampleFile,
-                         testing::Values("fleet", "school", "event", "home-nat"));
+                         testing::Values("fleet", "school", "event", "home-nat", "regions"));
 
 // The whole `check` output, network report and bandwidth plan included, for a host
 // whose routed address is 192.168.1.20 (a LAN behind a NAT router).
@@ -95,7 +95,9 @@ TEST_P(CheckGolden, OutputMatchesGoldenFile) {
     EXPECT_EQ(text, golden);
 }
 
-INSTANTIATE_TEST_SUITE_P(Examples, CheckGolden, testing::Values("school", "home-nat"));
+// regions: a fleet over four hosts with its recorded placement (docs/many-hosts.md); the
+// check shows every room's host and port and, the placement being complete, changes nothing.
+INSTANTIATE_TEST_SUITE_P(Examples, CheckGolden, testing::Values("school", "home-nat", "regions"));
 
 TEST(CheckCommand, WarnsWhenAPrivateHostHasNoPublicIp) {
     std::ostringstream out;

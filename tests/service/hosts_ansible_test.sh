@@ -12,7 +12,8 @@
 #   "us" (service_client_test);
 # - upgrade.yml (a rolling upgrade to a re-versioned package) with a Jamulus client
 #   held in Room 1: the deadline expiry names Room 1, whose mixer keeps its PID while
-#   occupied and is replaced after the client leaves; every other room is replaced;
+#   occupied (off the list: drained) and is replaced and listed again after the client
+#   leaves; every other room and the directory are replaced and stay listed;
 # - powering off host "us" takes its rooms off the list; "eu"'s rooms keep their PIDs.
 # Fails (never skips) when a tool is missing. Removes exactly what it made: the
 # containers, their overlays and mounts, the namespace with its bridge, the work folder.
@@ -256,7 +257,9 @@ for pair in "eu:Room 3" "us:Room 2" "us:Room 4" "dir:directory"; do
     [[ "$now" != "${before[$pair]}" && "$now" != None ]] ||
         fail "${pair#*:} on ${pair%%:*} was not replaced (pid ${before[$pair]} -> $now)"
 done
-list "$rooms" || fail "the list is not complete during the upgrade"
+# Drained: the occupied room left the list while it waits; every other room is listed.
+list "Room 2@${address[us]}:22124;Room 3@${address[eu]}:22125;Room 4@${address[us]}:22125" ||
+    fail "the list during the upgrade is not every room but the drained Room 1"
 kill -0 "$holder_pid" 2>/dev/null || { cat "$work/hold.log" >&2; fail "the held client ended early"; }
 touch "$work/hold/release"
 wait "$holder_pid" || { cat "$work/hold.log" >&2; fail "the held client was disconnected during the upgrade"; }
@@ -270,7 +273,7 @@ for _ in $(seq 1 80); do
 done
 [[ "$room1_after" != "${before[eu:Room 1]}" ]] || fail "Room 1 did not move to the new version once empty"
 echo "hosts test: Room 1 pid ${before[eu:Room 1]} while occupied -> $room1_after once empty"
-list "$rooms" || fail "the list is not complete after the upgrade"
+list "$rooms" || fail "the list is not complete after the upgrade (Room 1 listed again)"
 
 phase "powering off host us: its rooms leave the list, eu's rooms are unaffected"
 eu_pids="$(child_pid eu "Room 1") $(child_pid eu "Room 3")"

@@ -326,6 +326,16 @@ TEST(FleetAdoption, UpgradeInPlaceKeepsEveryoneAndNewMixersReachRoomsWhenEmptyOr
     std::this_thread::sleep_for(1500ms);
     EXPECT_EQ(fleet.child("Alpha")["state"], "waiting_to_restart");
     EXPECT_EQ(fleet.pid_of("Alpha"), pids.at("Alpha"));
+    // Drained while it waits: off the list (nobody new joins a room about to restart),
+    // its musicians still playing; the restarted Beta is listed.
+    EXPECT_TRUE(wait_until(
+        [&] {
+            const auto list = request_server_list(kDirectoryPort);
+            return list && !lists(*list, "Alpha", 22124) && lists(*list, "Beta", 22125);
+        },
+        5s))
+        << fleet.status().dump();
+    EXPECT_EQ(fleet.child("Alpha")["child"].value("registration", ""), "drained");
     EXPECT_EQ(fleet.pid_of("directory"), pids.at("directory"));
     for (JamulusClient* c : {&session.alice, &session.bob}) {
         EXPECT_TRUE(c->connected()) << c->role();
@@ -341,6 +351,13 @@ TEST(FleetAdoption, UpgradeInPlaceKeepsEveryoneAndNewMixersReachRoomsWhenEmptyOr
         },
         10s))
         << fleet.status().dump();
+    // The restarted Alpha registers again: listed.
+    EXPECT_TRUE(wait_until(
+        [&] {
+            const auto list = request_server_list(kDirectoryPort);
+            return list && lists(*list, "Alpha", 22124);
+        },
+        10s));
     // Still the same children's parent: an exit status is known again.
     const std::int64_t beta = fleet.pid_of("Beta");
     ASSERT_GT(beta, 0);
