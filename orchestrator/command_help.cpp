@@ -59,6 +59,15 @@ default ADDRESS:PORT). Resends every 500 ms until answered or --timeout (default
 2 s). Exit 0 when answered (and listed), 1 when not, 2 for bad arguments. Used as
 a room pod's liveness and readiness probe (docs/kubernetes.md).
 )"},
+    {"rollout", R"(usage: jamfleet rollout --kubernetes [--namespace NS] [--deadline S] [--poll S]
+After `kubectl apply` of a new `jamfleet export kubernetes` (new image or settings),
+replaces the pods of room StatefulSets (OnDelete) whose revision is outdated, one
+room at a time as each is empty: every --poll seconds (default 5) it lists the rooms
+with kubectl, pings each outdated room at its address for its client count
+(`jamfleet probe`) and deletes the pod of an empty one; occupied rooms are reported
+and kept. Exit 0 once every room runs its new revision and is ready, 1 at the
+--deadline (default 600 s) with the rooms still occupied (run it again later).
+)"},
     {"status", R"(usage: jamfleet status [--json] [--run-dir DIR | FILE]
 Shows every child of the running supervisor: state, pid, restarts, clients,
 registration. --json prints the supervisor's status document.
@@ -103,7 +112,7 @@ std::optional<std::string> command_help(std::string_view command) {
         if (help.name == command) {
             std::string text(help.text);
             if (command != "check" && command != "srv" && command != "run" && command != "export" &&
-                command != "probe") {
+                command != "probe" && command != "rollout") {
                 text += kRunDirNote;
             }
             return text;

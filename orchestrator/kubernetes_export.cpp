@@ -10,6 +10,11 @@
 #include "orchestrator/yaml_emitter.h"
 
 namespace jamfleet::orchestrator {
+namespace {
+
+constexpr std::size_t kMaxStatefulSetName = 52;
+
+} // namespace
 
 int command_export_kubernetes(const std::string& file, const std::string& dir,
                               const std::string& image, std::ostream& out, std::ostream& err) {
@@ -46,6 +51,16 @@ int command_export_kubernetes(const std::string& file, const std::string& dir,
     }
     const auto manifests = kubernetes_manifests(
         placed->fleet, fleet_text, config::placement_yaml(placed->placement.placement), image);
+    for (const auto& manifest : manifests) {
+        // A StatefulSet's pods are NAME-0 with a label holding NAME plus a revision hash,
+        // which must fit in 63 characters: Kubernetes refuses longer set names.
+        const std::string name = manifest.object["metadata"]["name"];
+        if (name.size() > kMaxStatefulSetName) {
+            err << "jamfleet export kubernetes: " << name << " is longer than "
+                << kMaxStatefulSetName << " characters; use a shorter host name\n";
+            return kExitUsage;
+        }
+    }
     for (const auto& manifest : manifests) {
         const fs::path path = fs::path(dir) / manifest.file;
         std::ofstream text(path, std::ios::binary | std::ios::trunc);

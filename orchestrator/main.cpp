@@ -15,6 +15,7 @@
 #include "orchestrator/client_commands.h"
 #include "orchestrator/command_help.h"
 #include "orchestrator/fleet_bans.h"
+#include "orchestrator/kube_rollout.h"
 #include "orchestrator/kubernetes_export.h"
 #include "orchestrator/offline_commands.h"
 #include "orchestrator/run_command.h"
@@ -35,6 +36,8 @@ constexpr const char* kUsage =
                          write Kubernetes manifests (rooms pinned to the nodes named in hosts:)
   probe ADDRESS:PORT [--timeout S] [--registered DIRECTORY:PORT [--listed-as ADDRESS:PORT]]
                          ask a room or directory over UDP whether it answers (and is listed)
+  rollout --kubernetes [--namespace NS] [--deadline S] [--poll S]
+                         replace outdated room pods (OnDelete) only when empty (kubectl)
   status [--json] [--run-dir DIR | FILE]
                          show every child of the running supervisor
   metrics [--run-dir DIR | FILE]
@@ -148,13 +151,14 @@ int main(int argc, char** argv) {
         return args.empty() ? kExitUsage : kExitOk;
     }
     const std::string& command = args[0];
-    if (command == "probe") { // its own options (--timeout, --registered, ...)
+    if (command == "probe" || command == "rollout") { // their own options
         const std::vector<std::string> rest(args.begin() + 1, args.end());
         if (std::find(rest.begin(), rest.end(), "--help") != rest.end()) {
             std::cout << command_help(command).value_or("");
             return kExitOk;
         }
-        return command_probe(rest, std::cout, std::cerr);
+        return command == "probe" ? command_probe(rest, std::cout, std::cerr)
+                                  : command_rollout(rest, std::cout, std::cerr);
     }
     const Arguments a = parse(args);
     const auto usage_error = [&](const std::string& why) {

@@ -33,6 +33,12 @@ if ((${#missing[@]})); then
     apt-get update -q >&2
     apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
 fi
+# npm (for the offline Kubernetes schema check): Debian's package only when no npm is there;
+# a Node.js from elsewhere (NodeSource) brings its own, which Debian's npm would conflict with.
+if ! command -v npm >/dev/null 2>&1; then
+    echo "deps: installing npm" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm >&2
+fi
 
 # The multiarch triplet names Debian's library directory (x86_64-linux-gnu, aarch64-linux-gnu, ...).
 triplet=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)

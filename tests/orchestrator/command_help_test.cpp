@@ -8,7 +8,7 @@ namespace {
 
 TEST(CommandHelp, EveryCommandHasAUsageLine) {
     for (const char* command :
-         {"check", "srv", "run", "probe", "status", "reload", "restart", "stop"}) {
+         {"check", "srv", "run", "probe", "rollout", "status", "reload", "restart", "stop"}) {
         const auto help = command_help(command);
         ASSERT_TRUE(help) << command;
         EXPECT_TRUE(help->starts_with("usage: jamfleet ")) << *help;

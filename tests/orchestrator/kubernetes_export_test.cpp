@@ -138,6 +138,24 @@ TEST(YamlEmitter, ReadsBackAsTheSameValues) {
     EXPECT_EQ(node["text"].as<std::string>(), "line one\nline: two\n");
 }
 
+TEST(ExportKubernetes, AHostNameTooLongForAStatefulSetIsRefused) {
+    const fs::path dir = fs::temp_directory_path() / ("kube-long-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    std::ofstream(dir / "fleet.yaml")
+        << "fleet: {name: F}\nhosts:\n  - {name: a-very-long-host-name-for-a-node-abcdefgh, "
+           "public_address: 10.0.0.1}\ndirectory: {host: "
+           "a-very-long-host-name-for-a-node-abcdefgh}\n"
+           "servers:\n  - {name: A}\n";
+    std::ostringstream out;
+    std::ostringstream err;
+    EXPECT_EQ(command_export_kubernetes((dir / "fleet.yaml").string(), (dir / "k8s").string(), "i",
+                                        out, err),
+              2)
+        << out.str();
+    EXPECT_NE(err.str().find("shorter host name"), std::string::npos) << err.str();
+    fs::remove_all(dir);
+}
+
 TEST(ExportKubernetes, AFleetWithoutHostsIsRefused) {
     const fs::path file =
         fs::temp_directory_path() / ("kube-nohosts-" + std::to_string(::getpid()) + ".yaml");

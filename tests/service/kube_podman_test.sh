@@ -8,6 +8,9 @@
 #   import` of our built programs and their libraries), registers with a directory,
 #   answers its own liveness and readiness probes inside the container, and two real
 #   Jamulus 3.9.1 clients hear each other through it (service_client_test);
+# - `jamfleet rollout --kubernetes` (with a stand-in kubectl that lists this pod as
+#   outdated) keeps the pod while a real client is in the room, reports it at its
+#   deadline, and deletes it (`podman kube down`) once the room is empty;
 # - `podman kube down` and `podman rmi` remove exactly what it made.
 # Everything runs in a private network namespace (the pod's host network is that
 # namespace's) with podman's storage in the test's work folder.
@@ -57,6 +60,7 @@ work=$(mktemp -d /tmp/jamfleet-kube.XXXXXX)
 image="localhost/jamfleet-kubetest:$$"
 directory_pid=""
 played=""
+holder_pid=""
 # podman with the sandbox's recipe: runc (crun fails on hybrid cgroups), ulimits under
 # the hard limit, no systemd; storage and state only in $work.
 cat >"$work/containers.conf" <<'CONF'
@@ -70,6 +74,7 @@ CONF
 export CONTAINERS_CONF="$work/containers.conf"
 pod() { podman --root "$work/storage" --runroot "$work/runroot" --storage-driver vfs "$@"; }
 cleanup() {
+    [[ -n "$holder_pid" ]] && kill "$holder_pid" 2>/dev/null && wait "$holder_pid" 2>/dev/null
     if [[ -n "$played" ]]; then
         pod kube down "$played" >/dev/null 2>&1 || echo "kube test: podman kube down failed" >&2
     fi
@@ -172,10 +177,70 @@ JAMFLEET_INTEROP_SHARED_NETNS=1 JAMFLEET_SERVICE_ROOM=127.0.0.1:22124 \
     >"$work/hear.log" 2>&1 || { cat "$work/hear.log" >&2; fail "clients in the pod's room did not hear each other"; }
 grep 'hears alice' "$work/hear.log" | sed 's/^/kube test: /'
 
-phase "podman kube down, podman rmi"
-pod kube down "$played" >/dev/null
+phase "jamfleet rollout --kubernetes keeps the pod while a Jamulus client is in it"
+# A stand-in kubectl on PATH: it lists the room's set (template at rev-2) and the pod
+# podman runs (rev-1: outdated; rev-2 once deleted), and deletes it with `podman kube
+# down`. The client count comes from the real room over UDP.
+mkdir -p "$work/bin" "$work/hold"
+cat >"$work/bin/kubectl" <<KUBECTL
+#!/bin/sh
+echo "\$*" >>"$work/kubectl.calls"
+case " \$* " in
+*" get "*)
+    revision=rev-1
+    [ -e "$work/deleted" ] && revision=rev-2
+    cat <<JSON
+{"kind": "List", "items": [
+ {"kind": "StatefulSet", "metadata": {"name": "jamfleet-room-node1-22124",
+   "annotations": {"jamfleet.io/room": "Podman room", "jamfleet.io/address": "127.0.0.1:22124"}},
+  "status": {"updateRevision": "rev-2"}},
+ {"kind": "Pod", "metadata": {"name": "jamfleet-room-node1-22124-0",
+   "labels": {"controller-revision-hash": "\$revision"},
+   "ownerReferences": [{"kind": "StatefulSet", "name": "jamfleet-room-node1-22124"}]},
+  "status": {"conditions": [{"type": "Ready", "status": "True"}]}}]}
+JSON
+    ;;
+*" delete pod "*)
+    podman --root "$work/storage" --runroot "$work/runroot" --storage-driver vfs kube down "$played" >/dev/null 2>&1 &&
+        touch "$work/deleted"
+    ;;
+esac
+KUBECTL
+chmod +x "$work/bin/kubectl"
+rollout() { PATH="$work/bin:$PATH" "$jamfleet" rollout --kubernetes --poll 1 "$@"; }
+JAMFLEET_INTEROP_SHARED_NETNS=1 JAMFLEET_SERVICE_ROOM=127.0.0.1:22124 JAMFLEET_SERVICE_HOLD_DIR="$work/hold" \
+    "$client" --gtest_filter=ServiceRoom.AClientStaysConnectedUntilReleased >"$work/hold.log" 2>&1 &
+holder_pid=$!
+for _ in $(seq 1 160); do
+    [[ -e "$work/hold/connected" ]] && break
+    kill -0 "$holder_pid" 2>/dev/null || break
+    sleep 0.25
+done
+[[ -e "$work/hold/connected" ]] || { cat "$work/hold.log" >&2; fail "the held client did not join the pod's room"; }
+if rollout --deadline 3 >"$work/rollout1.log" 2>&1; then
+    cat "$work/rollout1.log" >&2
+    fail "rollout succeeded while a client was in the room"
+fi
+grep -q 'still occupied at the deadline.*Podman room (1 clients)' "$work/rollout1.log" ||
+    { cat "$work/rollout1.log" >&2; fail "rollout did not report the occupied room at its deadline"; }
+grep -q ' delete ' "$work/kubectl.calls" && fail "rollout deleted an occupied room's pod"
+sed 's/^/kube test: /' "$work/rollout1.log"
+touch "$work/hold/release"
+wait "$holder_pid" || { cat "$work/hold.log" >&2; fail "the held client was disconnected during the rollout"; }
+holder_pid=""
+grep 'while held' "$work/hold.log" | sed 's/^/kube test: /'
+
+phase "once empty, rollout replaces it (kubectl delete pod → podman kube down)"
+# The room sees the client leave within its timeout; the rollout waits for that.
+rollout --deadline 30 >"$work/rollout2.log" 2>&1 || { cat "$work/rollout2.log" >&2; fail "rollout did not replace the empty room"; }
+grep -q 'replacing jamfleet-room-node1-22124-0 (empty)' "$work/rollout2.log" ||
+    { cat "$work/rollout2.log" >&2; fail "rollout did not delete the empty room's pod"; }
+grep -q 'delete pod jamfleet-room-node1-22124-0 --wait=false' "$work/kubectl.calls" || fail "kubectl was not asked to delete the pod"
+sed 's/^/kube test: /' "$work/rollout2.log"
 played=""
 [[ -z $(pod ps -a --format '{{.Names}}') ]] || fail "containers left after kube down: $(pod ps -a --format '{{.Names}}')"
 "$jamfleet" probe 127.0.0.1:22124 --timeout 0.5 >/dev/null 2>&1 && fail "the room still answers after kube down"
+
+phase "podman rmi"
 pod rmi "$image" >/dev/null
 phase "PASS"
