@@ -99,7 +99,7 @@ check service-systemd ./tests/service/systemd_service_test.sh build
 
 step "one fleet over three hosts: jamfleet export ansible + ansible-playbook over ssh (systemd-nspawn)"
 # Reuses the .deb the service test just built (never an older one); else builds it itself.
-fresh_deb=$(find build-deb -maxdepth 1 -name 'jamfleet_*.deb' -newer "$deb_mark" 2>/dev/null | head -1)
+fresh_deb=$(find "$PWD/build-deb" -maxdepth 1 -name 'jamfleet_*.deb' -newer "$deb_mark" 2>/dev/null | head -1)
 rm -f "$deb_mark"
 check hosts-ansible env JAMFLEET_TEST_DEB="$fresh_deb" ./tests/service/hosts_ansible_test.sh build
 

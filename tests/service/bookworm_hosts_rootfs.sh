@@ -8,8 +8,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 base=$("$root/tests/service/bookworm_rootfs.sh")
 cache=$(dirname "$base")
-# Bump when the package list changes: an older cache is rebuilt.
-version=1
+# Bump when the package list changes (here or in bookworm_rootfs.sh): an older cache is rebuilt.
+version=2
 rootfs="$cache/bookworm-hosts"
 packages="python3 python3-apt openssh-server"
 

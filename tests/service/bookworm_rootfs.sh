@@ -8,9 +8,9 @@ set -euo pipefail
 
 cache=${JAMFLEET_TEST_CACHE:-/var/cache/jamfleet-test}
 # Bump when the package list changes: an older cache is rebuilt.
-version=1
+version=2
 rootfs="$cache/bookworm"
-packages=systemd,systemd-sysv,dbus,libuv1,libyaml-cpp0.7,libsqlite3-0,iproute2,procps,adduser
+packages=systemd,systemd-sysv,dbus,libuv1,libyaml-cpp0.7,libsqlite3-0,libmicrohttpd12,iproute2,procps,adduser
 
 mkdir -p "$cache"
 # One builder at a time when several test runs share the machine's cache.

@@ -56,6 +56,8 @@ else
     deb=$("$root/tests/service/build_deb.sh" "$root/build-deb") || fail "the package build failed"
 fi
 [[ -f "$deb" ]] || fail "no package at $deb"
+# Ansible looks a relative src up under the playbook's folder, not where this script runs.
+deb=$(realpath "$deb")
 
 work=$(mktemp -d /tmp/jamfleet-hosts.XXXXXX)
 ns="jfhosts$$"
