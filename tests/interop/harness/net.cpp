@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 namespace jamfleet::interop {
-namespace {
 
 sockaddr_in loopback(std::uint16_t port) {
     sockaddr_in address{};
@@ -26,6 +25,8 @@ sockaddr_in loopback(std::uint16_t port) {
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     return address;
 }
+
+namespace {
 
 // Binds a socket of `type` to 127.0.0.1:port; returns the fd (or -1) and the bound port.
 int bind_loopback(int type, std::uint16_t port, std::uint16_t& bound) {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <netinet/in.h>
 #include <optional>
 #include <span>
 #include <sys/types.h>
@@ -14,6 +15,9 @@ namespace jamfleet::interop {
 // A port that was free on 127.0.0.1 a moment ago (the socket is closed before returning), picked
 // below the ephemeral range so that port-0 binds made after the pick cannot take it.
 // Inside the test's private network namespace nothing else can take it meanwhile.
+// 127.0.0.1:port as a socket address.
+sockaddr_in loopback(std::uint16_t port);
+
 std::uint16_t free_udp_port();
 std::uint16_t free_tcp_port();
 // A port free for both UDP and TCP (e.g. a server's UDP port next to its JSON-RPC port).
