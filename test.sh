@@ -111,6 +111,7 @@ check layering python3 tools/check-layers.py
 
 echo
 if ((failed > 0)); then
+    python3 tools/failure-digest.py build build-asan build-fuzz
     echo "test.sh: failures:"
     printf '  %s\n' "${failures[@]}"
 fi
