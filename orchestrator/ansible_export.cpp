@@ -2,9 +2,9 @@
 #include "orchestrator/ansible_export.h"
 
 #include <filesystem>
-#include <fstream>
 
 #include "config/placement_file.h"
+#include "orchestrator/export_files.h"
 #include "orchestrator/offline_commands.h"
 
 namespace jamfleet::orchestrator {
@@ -15,17 +15,6 @@ namespace fs = std::filesystem;
 // How long a start may take per host, and the upgrade's default drain deadline (s).
 constexpr int kStartRetries = 60;
 constexpr int kDrainDeadlineSeconds = 600;
-
-bool write_file(const fs::path& path, const std::string& text, std::ostream& err) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-        err << "jamfleet export: cannot write " << path.string() << "\n";
-        return false;
-    }
-    return true;
-}
 
 } // namespace
 
@@ -59,25 +48,12 @@ std::string ansible_inventory(const config::FleetConfig& fleet) {
 
 int command_export_ansible(const std::string& file, const std::string& dir, std::ostream& out,
                            std::ostream& err) {
-    auto placed = config::load_placed_fleet(file);
+    int exit_code = kExitOk;
+    const auto placed = load_fleet_for_export(
+        file, "jamfleet export ansible", "see docs/many-hosts.md; one host needs only the package",
+        err, exit_code);
     if (!placed) {
-        for (const auto& error : placed.error()) {
-            err << error.to_string() << "\n";
-        }
-        return kExitUsage;
-    }
-    if (placed->fleet.hosts.empty()) {
-        err << "jamfleet export ansible: " << file
-            << " has no hosts: (see docs/many-hosts.md); one host needs only the package\n";
-        return kExitUsage;
-    }
-    const std::string placement_file = config::placement_path(file);
-    if (placed->changed) {
-        auto written = config::write_placement(placement_file, placed->placement.placement);
-        if (!written.ok()) {
-            err << "jamfleet export: " << written.error() << "\n";
-            return kExitFailure;
-        }
+        return exit_code;
     }
     std::error_code ec;
     const fs::path root(dir);
@@ -87,16 +63,14 @@ int command_export_ansible(const std::string& file, const std::string& dir, std:
         err << "jamfleet export: create " << dir << ": " << ec.message() << "\n";
         return kExitFailure;
     }
-    std::ifstream fleet_in(file, std::ios::binary);
-    const std::string fleet_text((std::istreambuf_iterator<char>(fleet_in)),
-                                 std::istreambuf_iterator<char>());
-    const bool ok = write_file(root / "inventory.ini", ansible_inventory(placed->fleet), err) &&
-                    write_file(root / "site.yml", ansible_site_playbook(), err) &&
-                    write_file(root / "upgrade.yml", ansible_upgrade_playbook(), err) &&
-                    write_file(root / "templates" / "host.conf.j2", ansible_unit_dropin(), err) &&
-                    write_file(root / "files" / "fleet.yaml", fleet_text, err) &&
-                    write_file(root / "files" / "fleet.placement.yaml",
-                               config::placement_yaml(placed->placement.placement), err);
+    const bool ok =
+        write_export_file(root / "inventory.ini", ansible_inventory(placed->fleet), err) &&
+        write_export_file(root / "site.yml", ansible_site_playbook(), err) &&
+        write_export_file(root / "upgrade.yml", ansible_upgrade_playbook(), err) &&
+        write_export_file(root / "templates" / "host.conf.j2", ansible_unit_dropin(), err) &&
+        write_export_file(root / "files" / "fleet.yaml", read_whole_file(file), err) &&
+        write_export_file(root / "files" / "fleet.placement.yaml",
+                          config::placement_yaml(placed->placement.placement), err);
     if (!ok) {
         return kExitFailure;
     }

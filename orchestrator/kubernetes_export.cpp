@@ -2,10 +2,9 @@
 #include "orchestrator/kubernetes_export.h"
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
 #include "config/placement_file.h"
+#include "orchestrator/export_files.h"
 #include "orchestrator/offline_commands.h"
 #include "orchestrator/yaml_emitter.h"
 
@@ -19,30 +18,14 @@ constexpr std::size_t kMaxStatefulSetName = 52;
 int command_export_kubernetes(const std::string& file, const std::string& dir,
                               const std::string& image, std::ostream& out, std::ostream& err) {
     namespace fs = std::filesystem;
-    auto placed = config::load_placed_fleet(file);
+    int exit_code = kExitOk;
+    const auto placed = load_fleet_for_export(
+        file, "jamfleet export kubernetes",
+        "their names are the nodes rooms are pinned to; see docs/kubernetes.md", err, exit_code);
     if (!placed) {
-        for (const auto& error : placed.error()) {
-            err << error.to_string() << "\n";
-        }
-        return kExitUsage;
+        return exit_code;
     }
-    if (placed->fleet.hosts.empty()) {
-        err << "jamfleet export kubernetes: " << file
-            << " has no hosts: (their names are the nodes rooms are pinned to; see "
-               "docs/kubernetes.md)\n";
-        return kExitUsage;
-    }
-    const std::string placement_file = config::placement_path(file);
-    if (placed->changed) {
-        auto written = config::write_placement(placement_file, placed->placement.placement);
-        if (!written.ok()) {
-            err << "jamfleet export: " << written.error() << "\n";
-            return kExitFailure;
-        }
-    }
-    std::ifstream fleet_in(file, std::ios::binary);
-    const std::string fleet_text((std::istreambuf_iterator<char>(fleet_in)),
-                                 std::istreambuf_iterator<char>());
+    const std::string fleet_text = read_whole_file(file);
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) {
@@ -62,13 +45,11 @@ int command_export_kubernetes(const std::string& file, const std::string& dir,
         }
     }
     for (const auto& manifest : manifests) {
-        const fs::path path = fs::path(dir) / manifest.file;
-        std::ofstream text(path, std::ios::binary | std::ios::trunc);
-        text << yaml_document(manifest.object, "Written by jamfleet export kubernetes from " +
-                                                   file + ".\n" + manifest.comment);
-        text.flush();
-        if (!text) {
-            err << "jamfleet export: cannot write " << path.string() << "\n";
+        if (!write_export_file(
+                fs::path(dir) / manifest.file,
+                yaml_document(manifest.object, "Written by jamfleet export kubernetes from " +
+                                                   file + ".\n" + manifest.comment),
+                err)) {
             return kExitFailure;
         }
     }
