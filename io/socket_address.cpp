@@ -1,4 +1,4 @@
-// Text form of IPv4 socket addresses; strict parsing (no octal, no shorthand forms).
+// Text form of socket addresses; strict parsing (no octal, no shorthand forms).
 #include "io/socket_address.h"
 
 #include <arpa/inet.h>
@@ -113,6 +113,30 @@ std::optional<SocketAddress> SocketAddress::parse(std::string_view text,
         return std::nullopt;
     }
     return SocketAddress{*ip, port};
+}
+
+std::optional<SocketAddress> SocketAddress::parse_endpoint(std::string_view text,
+                                                           std::uint16_t default_port) {
+    if (text.empty() || text.front() != '[') {
+        return parse(text, default_port);
+    }
+    const auto close = text.find(']');
+    if (close == std::string_view::npos) {
+        return std::nullopt;
+    }
+    const auto ip6 = parse_ip6(text.substr(1, close - 1));
+    if (!ip6) {
+        return std::nullopt;
+    }
+    const auto rest = text.substr(close + 1);
+    if (rest.empty()) {
+        return ipv6(*ip6, default_port);
+    }
+    const auto port = rest.front() == ':' ? parse_number(rest.substr(1), 65535) : std::nullopt;
+    if (!port) {
+        return std::nullopt;
+    }
+    return ipv6(*ip6, static_cast<std::uint16_t>(*port));
 }
 
 bool SocketAddress::is_private() const {

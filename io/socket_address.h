@@ -42,6 +42,10 @@ struct SocketAddress {
     // (0 is allowed too, meaning "any port" for binding). Host names are not
     // resolved here (see io/resolver.h).
     static std::optional<SocketAddress> parse(std::string_view text, std::uint16_t default_port);
+    // As parse(), and also "[v6]" or "[v6]:port" (brackets required, as Jamulus writes
+    // IPv6 peers): for what may name either family, such as the room `jamfleet probe` asks.
+    static std::optional<SocketAddress> parse_endpoint(std::string_view text,
+                                                       std::uint16_t default_port);
     // Parses only a dotted-quad IPv4 address, host byte order.
     static std::optional<std::uint32_t> parse_ip(std::string_view text);
     // Parses an IPv6 address in text form ("::", "::1", "2001:db8::5"), no brackets.

@@ -56,7 +56,9 @@ room or directory and prints the round trip (and a room's client count). With
 --registered it also asks that directory for its server list and succeeds only
 when the room is in it, at --listed-as (the room's public address and port;
 default ADDRESS:PORT). Resends every 500 ms until answered or --timeout (default
-2 s). Exit 0 when answered (and listed), 1 when not, 2 for bad arguments. Used as
+2 s). ADDRESS may be [IPV6] for a room's IPv6 socket (a dual-stack room answers
+on both); --registered needs an IPv4 one, as directories and their lists are
+IPv4. Exit 0 when answered (and listed), 1 when not, 2 for bad arguments. Used as
 a room pod's liveness and readiness probe (docs/kubernetes.md).
 )"},
     {"rollout", R"(usage: jamfleet rollout --kubernetes [--namespace NS] [--deadline S] [--poll S]

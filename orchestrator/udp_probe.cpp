@@ -20,10 +20,6 @@ using proto::MessageId;
 
 constexpr auto kResendInterval = std::chrono::milliseconds(500);
 
-bool same(const io::SocketAddress& a, const io::SocketAddress& b) {
-    return !a.v6 && !b.v6 && a.ip == b.ip && a.port == b.port;
-}
-
 std::uint32_t steady_ms() {
     return static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                           std::chrono::steady_clock::now().time_since_epoch())
@@ -73,7 +69,7 @@ void take_probe_reply(const ProbeRequest& request, io::SocketAddress from,
         return;
     }
     const auto id = static_cast<MessageId>(frame->id);
-    if (same(from, request.target)) {
+    if (from == request.target) {
         std::optional<std::uint32_t> sent;
         if (id == MessageId::ClmPingMs) {
             if (const auto ping = proto::decode_clm_ping_ms(frame->payload)) {
@@ -92,7 +88,7 @@ void take_probe_reply(const ProbeRequest& request, io::SocketAddress from,
             outcome.answered = true;
         }
     }
-    if (request.directory && same(from, *request.directory)) {
+    if (request.directory && from == *request.directory) {
         const io::SocketAddress wanted = request.listed_as.value_or(request.target);
         if (id == MessageId::ClmServerList) {
             if (const auto list = proto::decode_server_list(frame->payload)) {
@@ -110,7 +106,12 @@ void take_probe_reply(const ProbeRequest& request, io::SocketAddress from,
 
 std::optional<ProbeOutcome> run_probe(const ProbeRequest& request,
                                       std::chrono::milliseconds timeout, std::string& error) {
-    auto socket = io::UdpSocket::bind(io::SocketAddress::any(0));
+    // One socket of the target's family (command_probe keeps a directory in it too).
+    io::SocketAddress local = io::SocketAddress::any(0);
+    if (request.target.v6) {
+        local = io::SocketAddress::ipv6({}, 0);
+    }
+    auto socket = io::UdpSocket::bind(local);
     if (!socket) {
         error = socket.error();
         return std::nullopt;
@@ -147,7 +148,8 @@ std::optional<ProbeOutcome> run_probe(const ProbeRequest& request,
 int command_probe(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     const auto usage = [&](const std::string& why) {
         err << "jamfleet probe: " << why
-            << "\nusage: jamfleet probe ADDRESS:PORT [--timeout S] [--registered DIRECTORY:PORT "
+            << "\nusage: jamfleet probe ADDRESS:PORT|[IPV6]:PORT [--timeout S] [--registered "
+               "DIRECTORY:PORT "
                "[--listed-as ADDRESS:PORT]]\n";
         return kExitUsage;
     };
@@ -168,6 +170,7 @@ int command_probe(const std::vector<std::string>& args, std::ostream& out, std::
                 }
                 continue;
             }
+            // Directories and their lists are IPv4 (the protocol's address fields are).
             const auto address = io::SocketAddress::parse(value, 0);
             if (!address || address->port == 0) {
                 return usage(arg + " expects an IPv4 ADDRESS:PORT, not " + value);
@@ -176,9 +179,9 @@ int command_probe(const std::vector<std::string>& args, std::ostream& out, std::
         } else if (arg.starts_with("--") || have_target) {
             return usage("unexpected " + arg);
         } else {
-            const auto address = io::SocketAddress::parse(arg, 0);
+            const auto address = io::SocketAddress::parse_endpoint(arg, 0);
             if (!address || address->port == 0) {
-                return usage("expects an IPv4 ADDRESS:PORT, not " + arg);
+                return usage("expects ADDRESS:PORT (IPv4, or [IPv6]:PORT), not " + arg);
             }
             request.target = *address;
             have_target = true;
@@ -189,6 +192,9 @@ int command_probe(const std::vector<std::string>& args, std::ostream& out, std::
     }
     if (request.listed_as && !request.directory) {
         return usage("--listed-as needs --registered");
+    }
+    if (request.target.v6 && request.directory) {
+        return usage("--registered needs the room's IPv4 address (a directory answers IPv4 only)");
     }
     std::string error;
     const auto outcome =

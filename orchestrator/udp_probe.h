@@ -58,9 +58,9 @@ void take_probe_reply(const ProbeRequest& request, io::SocketAddress from,
 std::optional<ProbeOutcome> run_probe(const ProbeRequest& request,
                                       std::chrono::milliseconds timeout, std::string& error);
 
-// `jamfleet probe ADDRESS [--timeout S] [--registered DIRECTORY [--listed-as ADDRESS]]`;
-// `args` are the words after "probe". Exit 0 when answered (and listed), 1 when not,
-// 2 for bad arguments.
+// `jamfleet probe ADDRESS|[IPV6]:PORT [--timeout S] [--registered DIRECTORY [--listed-as
+// ADDRESS]]`; `args` are the words after "probe". Exit 0 when answered (and listed), 1 when not, 2
+// for bad arguments.
 int command_probe(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 } // namespace jamfleet::orchestrator

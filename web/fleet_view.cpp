@@ -77,6 +77,7 @@ json room_entry(const json& child, const FleetData& data) {
     room["recording"] = rd != nullptr ? member(rd->clients, "recording") : json(nullptr);
     const json allow = rd != nullptr ? member(rd->bans, "allow") : json(nullptr);
     room["private"] = allow.is_array() ? json(!allow.empty()) : json(nullptr);
+    room["allow"] = allow.is_array() ? allow : json(nullptr);
     room["musicians"] = std::move(musicians);
     room["bans"] = rd != nullptr ? ban_list(rd->bans) : json(nullptr);
     return room;

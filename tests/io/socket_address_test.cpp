@@ -27,6 +27,22 @@ TEST(SocketAddress, RejectsMalformedText) {
     }
 }
 
+TEST(SocketAddress, EndpointsAreIpv4OrBracketedIpv6) {
+    EXPECT_EQ(SocketAddress::parse_endpoint("10.0.0.7:22125", 1),
+              (SocketAddress{0x0a000007u, 22125}));
+    const auto v6 = SocketAddress::parse_endpoint("[2001:db8::5]:22125", 1);
+    ASSERT_TRUE(v6);
+    EXPECT_TRUE(v6->v6);
+    EXPECT_EQ(v6->to_string(), "[2001:db8::5]:22125");
+    EXPECT_EQ(SocketAddress::parse_endpoint("[::1]", 22124)->to_string(), "[::1]:22124");
+    for (const char* bad : {"::1", "[::1", "[::1]:", "[::1]22124", "[::1]:65536", "[1.2.3.4]:1",
+                            "[]:1", "[::1]:x", "example.com"}) {
+        EXPECT_FALSE(SocketAddress::parse_endpoint(bad, 22124).has_value()) << bad;
+    }
+    EXPECT_FALSE(SocketAddress::parse("[::1]:22124", 1).has_value())
+        << "parse() stays IPv4: the directory and the protocol's fields are IPv4";
+}
+
 TEST(SocketAddress, ClassifiesPrivateRanges) {
     auto priv = [](const char* s) { return SocketAddress::parse(s, 1)->is_private(); };
     EXPECT_TRUE(priv("10.1.2.3"));

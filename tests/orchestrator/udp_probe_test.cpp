@@ -56,6 +56,18 @@ TEST(UdpProbe, ARoomsAnswerGivesItsClientsAndRoundTrip) {
     EXPECT_TRUE(outcome.complete(request));
 }
 
+TEST(UdpProbe, ARoomsIpv6SocketAnswersFromItsIpv6Address) {
+    const auto room6 = *io::SocketAddress::parse_endpoint("[::1]:22124", 0);
+    ProbeRequest request{room6};
+    request.need_clients = true;
+    ProbeOutcome outcome;
+    take_probe_reply(request, kRoom, ping_reply(1, 1), 2, outcome); // same port, IPv4: not it
+    EXPECT_FALSE(outcome.answered);
+    take_probe_reply(request, room6, ping_reply(1, 1), 2, outcome);
+    EXPECT_TRUE(outcome.answered);
+    EXPECT_EQ(outcome.clients, 1);
+}
+
 TEST(UdpProbe, AnswersFromOtherAddressesAndAudioAreIgnored) {
     ProbeRequest request{kRoom};
     ProbeOutcome outcome;
@@ -125,6 +137,8 @@ TEST(UdpProbe, BadArgumentsAreUsageErrors) {
     EXPECT_EQ(command_probe({"localhost:1"}, out, err), 2);
     EXPECT_EQ(command_probe({"127.0.0.1:1", "--timeout", "x"}, out, err), 2);
     EXPECT_EQ(command_probe({"127.0.0.1:1", "--listed-as", "127.0.0.1:2"}, out, err), 2);
+    EXPECT_EQ(command_probe({"[::1]:1", "--registered", "127.0.0.1:2"}, out, err), 2);
+    EXPECT_NE(err.str().find("IPv4 only"), std::string::npos) << err.str();
 }
 
 } // namespace

@@ -66,6 +66,7 @@ TEST(FleetView, RoomsWithMusiciansFromTheRoomsAnswers) {
     EXPECT_EQ(main["registration"], "registered");
     EXPECT_EQ(main["recording"], json({{"enabled", true}, {"state", "recording"}}));
     EXPECT_EQ(main["private"], true);
+    EXPECT_EQ(main["allow"], json::array({"10.0.0.0/8"}));
     ASSERT_EQ(main["musicians"].size(), 2u);
     EXPECT_EQ(main["musicians"][0], json({{"id", 0},
                                           {"name", "alice"},

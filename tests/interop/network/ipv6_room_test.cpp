@@ -7,6 +7,7 @@
 
 #include <fstream>
 
+#include "tests/interop/fleet/fleet_fixture.h"
 #include "tests/interop/harness/jack_server.h"
 #include "tests/interop/harness/jamulus.h"
 #include "tests/interop/harness/json_rpc_client.h"
@@ -119,6 +120,40 @@ TEST_F(DualStackRoom, Client400GivenAHostNameWhoseFirstAddressIsIpv6Joins) {
     EXPECT_TRUE(wait_until(
         [&] { return rpc.call("jamulusclient/getClientInfo").value("connected", false); }, 15s));
     client.terminate();
+}
+
+// `jamfleet probe [::1]:PORT` asks a room on its IPv6 socket, as a Kubernetes probe of a
+// dual-stack room may: jamfleet-mixer and a real 4.0.0 beta 2 server both answer with
+// their client count; a room without an IPv6 socket does not answer there.
+TEST(Ipv6Probe, JamfleetProbeIsAnsweredOverIpv6ByJamfleetMixerAndJamulus_4_0_0beta2) {
+    TempDir dir{"probe-v6"};
+    const auto mixer = jamfleet_mixer_kind();
+    ASSERT_TRUE(mixer) << "JAMFLEET_MIXER is not set (meson sets it)";
+    const auto probe = [&](const std::string& address) {
+        return run_command(ProcessOptions{"probe",
+                                          orchestrator_program(),
+                                          {"probe", address, "--timeout", "3"},
+                                          {},
+                                          dir.path()},
+                           std::chrono::seconds(10));
+    };
+    for (const auto& kind : {*mixer, real_jamulus_kind(JamulusVersion::v4_0_0beta2)}) {
+        SCOPED_TRACE(kind.name);
+        ServerOptions options;
+        options.bind_ip6 = "::1";
+        JamulusServer room(dir.path(), kind, options, "probed-" + kind.name);
+        const std::string address = "[::1]:" + std::to_string(room.port());
+        const auto answer = probe(address);
+        EXPECT_EQ(answer.exit_code, 0) << answer.output;
+        EXPECT_NE(answer.output.find(address + " answered in"), std::string::npos) << answer.output;
+        EXPECT_NE(answer.output.find(", 0 clients"), std::string::npos) << answer.output;
+    }
+    JamulusServer v4_only(dir.path(), *mixer, ServerOptions{}, "v4-only");
+    const auto silent = probe("[::1]:" + std::to_string(v4_only.port()));
+    EXPECT_EQ(silent.exit_code, 1) << silent.output;
+    EXPECT_NE(silent.output.find("no answer"), std::string::npos) << silent.output;
+    EXPECT_EQ(probe("127.0.0.1:" + std::to_string(v4_only.port())).exit_code, 0)
+        << "the same room answers on IPv4";
 }
 
 } // namespace

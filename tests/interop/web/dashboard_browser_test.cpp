@@ -303,6 +303,15 @@ TEST_F(DashboardBrowser, APrivateRoomRefusesAnAddressNotOnItsList) {
     browser().click(room_css("lesson") + " [data-action=allow]");
     EXPECT_TRUE(browser().becomes(exists_js(musician_css("lesson", "erin")), 20s));
     world().shot("private-room-admits", room_css("lesson"));
+    // The list shown is the room's own: a freshly loaded page shows it too.
+    world().open_dashboard();
+    open_moderation("lesson");
+    const std::string allow_value = "document.querySelector(" +
+                                    js_string(room_css("lesson") + " [data-input=allow]") +
+                                    ").value";
+    EXPECT_TRUE(browser().becomes(
+        allow_value + ".includes('10.9.9.0/24') && " + allow_value + ".includes('127.0.0.1')", 10s))
+        << browser().js(allow_value).dump();
     // An empty list opens the room again.
     browser().js("document.querySelector(" + js_string(room_css("lesson") + " [data-input=allow]") +
                  ").value = ''");
