@@ -6,6 +6,7 @@
 // hole punch through a server on the internet reaches the asking client.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iostream>
@@ -73,10 +74,25 @@ std::optional<proto::ServerList> list_from(HostSocket& socket, std::uint32_t ip,
     return list.ok() ? std::optional(*list) : std::nullopt;
 }
 
+// A ping answered from the address it was sent to (a reply from anywhere else, such as
+// a late one from a room pinged before, does not count). Asked up to three times, as a
+// Jamulus client keeps pinging: one lost datagram is not a room that does not answer.
 bool answers_ping_from(HostSocket& socket, std::uint32_t ip, std::uint16_t port) {
     const std::vector<std::uint8_t> payload = {1, 0, 0, 0};
-    socket.send_to(ip, port, proto::make_clm_frame(MessageId::ClmPingMs, payload));
-    return socket.receive_frame(proto::to_wire(MessageId::ClmPingMs), 500ms).has_value();
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        socket.send_to(ip, port, proto::make_clm_frame(MessageId::ClmPingMs, payload));
+        const auto deadline = std::chrono::steady_clock::now() + 500ms;
+        while (std::chrono::steady_clock::now() < deadline) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            const auto reply =
+                socket.receive_frame(proto::to_wire(MessageId::ClmPingMs), std::max(left, 1ms));
+            if (reply && reply->from_ip == ip && reply->from_port == port) {
+                return true;
+            }
+        }
+    }
+    return false;
 }
 
 const proto::ServerListEntry* find(const proto::ServerList& list, const std::string& name) {
