@@ -19,6 +19,7 @@ namespace {
 using proto::MessageId;
 
 constexpr auto kResendInterval = std::chrono::milliseconds(500);
+constexpr auto kClientCountGrace = std::chrono::milliseconds(200);
 
 std::uint32_t steady_ms() {
     return static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -117,11 +118,24 @@ std::optional<ProbeOutcome> run_probe(const ProbeRequest& request,
         return std::nullopt;
     }
     ProbeOutcome outcome;
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    auto deadline = std::chrono::steady_clock::now() + timeout;
     auto next_send = std::chrono::steady_clock::now();
+    bool grace_started = false;
     std::array<std::uint8_t, 2048> buffer{};
-    while (!outcome.complete(request)) {
+    while (true) {
         const auto now = std::chrono::steady_clock::now();
+        const bool complete = outcome.complete(request);
+        if (complete && outcome.clients) {
+            break;
+        }
+        if (complete && !grace_started) {
+            // Complete without the client count: a room's CLM_PING_MS_WITHNUMCLIENTS answer
+            // may trail its CLM_PING_MS one (Jamulus answers from another thread); a
+            // directory never sends it. Wait a little for it, not the whole timeout.
+            grace_started = true;
+            deadline = std::min(deadline, now + kClientCountGrace);
+            next_send = deadline;
+        }
         if (now >= deadline) {
             break;
         }

@@ -130,6 +130,42 @@ TEST(UdpProbe, ARealExchangeOverLoopback) {
     EXPECT_NE(out.str().find("2 clients"), std::string::npos) << out.str();
 }
 
+TEST(UdpProbe, AClientCountTrailingThePlainPingAnswerIsStillReported) {
+    // As a real Jamulus server may: CLM_PING_MS answered at once, the count 50 ms later.
+    auto room = io::UdpSocket::bind(io::SocketAddress::loopback(0));
+    ASSERT_TRUE(room);
+    std::thread responder([&room] {
+        std::optional<io::SocketAddress> asker;
+        std::uint32_t asked_at = 0;
+        for (int i = 0; i < 200 && !asker; ++i) {
+            std::array<std::uint8_t, 512> buffer{};
+            std::array<io::ReceivedDatagram, 1> received{};
+            received[0].buffer = buffer;
+            while (room->receive_batch(received) == 1) {
+                const auto frame = proto::parse_frame(received[0].data());
+                if (frame && frame->id == proto::to_wire(MessageId::ClmPingMs)) {
+                    room->send_to(received[0].from, received[0].data()); // the same payload
+                } else if (frame &&
+                           frame->id == proto::to_wire(MessageId::ClmPingMsWithNumClients)) {
+                    asker = received[0].from;
+                    asked_at = proto::decode_clm_ping_ms_with_num_clients(frame->payload)->time_ms;
+                }
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        if (asker) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            room->send_to(*asker, ping_reply(asked_at, 3));
+        }
+    });
+    std::ostringstream out;
+    std::ostringstream err;
+    const int code = command_probe({room->local_address().to_string(), "--timeout", "2"}, out, err);
+    responder.join();
+    EXPECT_EQ(code, 0) << err.str();
+    EXPECT_NE(out.str().find("3 clients"), std::string::npos) << out.str();
+}
+
 TEST(UdpProbe, BadArgumentsAreUsageErrors) {
     std::ostringstream out;
     std::ostringstream err;
