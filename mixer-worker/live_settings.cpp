@@ -81,12 +81,7 @@ void MixerServer::add_live_settings_op() {
                 recorder_->set_enabled(*update->recording);
                 sync_recorder_state();
             }
-            control::Hello hello;
-            hello.kind = "mixer";
-            hello.name = info_.name;
-            hello.pid = static_cast<std::int64_t>(::getpid());
-            hello.port = port();
-            hello.version = std::string(kServerVersion);
+            control::Hello hello = control_hello();
             hello.fleet = update->fleet;
             hello.settings = update->settings;
             control_->set_hello(std::move(hello));

@@ -94,6 +94,9 @@ private:
     base::Status<std::string> load_moderation();
     void persist_bans();
     base::Status<std::string> start_control_endpoint();
+    // What the room tells the supervisor about itself on connect (fleet and settings
+    // are added by a live update).
+    control::Hello control_hello() const;
     void add_live_settings_op(); // live_settings.cpp
     void add_drain_op();         // live_settings.cpp
     void start_registration();

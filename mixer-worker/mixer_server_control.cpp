@@ -9,14 +9,19 @@
 
 namespace jamfleet::mixer {
 
-base::Status<std::string> MixerServer::start_control_endpoint() {
+control::Hello MixerServer::control_hello() const {
     control::Hello hello;
     hello.kind = "mixer";
     hello.name = info_.name;
     hello.pid = static_cast<std::int64_t>(::getpid());
     hello.port = port();
     hello.version = std::string(kServerVersion);
-    auto endpoint = control::ControlEndpoint::listen(loop_, options_.control_socket, hello);
+    return hello;
+}
+
+base::Status<std::string> MixerServer::start_control_endpoint() {
+    auto endpoint =
+        control::ControlEndpoint::listen(loop_, options_.control_socket, control_hello());
     if (!endpoint.ok()) {
         return base::Err{endpoint.error()};
     }
